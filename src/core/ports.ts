@@ -1,0 +1,103 @@
+/**
+ * Ports: one per outside service, named for its role (STYLE.md 1). Implementations live in
+ * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
+ */
+import type { RetrievedChunk, UsageRecord, UsageSummary } from './types.js';
+
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmCall {
+  /** Whose budget and queue this call uses. */
+  tenantId: string;
+  messages: LlmMessage[];
+  /** The model to use. The gateway sets it per attempt; a bare client falls back to its configured model. */
+  model?: string;
+  /** Completion limit; the client's configured GROQ_MAX_TOKENS when absent. */
+  maxTokens?: number;
+  /** Epoch ms by which the whole call (queue, retries, stream) must be over. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** What the account's server said about its limits on one response (Groq's x-ratelimit-* headers). */
+export interface RateLimitSnapshot {
+  /** Requests per day. */
+  requestsLimit?: number;
+  requestsRemaining?: number;
+  requestsResetMs?: number;
+  /** Tokens per minute. */
+  tokensLimit?: number;
+  tokensRemaining?: number;
+  tokensResetMs?: number;
+}
+
+/**
+ * What an LLM call yields. A call ends with `done` or throws a `TwinError`.
+ * `restart` means the text streamed so far is void (a retry after text was shown).
+ */
+export type LlmEvent =
+  | { type: 'queued'; position: number }
+  | { type: 'attempt'; model: string; attempt: number; queueMs: number }
+  | { type: 'delta'; text: string }
+  | { type: 'restart' }
+  | { type: 'limits'; model: string; limits: RateLimitSnapshot }
+  | { type: 'usage'; model: string; promptTokens: number; completionTokens: number }
+  | { type: 'done'; model: string; finishReason?: string };
+
+/** A chat model behind a network (Groq), or the gateway in front of it. */
+export interface LlmClient {
+  stream(call: LlmCall): AsyncIterable<LlmEvent>;
+  /** Models the client will use, first the preferred one. */
+  readonly models: readonly string[];
+  close?(): Promise<void>;
+}
+
+export interface RetrieveOptions {
+  topK: number;
+  signal?: AbortSignal;
+}
+
+/** Finds the chunks of the profile that answer a question. Results are best first and already above the minimum score. */
+export interface ProfileRetriever {
+  /** For logs and the eval table, e.g. "embedded", "upstash". */
+  readonly name: string;
+  retrieve(question: string, options: RetrieveOptions): Promise<RetrievedChunk[]>;
+}
+
+export interface UsageQuery {
+  /** Absent: every tenant (operators only). */
+  tenantId?: string;
+  /** [from, to) in epoch ms. */
+  from: number;
+  to: number;
+  /** Width of the series buckets. */
+  bucketMs: number;
+}
+
+/** The usage ledger: one record per request, kept across restarts. */
+export interface UsageStore {
+  record(record: UsageRecord): Promise<void>;
+  summarize(query: UsageQuery): Promise<UsageSummary>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The structured logger shape the core needs; pino satisfies it. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Estimated USD cost of one call; from the dated price table in usage/. */
+export type CostEstimator = (model: string, promptTokens: number, completionTokens: number) => number;

@@ -1,0 +1,206 @@
+/**
+ * The words of twinbot (see shared/DESIGN.md): tenant, profile, chunk, request, reply.
+ * Nothing here knows about a vendor or a platform SDK.
+ */
+
+export type Platform = 'discord' | 'slack' | 'console';
+
+/** How a request reached the twin; recorded in the ledger as `command`. */
+export type AskCommand = 'ask-twin' | 'mention' | 'thread' | 'dm' | 'console' | 'cli';
+
+/** One retrievable piece of the profile. `text` is first-person prose. */
+export interface Chunk {
+  id: string;
+  title: string;
+  type: string;
+  text: string;
+  metadata: {
+    category: string;
+    tags: string[];
+    /** Where in the profile it came from, e.g. ["experience", "0"] or ["content_chunks", "chunk_003"]. */
+    section: string[];
+  };
+  /** sha256 hex of title + text + metadata; drives incremental sync. */
+  hash: string;
+}
+
+/** The loaded profile as the core sees it. */
+export interface TwinProfile {
+  /** personal.name */
+  name: string;
+  title?: string;
+  /** Hash over every chunk hash: changes whenever any retrievable text changes. */
+  version: string;
+  chunks: Chunk[];
+  /** A few questions this profile can answer, for banners and hints. */
+  exampleQuestions: string[];
+}
+
+export interface RetrievedChunk {
+  chunk: Chunk;
+  /** Retriever-specific relevance; higher is better. Only comparable within one retriever. */
+  score: number;
+}
+
+/** One earlier exchange, oldest first, used as conversation history. */
+export interface Turn {
+  role: 'user' | 'twin';
+  text: string;
+}
+
+export interface AskRequest {
+  platform: Platform;
+  /** `discord:<guildId>`, `slack:<teamId>`, `console:local`; a DM uses the platform user's own tenant. */
+  tenantId: string;
+  /** Slack Enterprise Grid id, kept beside the tenant. */
+  enterpriseId?: string;
+  channelId: string;
+  userId: string;
+  /** Display name where the adapter knows it (for reports). */
+  userName?: string;
+  command: AskCommand;
+  question: string;
+  /** Prior turns, oldest first; the service bounds it. */
+  history?: Turn[];
+  /** Aborted when the platform can no longer show the answer (shutdown, interaction expired). */
+  signal?: AbortSignal;
+}
+
+export interface Source {
+  chunkId: string;
+  title: string;
+  score: number;
+}
+
+export interface Answer {
+  text: string;
+  sources: Source[];
+  /** 'llm' when Groq wrote it; 'extractive' in offline mode; 'declined' when the profile does not cover it. */
+  mode: 'llm' | 'extractive' | 'declined';
+  model?: string;
+  /** A one-time note for the person, e.g. that the twin runs without a language model. */
+  notice?: string;
+}
+
+/**
+ * Why a request ended without an answer. The core writes `message`; adapters show it as it is
+ * (escaped for their platform).
+ */
+export type FailureCode =
+  | 'empty_question'
+  | 'question_too_long'
+  | 'user_rate_limited'
+  | 'busy'
+  | 'over_quota'
+  | 'llm_unavailable'
+  | 'misconfigured'
+  | 'timeout'
+  | 'shutting_down'
+  | 'internal';
+
+export interface Failure {
+  code: FailureCode;
+  message: string;
+  /** When trying again makes sense. */
+  retryAfterMs?: number;
+}
+
+/**
+ * What `TwinService.ask` yields, in order: any number of `status` (progress, never failure words),
+ * `delta` (answer text as it streams) and `reset` (the text so far is void: clear it), then exactly
+ * one `final` or `failure`, which ends the stream.
+ */
+export type ReplyEvent =
+  | { type: 'status'; phase: 'thinking' | 'queued' | 'retrieving'; text: string; position?: number }
+  | { type: 'delta'; text: string }
+  | { type: 'reset' }
+  | { type: 'final'; answer: Answer }
+  | { type: 'failure'; failure: Failure };
+
+export type UsageWindow = '24h' | '7d' | '30d';
+
+export interface UsageRequest {
+  platform: Platform;
+  tenantId: string;
+  userId: string;
+  /** The platform's own admin fact (Discord ManageGuild/Administrator, Slack admin/owner), read by the adapter. */
+  isPlatformAdmin: boolean;
+  window: UsageWindow;
+}
+
+export type Outcome = 'answered' | 'failed' | 'refused';
+
+/** One request in the ledger (DESIGN.md: one record per request, attempts inside). */
+export interface UsageRecord {
+  id: string;
+  /** Epoch ms when the request arrived. */
+  at: number;
+  platform: Platform;
+  tenantId: string;
+  enterpriseId?: string;
+  channelId: string;
+  userId: string;
+  userName?: string;
+  command: AskCommand;
+  /** Model that produced the answer, or the last one tried. */
+  model?: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** From arrival to the final reply. */
+  latencyMs: number;
+  /** Time spent waiting for an LLM slot. */
+  queueMs: number;
+  attempts: number;
+  outcome: Outcome;
+  /** FailureCode for failed/refused requests. */
+  errorCode?: string;
+  costUsd: number;
+  mode?: Answer['mode'];
+}
+
+export interface CountBy {
+  key: string;
+  label?: string;
+  count: number;
+}
+
+export interface ModelUsage {
+  model: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/** A summary of ledger rows for one tenant (or all, for operators) over [from, to). */
+export interface UsageSummary {
+  tenantId?: string;
+  from: number;
+  to: number;
+  requests: number;
+  answered: number;
+  failed: number;
+  refused: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  avgLatencyMs: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+  p50QueueMs: number;
+  p95QueueMs: number;
+  /** answered / (answered + failed); refusals (empty question, flood guard) are not the twin failing. */
+  successRate: number;
+  byModel: ModelUsage[];
+  topFailures: CountBy[];
+  topUsers: CountBy[];
+  topChannels: CountBy[];
+  /** Requests and tokens per bucket (hour for 24h, day otherwise), oldest first. */
+  series: { start: number; requests: number; tokens: number }[];
+}
+
+export type UsageResult =
+  | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string }
+  | { kind: 'refused'; message: string };
