@@ -1,0 +1,30 @@
+/**
+ * GET /healthz on PORT: what hosts like Heroku expect of a `web` process, and what a load balancer polls.
+ * It reports the twin's state; it never touches Groq or Upstash, so a provider outage does not fail health checks.
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface HealthState {
+  /** 'ok' while answering, 'stopping' during shutdown (a 503 tells the balancer to drain). */
+  status: () => 'ok' | 'stopping';
+  details?: () => Record<string, unknown>;
+}
+
+export async function startHealthServer(port: number, state: HealthState, host = '0.0.0.0'): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && (path === '/healthz' || path === '/')) {
+      const status = state.status();
+      res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status, ...state.details?.() }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}

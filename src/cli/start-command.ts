@@ -1,0 +1,145 @@
+/**
+ * `twinbot start` (what `npm start` runs): every platform whose credentials are present, in one process; with none,
+ * the console chat. Shuts down cleanly on SIGTERM/SIGINT.
+ */
+import type { Server } from 'node:http';
+import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { startHealthServer } from '../adapters/http/health-server.js';
+import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
+import type { Config } from '../config.js';
+import { asTwinError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+import { type App, buildApp } from '../main.js';
+
+interface Running {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface StartIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { columns?: number };
+  stderr: NodeJS.WritableStream;
+}
+
+/** Starts the bot; resolves with the process exit code once it has stopped. */
+export async function runStart(config: Config, logger: Logger, io: StartIo): Promise<number> {
+  const app = await buildApp(config, logger);
+  const adapters: Running[] = [];
+  let stopping = false;
+  let health: Server | undefined;
+
+  const platforms = await startPlatforms(app, config, logger);
+  adapters.push(...platforms.running);
+  const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
+  if (config.port !== undefined && !slackServesHttp) {
+    health = await startHealthServer(config.port, {
+      status: () => (stopping ? 'stopping' : 'ok'),
+      details: () => ({ inFlight: app.twin.inFlightCount, online: app.twin.online }),
+    });
+    logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
+  }
+
+  if (platforms.configured > 0 && platforms.running.length === 0) {
+    logger.error({ event: 'twin.no_adapter' }, 'no platform adapter could start; see the errors above');
+    health?.close();
+    await app.close();
+    return 1;
+  }
+
+  let consoleAdapter: ConsoleAdapter | undefined;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'twin.shutdown', signal, inFlight: app.twin.inFlightCount }, 'shutting down');
+    consoleAdapter?.stop();
+    await app.twin.close(config.twin.shutdownGraceMs);
+    for (const adapter of adapters) {
+      await adapter.stop().catch((err) => logger.warn({ err, adapter: adapter.name }, 'adapter did not stop cleanly'));
+    }
+    await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+    await app.close();
+  };
+
+  if (platforms.configured === 0) {
+    consoleAdapter = new ConsoleAdapter({
+      twin: app.twin,
+      input: io.stdin as NodeJS.ReadableStream as import('node:stream').Readable,
+      output: io.stdout as import('node:stream').Writable & { columns?: number },
+      errorOutput: io.stderr as import('node:stream').Writable,
+      interactive: Boolean(io.stdin.isTTY),
+    });
+    const onSignal = (signal: string) => void shutdown(signal);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    await consoleAdapter.run();
+    await shutdown('end of input');
+    return 0;
+  }
+
+  return await new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      shutdown(signal).then(
+        () => resolve(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+/** Starts each configured platform; a bad credential stops that adapter with one clear message. */
+async function startPlatforms(
+  app: App,
+  config: Config,
+  logger: Logger,
+): Promise<{ configured: number; running: Running[] }> {
+  const running: Running[] = [];
+  let configured = 0;
+  if (config.discord) {
+    configured++;
+    const adapter = new DiscordAdapter({
+      twin: app.twin,
+      ...config.discord,
+      logger: logger.child({ platform: 'discord' }),
+    });
+    await tryStart('discord', adapter, running, logger);
+  }
+  if (config.slack) {
+    configured++;
+    const { slack } = config;
+    const mode = slack.appToken ? 'slack-socket' : 'slack-http';
+    const adapter = new SlackAdapter({
+      twin: app.twin,
+      botToken: slack.botToken,
+      appToken: slack.appToken,
+      signingSecret: slack.signingSecret,
+      apiUrl: slack.apiUrl,
+      port: config.port,
+      logger: logger.child({ platform: 'slack' }),
+    });
+    await tryStart(mode, adapter, running, logger);
+  }
+  return { configured, running };
+}
+
+async function tryStart(
+  name: string,
+  adapter: { start(): Promise<void>; stop(): Promise<void> },
+  running: Running[],
+  logger: Logger,
+): Promise<void> {
+  try {
+    await adapter.start();
+    running.push({ name, stop: () => adapter.stop() });
+    logger.info({ event: 'twin.adapter_started', adapter: name }, `${name} adapter started`);
+  } catch (err) {
+    const e = asTwinError(err, 'config');
+    logger.error({ event: 'twin.adapter_failed', adapter: name, code: e.code }, e.message);
+  }
+}

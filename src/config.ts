@@ -1,0 +1,270 @@
+/**
+ * The only reader of process.env (DESIGN.md "Configuration"). Every variable is validated and every problem is
+ * reported at once, in one error, without ever echoing a secret.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TwinError } from './core/errors.js';
+
+export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
+/** why: the workshop's llama-3.1-8b-instant was retired in August 2026 (FACTS.md); gpt-oss-20b is served today. */
+export const DEFAULT_GROQ_MODEL = 'openai/gpt-oss-20b';
+
+export interface Config {
+  groq: {
+    apiKey?: string;
+    baseURL?: string;
+    model: string;
+    fallbackModels: string[];
+    temperature: number;
+    maxTokens: number;
+    timeoutMs: number;
+    /** Account limits applied to every configured model; undefined: the catalog's free-plan limits. */
+    limits: { rpm?: number; tpm?: number; rpd?: number; tpd?: number };
+  };
+  twin: {
+    deadlineMs: number;
+    maxQueuePerTenant: number;
+    userRate: { perMinute: number; concurrent: number };
+    shutdownGraceMs: number;
+    profilePath: string;
+    namespace?: string;
+    autoSync: boolean;
+    admins: string[];
+    shareSalary: boolean;
+    shareContact: boolean;
+  };
+  upstash?: { url: string; token: string };
+  discord?: { token: string; applicationId: string; apiUrl?: string; messageContent: boolean };
+  slack?: {
+    botToken?: string;
+    appToken?: string;
+    signingSecret?: string;
+    apiUrl?: string;
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  };
+  port?: number;
+  databaseUrl: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  str(name: string): string | undefined {
+    const v = this.env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  num(name: string, fallback: number, min: number, max: number, integer = false): number {
+    const raw = this.str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      this.problems.push(`${name} must be ${integer ? 'a whole number' : 'a number'}, got "${raw}"`);
+      return fallback;
+    }
+    if (n < min || n > max) {
+      this.problems.push(`${name} must be between ${min} and ${max}, got ${raw}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  optionalInt(name: string, min: number): number | undefined {
+    if (this.str(name) === undefined) return undefined;
+    return this.num(name, min, min, Number.MAX_SAFE_INTEGER, true);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be 1 or 0, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string): string | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      return raw;
+    } catch {
+      this.problems.push(`${name} must be an http:// or https:// URL, got "${raw}"`);
+      return undefined;
+    }
+  }
+
+  list(name: string): string[] {
+    return (this.str(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+}
+
+/** "10/min, 3 at a time", "10/min,3", "10" */
+function parseUserRate(r: Reader): { perMinute: number; concurrent: number } {
+  const raw = r.str('TWIN_USER_RATE');
+  const fallback = { perMinute: 10, concurrent: 3 };
+  if (raw === undefined) return fallback;
+  const m = raw.match(/^\s*(\d+)\s*(?:\/\s*min(?:ute)?)?\s*(?:,\s*(\d+)(?:\s*at a time)?)?\s*$/i);
+  if (!m) {
+    r.problems.push(`TWIN_USER_RATE must look like "10/min, 3 at a time", got "${raw}"`);
+    return fallback;
+  }
+  const perMinute = Number(m[1]);
+  const concurrent = m[2] === undefined ? fallback.concurrent : Number(m[2]);
+  if (perMinute < 1 || concurrent < 1) {
+    r.problems.push(`TWIN_USER_RATE needs at least 1 per minute and 1 at a time, got "${raw}"`);
+    return fallback;
+  }
+  return { perMinute, concurrent };
+}
+
+function parseDatabaseUrl(r: Reader, cwd: string): string {
+  const raw = r.str('DATABASE_URL');
+  if (raw === undefined) return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
+  if (raw === ':memory:' || /^(libsql|https?|wss?):\/\//.test(raw)) return raw;
+  if (raw.startsWith('file:')) {
+    const path = raw.slice('file:'.length);
+    return isAbsolute(path) ? raw : `file:${resolve(cwd, path)}`;
+  }
+  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db or libsql://..., got "${raw}"`);
+  return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
+}
+
+/** Reads and validates the environment. Throws one TwinError('config') listing every problem. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const r = new Reader(env);
+  const profileRaw = r.str('TWIN_PROFILE');
+  const profilePath = profileRaw ? resolve(cwd, profileRaw) : SAMPLE_PROFILE_PATH;
+  if (profileRaw && !existsSync(profilePath))
+    r.problems.push(`TWIN_PROFILE points to ${profilePath}, which does not exist`);
+
+  const upstashUrl = r.url('UPSTASH_VECTOR_REST_URL');
+  const upstashToken = r.str('UPSTASH_VECTOR_REST_TOKEN');
+  if (Boolean(r.str('UPSTASH_VECTOR_REST_URL')) !== Boolean(upstashToken)) {
+    r.problems.push('UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN must be set together');
+  }
+
+  const discordToken = r.str('DISCORD_TOKEN');
+  const discordAppId = r.str('DISCORD_APPLICATION_ID');
+  if (discordToken && !discordAppId) r.problems.push('DISCORD_APPLICATION_ID is required with DISCORD_TOKEN');
+  if (discordAppId && !/^\d{5,25}$/.test(discordAppId)) {
+    r.problems.push(`DISCORD_APPLICATION_ID must be a numeric id, got "${discordAppId}"`);
+  }
+  const discordApi = r.url('DISCORD_API_URL');
+
+  const slackBot = r.str('SLACK_BOT_TOKEN');
+  const slackApp = r.str('SLACK_APP_TOKEN');
+  const slackSecret = r.str('SLACK_SIGNING_SECRET');
+  const slackApi = r.url('SLACK_API_URL');
+  const slackOauth = {
+    clientId: r.str('SLACK_CLIENT_ID'),
+    clientSecret: r.str('SLACK_CLIENT_SECRET'),
+    stateSecret: r.str('SLACK_STATE_SECRET'),
+  };
+  const oauthSet = Object.values(slackOauth).filter(Boolean).length;
+  if (oauthSet > 0 && oauthSet < 3) {
+    r.problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET must be set together');
+  }
+  if (slackApi && !slackApi.endsWith('/api/')) r.problems.push(`SLACK_API_URL must end in /api/, got "${slackApi}"`);
+  if (slackBot && !slackApp && !slackSecret) {
+    r.problems.push('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+  if ((slackApp || slackSecret) && !slackBot && oauthSet < 3) {
+    r.problems.push('SLACK_APP_TOKEN or SLACK_SIGNING_SECRET needs SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth trio)');
+  }
+  const port = r.optionalInt('PORT', 1);
+  if (port !== undefined && port > 65535) r.problems.push(`PORT must be between 1 and 65535, got ${port}`);
+  if (slackSecret && !slackApp && port === undefined)
+    r.problems.push('Slack HTTP mode (SLACK_SIGNING_SECRET) needs PORT');
+
+  const logLevel = (r.str('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel))
+    r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  const config: Config = {
+    groq: {
+      apiKey: r.str('GROQ_API_KEY'),
+      baseURL: r.url('GROQ_BASE_URL'),
+      model: r.str('GROQ_MODEL') ?? DEFAULT_GROQ_MODEL,
+      fallbackModels: r.list('GROQ_FALLBACK_MODELS'),
+      temperature: r.num('GROQ_TEMPERATURE', 0.7, 0, 2),
+      maxTokens: r.num('GROQ_MAX_TOKENS', 500, 1, 131_072, true),
+      timeoutMs: r.num('GROQ_TIMEOUT', 30, 1, 600) * 1000,
+      limits: {
+        rpm: r.optionalInt('GROQ_RPM', 1),
+        tpm: r.optionalInt('GROQ_TPM', 1),
+        rpd: r.optionalInt('GROQ_RPD', 1),
+        tpd: r.optionalInt('GROQ_TPD', 1),
+      },
+    },
+    twin: {
+      deadlineMs: r.num('TWIN_DEADLINE_S', 45, 5, 900) * 1000,
+      maxQueuePerTenant: r.num('TWIN_MAX_QUEUE_PER_TENANT', 100, 1, 100_000, true),
+      userRate: parseUserRate(r),
+      shutdownGraceMs: r.num('TWIN_SHUTDOWN_GRACE_S', 20, 0, 600) * 1000,
+      profilePath,
+      namespace: r.str('TWIN_NAMESPACE'),
+      autoSync: r.bool('TWIN_AUTO_SYNC', false),
+      admins: r.list('TWIN_ADMINS'),
+      shareSalary: r.bool('TWIN_SHARE_SALARY', false),
+      shareContact: r.bool('TWIN_SHARE_CONTACT', true),
+    },
+    upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
+    discord:
+      discordToken && discordAppId
+        ? {
+            token: discordToken,
+            applicationId: discordAppId,
+            apiUrl: discordApi,
+            messageContent: r.bool('DISCORD_MESSAGE_CONTENT', false),
+          }
+        : undefined,
+    slack:
+      slackBot || oauthSet === 3
+        ? {
+            botToken: slackBot,
+            appToken: slackApp,
+            signingSecret: slackSecret,
+            apiUrl: slackApi,
+            oauth:
+              oauthSet === 3
+                ? {
+                    clientId: slackOauth.clientId!,
+                    clientSecret: slackOauth.clientSecret!,
+                    stateSecret: slackOauth.stateSecret!,
+                  }
+                : undefined,
+          }
+        : undefined,
+    port,
+    databaseUrl: parseDatabaseUrl(r, cwd),
+    logLevel,
+  };
+  if (r.problems.length > 0) {
+    const list = r.problems.map((p) => `  - ${p}`).join('\n');
+    throw new TwinError(
+      'config',
+      `twinbot cannot start: the configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n${list}`,
+    );
+  }
+  return config;
+}
+
+/** Loads `.env` from the working directory when present (DESIGN.md); real environment variables win. */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const path = resolve(cwd, '.env');
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,10 @@
+/** Per-tenant quotas (issue 8) as the service sees them: may this tenant ask now, and what is left. */
+
+export type QuotaCheck = { ok: true } | { ok: false; message: string; retryAfterMs: number };
+
+export interface QuotaGuard {
+  /** Whether the tenant may spend more now; the refusal message says when the quota resets. */
+  check(tenantId: string): Promise<QuotaCheck>;
+  /** One line for the usage report ("Quota: 120 of 500 requests today"), or undefined when there is no quota. */
+  describe(tenantId: string): Promise<string | undefined>;
+}

@@ -1,0 +1,163 @@
+/**
+ * The composition root (STYLE.md 7): config -> logger -> profile, stores, retriever, LLM gateway -> service ->
+ * adapters. Nothing else constructs implementations; tests build the service with fakes the same way.
+ */
+import type { Config } from './config.js';
+import { asTwinError, TwinError } from './core/errors.js';
+import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
+import { TwinService } from './core/twin-service.js';
+import type { TwinProfile } from './core/types.js';
+import { LlmGateway } from './llm/gateway/llm-gateway.js';
+import { GroqLlmClient } from './llm/groq-llm-client.js';
+import { describeModel, estimateCostUsd, modelWarnings } from './llm/model-catalog.js';
+import { loadProfile } from './profile/load-profile.js';
+import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
+import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
+import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
+import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
+import { LibsqlUsageStore } from './usage/libsql-usage-store.js';
+import { StoreQuotaGuard } from './usage/store-quota-guard.js';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  profile: TwinProfile;
+  twin: TwinService;
+  usage: LibsqlUsageStore;
+  retriever: ProfileRetriever;
+  llm?: LlmClient;
+  close(): Promise<void>;
+}
+
+/** Loads the profile named by the config, logging its warnings. Throws TwinError('profile') naming file and field. */
+export async function loadConfiguredProfile(config: Config, logger: Logger): Promise<TwinProfile> {
+  const { profile, warnings } = await loadProfile(config.twin.profilePath, {
+    shareSalary: config.twin.shareSalary,
+    shareContact: config.twin.shareContact,
+  });
+  for (const warning of warnings) logger.warn({ event: 'twin.profile_warning' }, warning);
+  return profile;
+}
+
+export function namespaceOf(config: Config, profile: TwinProfile): string {
+  return (
+    config.twin.namespace ??
+    profile.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+  );
+}
+
+/** The retriever: Upstash when configured (falling back to the embedded index per request), else embedded. */
+export async function buildRetriever(config: Config, profile: TwinProfile, logger: Logger): Promise<ProfileRetriever> {
+  const embedded = new EmbeddedProfileRetriever(profile.chunks);
+  if (!config.upstash) return embedded;
+  const namespace = namespaceOf(config, profile);
+  const upstash = new UpstashProfileRetriever({ ...config.upstash, namespace });
+  // why: start-up never depends on reaching Upstash (DESIGN.md); a problem here is a warning.
+  try {
+    if (config.twin.autoSync) {
+      const result = await syncProfile({ ...config.upstash, namespace, profile });
+      logger.info({ event: 'twin.sync', namespace, ...result }, 'profile synced to Upstash');
+    } else {
+      const status = await checkIndexVersion({ ...config.upstash, namespace, profile });
+      if (!status.upToDate) {
+        logger.warn(
+          { event: 'twin.index_out_of_date', namespace },
+          'the Upstash index does not hold this profile version: run `twinbot ingest` (or set TWIN_AUTO_SYNC=1)',
+        );
+      }
+    }
+  } catch (err) {
+    logger.warn({ event: 'twin.upstash_unreachable', err: asTwinError(err, 'retrieval') }, 'Upstash check failed');
+  }
+  return new FallbackProfileRetriever(upstash, embedded, logger);
+}
+
+/** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
+export function buildLlm(config: Config, logger: Logger): LlmClient | undefined {
+  const { groq } = config;
+  if (!groq.apiKey) return undefined;
+  const models = [groq.model, ...groq.fallbackModels.filter((m) => m !== groq.model)];
+  for (const warning of modelWarnings(models)) logger.warn({ event: 'twin.model_warning' }, warning);
+  const inner = new GroqLlmClient({
+    apiKey: groq.apiKey,
+    baseURL: groq.baseURL,
+    model: groq.model,
+    fallbackModels: groq.fallbackModels,
+    temperature: groq.temperature,
+    maxTokens: groq.maxTokens,
+    stallTimeoutMs: groq.timeoutMs,
+    logger,
+  });
+  const limits = Object.fromEntries(
+    models.map((m) => {
+      const known = describeModel(m)?.limits;
+      const merged = {
+        rpm: groq.limits.rpm ?? known?.rpm ?? 30,
+        tpm: groq.limits.tpm ?? known?.tpm ?? 6_000,
+        rpd: groq.limits.rpd ?? known?.rpd ?? 1_000,
+        tpd: groq.limits.tpd ?? known?.tpd ?? 200_000,
+      };
+      return [m, merged];
+    }),
+  );
+  return new LlmGateway({
+    inner,
+    models,
+    limits,
+    maxTokens: groq.maxTokens,
+    maxQueuePerTenant: config.twin.maxQueuePerTenant,
+    logger,
+  });
+}
+
+/** Builds everything but the platform adapters. */
+export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  const profile = await loadConfiguredProfile(config, logger);
+  const usage = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+  try {
+    const retriever = await buildRetriever(config, profile, logger);
+    const llm = buildLlm(config, logger);
+    const twin = new TwinService({
+      profile,
+      retriever,
+      llm,
+      usage,
+      logger,
+      estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
+      quota: new StoreQuotaGuard(usage),
+      options: {
+        deadlineMs: config.twin.deadlineMs,
+        userRate: config.twin.userRate,
+        admins: config.twin.admins,
+        maxTokens: config.groq.maxTokens,
+      },
+    });
+    return {
+      config,
+      logger,
+      profile,
+      twin,
+      usage,
+      retriever,
+      llm,
+      async close() {
+        await llm?.close?.();
+        await usage.close();
+      },
+    };
+  } catch (err) {
+    await usage.close();
+    throw err;
+  }
+}
+
+/** Turns a start-up fault into the sentence an operator reads. */
+export function describeStartupError(err: unknown): string {
+  const e = asTwinError(err);
+  if (e.code === 'config' || e.code === 'profile') return e.message;
+  if (e instanceof TwinError && e.code === 'storage') return `The usage database could not be opened: ${e.message}`;
+  return `twinbot could not start: ${e.message}`;
+}
