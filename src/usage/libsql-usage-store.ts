@@ -1,0 +1,303 @@
+/**
+ * The usage ledger on an embedded SQL database (@libsql/client: a local file, :memory:, or a libsql server).
+ * One row per request, kept across restarts; versioned migrations; writes that never lose a record; summaries,
+ * export, retention roll-up, forgetting a tenant, and per-tenant quota overrides.
+ */
+import { type Client, createClient } from '@libsql/client';
+import { TwinError } from '../core/errors.js';
+import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
+import { systemClock } from '../core/ports.js';
+import type { UsageRecord, UsageSummary } from '../core/types.js';
+import { ensureDatabaseDirectory, localDatabasePath } from './database-url.js';
+import { runMigrations } from './migrations.js';
+import { picoToUsd, toPicoUsd } from './pico-usd.js';
+import { QuotaTable } from './quota-table.js';
+import type { QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
+import { RetryingRecordWriter, type RetryOptions } from './retrying-record-writer.js';
+import { rollUpLedger } from './roll-up-ledger.js';
+import { summarizeLedger } from './summarize-ledger.js';
+import { insertRecordStatement, readRecordPage } from './usage-rows.js';
+
+export interface LibsqlUsageStoreOptions {
+  /** `file:/abs/path/twin.db`, `file:relative.db`, `:memory:`, or a libsql/http URL. */
+  url: string;
+  /** For remote libsql servers only. */
+  authToken?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Entries in topFailures, topUsers and topChannels. Default 5. */
+  topLimit?: number;
+  /** Backoff of the retry buffer for failed writes. */
+  retry?: RetryOptions;
+  /** How long a write waits for another process's lock on a local file before failing. Default 5 000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/** The window of an export: [from, to), one tenant or all. */
+export interface ExportQuery {
+  tenantId?: string;
+  from: number;
+  to: number;
+}
+
+const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => silentLogger,
+};
+
+const EXPORT_PAGE = 500;
+
+/** Strips anything after `?` (libsql URLs may carry an authToken) before a URL goes into a message. */
+const describeUrl = (url: string) => url.split('?')[0];
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function cannotOpen(url: string, err: unknown): TwinError {
+  if (err instanceof TwinError) return err;
+  return new TwinError('storage', `Cannot open the usage database at ${describeUrl(url)}: ${reason(err)}`, {
+    cause: err,
+  });
+}
+
+function storageError(err: unknown, what: string): TwinError {
+  if (err instanceof TwinError) return err;
+  return new TwinError('storage', `Usage database: ${what} failed`, { cause: err });
+}
+
+export class LibsqlUsageStore implements UsageStore {
+  readonly #client: Client;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #topLimit: number;
+  readonly #writer: RetryingRecordWriter;
+  readonly #quotas: QuotaTable;
+  readonly #localFile: boolean;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+
+  /** Migration versions this `open` applied (empty when the database was already current). */
+  readonly appliedMigrations: readonly number[];
+
+  private constructor(client: Client, options: LibsqlUsageStoreOptions, applied: number[]) {
+    this.#client = client;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#topLimit = options.topLimit ?? 5;
+    this.appliedMigrations = applied;
+    this.#localFile = localDatabasePath(options.url) !== undefined;
+    this.#quotas = new QuotaTable(client, this.#clock);
+    this.#writer = new RetryingRecordWriter(
+      async (r) => {
+        await this.#client.execute(insertRecordStatement(r));
+      },
+      this.#logger,
+      options.retry,
+    );
+  }
+
+  /** Opens (and on first use creates) the ledger: makes the folder of a file database, then migrates. */
+  static async open(options: LibsqlUsageStoreOptions): Promise<LibsqlUsageStore> {
+    const logger = options.logger ?? silentLogger;
+    let client: Client;
+    try {
+      await ensureDatabaseDirectory(options.url);
+      client = createClient({
+        url: options.url,
+        ...(options.authToken ? { authToken: options.authToken } : {}),
+        timeout: options.busyTimeoutMs ?? 5_000,
+      });
+    } catch (err) {
+      throw cannotOpen(options.url, err);
+    }
+    try {
+      // why: WAL lets `twinbot usage` read while the bot writes, and keeps a crash from corrupting the file.
+      if (localDatabasePath(options.url) !== undefined) await client.execute('PRAGMA journal_mode = WAL');
+      const applied = await runMigrations(client, { clock: options.clock ?? systemClock, logger });
+      return new LibsqlUsageStore(client, options, applied);
+    } catch (err) {
+      client.close();
+      throw cannotOpen(options.url, err);
+    }
+  }
+
+  /**
+   * Adds one request to the ledger; idempotent by `id`. Resolves once the row is written, or kept in memory
+   * for a retry when the database fails (logged; written later or on `close()`). Throws only after `close()`.
+   */
+  async record(record: UsageRecord): Promise<void> {
+    if (this.#closing) {
+      this.#logger.error({ event: 'usage.record_lost', record }, 'usage record arrived after the store closed');
+      throw new TwinError('storage', 'The usage store is closed');
+    }
+    await this.#writer.write(record);
+  }
+
+  /** Records kept in memory after a failed write, waiting for a retry. */
+  get pendingWrites(): number {
+    return this.#writer.pendingCount;
+  }
+
+  /** Retries kept records now; returns how many are still kept. */
+  flush(): Promise<number> {
+    return this.#writer.flush();
+  }
+
+  /**
+   * The summary of [from, to) for one tenant (exact id match) or all. Latency and queue figures cover answered
+   * and failed requests; percentiles are nearest-rank (exact over raw rows, histogram-based within ~2.2% once
+   * rolled-up days are in the window); successRate is 1 when nothing was answered or failed; series buckets
+   * start at multiples of bucketMs since the epoch (UTC-aligned for hours and days) and include empty ones.
+   */
+  async summarize(query: UsageQuery): Promise<UsageSummary> {
+    await this.#catchUp();
+    try {
+      return await summarizeLedger(this.#client, query, this.#topLimit);
+    } catch (err) {
+      throw storageError(err, 'summary');
+    }
+  }
+
+  /** The raw records of [from, to), oldest first (rolled-up days are aggregates and have no records). */
+  async *exportRecords(query: ExportQuery): AsyncIterable<UsageRecord> {
+    await this.#catchUp();
+    let after: UsageRecord | undefined;
+    for (;;) {
+      const page = await this.#guard('export', readRecordPage(this.#client, query, after, EXPORT_PAGE));
+      yield* page;
+      after = page.at(-1);
+      if (after === undefined || page.length < EXPORT_PAGE) return;
+    }
+  }
+
+  /**
+   * Retention: rolls every whole UTC day before `olderThan` into daily aggregates in one transaction and
+   * returns the number of raw rows rolled up. Summaries keep their totals; see `summarize` for percentiles.
+   */
+  async rollUp(olderThan: number): Promise<number> {
+    await this.#catchUp();
+    try {
+      const rows = await rollUpLedger(this.#client, olderThan);
+      if (rows > 0) {
+        this.#logger.info({ event: 'usage.rolled_up', rows, olderThan }, 'usage rows rolled up');
+        await this.#checkpoint();
+      }
+      return rows;
+    } catch (err) {
+      throw storageError(err, 'roll-up');
+    }
+  }
+
+  /**
+   * Removes every record and daily aggregate of one tenant (exact id), including records still waiting for a
+   * retry. Returns the number of rows removed (raw records plus daily aggregate rows). Quotas stay.
+   */
+  async forget(tenantId: string): Promise<number> {
+    await this.#writer.settle();
+    const kept = this.#writer.discardTenant(tenantId);
+    try {
+      const args = { tenant: tenantId };
+      const [records, daily] = await this.#client.batch(
+        [
+          { sql: 'DELETE FROM usage_records WHERE tenant_id = :tenant', args },
+          { sql: 'DELETE FROM usage_daily WHERE tenant_id = :tenant', args },
+          { sql: 'DELETE FROM usage_daily_hist WHERE tenant_id = :tenant', args },
+        ],
+        'write',
+      );
+      const removed = (records?.rowsAffected ?? 0) + (daily?.rowsAffected ?? 0);
+      this.#logger.info({ event: 'usage.forgotten', tenant: tenantId, removed, kept }, 'tenant usage forgotten');
+      return removed;
+    } catch (err) {
+      throw storageError(err, 'forget');
+    }
+  }
+
+  /** Stores (replaces) a tenant's quota override. Limits must be >= 0; counts must be whole numbers. */
+  setQuota(tenantId: string, quota: TenantQuota): Promise<void> {
+    return this.#guard('setting a quota', this.#quotas.set(tenantId, quota));
+  }
+
+  /** A tenant's quota override, or undefined when it has none. */
+  getQuota(tenantId: string): Promise<TenantQuota | undefined> {
+    return this.#guard('reading a quota', this.#quotas.get(tenantId));
+  }
+
+  /** Removes a tenant's quota override; true when there was one. */
+  clearQuota(tenantId: string): Promise<boolean> {
+    return this.#guard('clearing a quota', this.#quotas.clear(tenantId));
+  }
+
+  /** Every stored quota override, by tenant id. */
+  listQuotas(): Promise<TenantQuotaEntry[]> {
+    return this.#guard('listing quotas', this.#quotas.list());
+  }
+
+  /**
+   * What a tenant spent from `from` (epoch ms, inclusive) on: answered and failed requests, their total tokens
+   * and cost; refusals spend nothing. Counts records still waiting for a retry too. Rolled-up days count when
+   * their UTC midnight is at or after `from` (quota periods start at midnight, so nothing is split).
+   */
+  async usedSince(tenantId: string, from: number): Promise<QuotaUsage> {
+    await this.#writer.settle();
+    const used = await this.#guard('quota usage', this.#quotas.spentSince(tenantId, from));
+    for (const r of this.#writer.pendingRecords()) {
+      if (r.tenantId !== tenantId || r.at < from || (r.outcome !== 'answered' && r.outcome !== 'failed')) continue;
+      used.requests++;
+      used.tokens += r.totalTokens;
+      used.pico += toPicoUsd(r.costUsd);
+    }
+    return { requests: used.requests, tokens: used.tokens, costUsd: picoToUsd(used.pico) };
+  }
+
+  /**
+   * Stops taking records, waits for writes in flight, flushes kept records (a few attempts with backoff), then
+   * closes the database. Rejects with a `storage` TwinError if some records could not be written (each is
+   * logged in full at error level). Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    const lost = await this.#writer.drain();
+    await this.#checkpoint();
+    this.#client.close();
+    if (lost.length > 0) {
+      throw new TwinError('storage', `${lost.length} usage record(s) could not be written; they are in the log`);
+    }
+  }
+
+  /**
+   * Folds the write-ahead log back into the database file and truncates it. Why: the log grows to the size of
+   * the largest transaction (a roll-up) and libsql's close does not shrink it. Best effort: a reader in another
+   * process may hold it, which is harmless.
+   */
+  async #checkpoint(): Promise<void> {
+    if (!this.#localFile) return;
+    try {
+      await this.#client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.#logger.debug({ event: 'usage.checkpoint_failed', err }, 'usage database checkpoint skipped');
+    }
+  }
+
+  /** Awaits a database call, turning its failure into a `storage` TwinError. */
+  async #guard<T>(what: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      throw storageError(err, what);
+    }
+  }
+
+  /** Makes reads include every record already handed to `record()`. */
+  async #catchUp(): Promise<void> {
+    await this.#writer.settle();
+    if (this.#writer.pendingCount > 0) await this.#writer.flush();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Versioned schema of the usage ledger. Each migration runs once, in one transaction together with its row in
+ * `schema_migrations`, so a crash mid-way leaves the database at the previous version. Never edit a shipped
+ * migration: add the next one.
+ */
+import type { Client } from '@libsql/client';
+import { TwinError } from '../core/errors.js';
+import type { Clock, Logger } from '../core/ports.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'usage records',
+    statements: [
+      // why: cost_pico is the integer copy of cost_usd that sums use (see pico-usd.ts); the two *_bucket
+      // columns are histogram buckets kept so percentiles survive a roll-up (see latency-histogram.ts).
+      `CREATE TABLE usage_records (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        enterprise_id TEXT,
+        channel_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        command TEXT NOT NULL,
+        model TEXT,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        latency_ms REAL NOT NULL,
+        queue_ms REAL NOT NULL,
+        attempts INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error_code TEXT,
+        cost_usd REAL NOT NULL,
+        cost_pico INTEGER NOT NULL,
+        mode TEXT,
+        latency_bucket INTEGER NOT NULL,
+        queue_bucket INTEGER NOT NULL
+      )`,
+      'CREATE INDEX usage_records_tenant_at ON usage_records (tenant_id, at)',
+      'CREATE INDEX usage_records_at ON usage_records (at)',
+    ],
+  },
+  {
+    version: 2,
+    name: 'daily aggregates and quotas',
+    statements: [
+      // why: '' rather than NULL for an absent model or error code, because the roll-up merges into existing days
+      // with ON CONFLICT on the key (and WITHOUT ROWID keys cannot be NULL). WITHOUT ROWID stores each row once,
+      // in its key's b-tree, instead of a table plus an index holding the same long key.
+      `CREATE TABLE usage_daily (
+        day INTEGER NOT NULL,
+        tenant_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        model TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        error_code TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        cost_pico INTEGER NOT NULL,
+        latency_sum REAL NOT NULL,
+        queue_sum REAL NOT NULL,
+        attempts INTEGER NOT NULL,
+        user_name TEXT,
+        name_at INTEGER,
+        PRIMARY KEY (tenant_id, day, platform, model, outcome, error_code, user_id, channel_id)
+      ) WITHOUT ROWID`,
+      'CREATE INDEX usage_daily_day ON usage_daily (day)',
+      // why: one row per tenant, day and metric holding "bucket:count,..." pairs, instead of a row per bucket, keeps
+      // the histograms small; a late roll-up into the same day adds another row and readers add them up.
+      `CREATE TABLE usage_daily_hist (
+        tenant_id TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        buckets TEXT NOT NULL
+      )`,
+      'CREATE INDEX usage_daily_hist_tenant_day ON usage_daily_hist (tenant_id, day)',
+      'CREATE INDEX usage_daily_hist_day ON usage_daily_hist (day)',
+      `CREATE TABLE quotas (
+        tenant_id TEXT PRIMARY KEY,
+        requests_per_day INTEGER,
+        tokens_per_day INTEGER,
+        usd_per_month REAL,
+        requests_per_month INTEGER,
+        tokens_per_month INTEGER,
+        updated_at INTEGER NOT NULL
+      )`,
+    ],
+  },
+];
+
+async function appliedVersions(client: Client): Promise<Set<number>> {
+  const rs = await client.execute('SELECT version FROM schema_migrations');
+  return new Set(rs.rows.map((r) => Number(r['version'])));
+}
+
+/**
+ * Brings the database to the latest schema and returns the versions it applied now (empty when it was
+ * current). Refuses a database written by a newer twinbot rather than guessing at its schema.
+ */
+export async function runMigrations(
+  client: Client,
+  options: { clock: Clock; logger: Logger; migrations?: readonly Migration[] },
+): Promise<number[]> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  await client.execute(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  let applied = await appliedVersions(client);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const newest = Math.max(0, ...applied);
+  if (newest > known) {
+    throw new TwinError(
+      'storage',
+      `The usage database has schema version ${newest}, newer than this twinbot knows (${known}). Upgrade twinbot.`,
+    );
+  }
+  const ran: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    try {
+      await client.batch(
+        [
+          ...m.statements,
+          {
+            sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+            args: [m.version, m.name, options.clock.now()],
+          },
+        ],
+        'write',
+      );
+    } catch (err) {
+      // why: two processes starting at once (bot and CLI) may race; the loser's transaction rolls back whole,
+      // and it is fine as long as the winner applied the same version.
+      applied = await appliedVersions(client);
+      if (applied.has(m.version)) continue;
+      throw new TwinError('storage', `Usage database migration ${m.version} (${m.name}) failed`, { cause: err });
+    }
+    ran.push(m.version);
+    options.logger.info({ event: 'usage.migrated', version: m.version, name: m.name }, 'usage database migrated');
+  }
+  return ran;
+}

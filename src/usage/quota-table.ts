@@ -1,0 +1,95 @@
+/** The `quotas` table: per-tenant quota overrides, one row per tenant. */
+import type { Client, Row } from '@libsql/client';
+import { TwinError } from '../core/errors.js';
+import type { Clock } from '../core/ports.js';
+import { QUOTA_FIELDS, type TenantQuota, type TenantQuotaEntry } from './quota-types.js';
+
+const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
+  requestsPerDay: 'requests_per_day',
+  tokensPerDay: 'tokens_per_day',
+  usdPerMonth: 'usd_per_month',
+  requestsPerMonth: 'requests_per_month',
+  tokensPerMonth: 'tokens_per_month',
+};
+
+/** Throws a `config` TwinError naming the field when a limit is negative, not finite, or a fractional count. */
+export function validateQuota(quota: TenantQuota): void {
+  for (const field of QUOTA_FIELDS) {
+    const value = quota[field];
+    if (value === undefined || value === null) continue;
+    const whole = field !== 'usdPerMonth';
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
+      throw new TwinError('config', `Quota ${field} must be ${whole ? 'a whole number' : 'a number'} of 0 or more`);
+    }
+  }
+}
+
+function rowToQuota(row: Row): TenantQuota {
+  const quota: TenantQuota = {};
+  for (const field of QUOTA_FIELDS) {
+    const value = row[COLUMN[field]];
+    if (value !== null && value !== undefined) quota[field] = Number(value);
+  }
+  return quota;
+}
+
+export class QuotaTable {
+  readonly #client: Client;
+  readonly #clock: Clock;
+
+  constructor(client: Client, clock: Clock) {
+    this.#client = client;
+    this.#clock = clock;
+  }
+
+  async set(tenantId: string, quota: TenantQuota): Promise<void> {
+    validateQuota(quota);
+    const columns = QUOTA_FIELDS.map((f) => COLUMN[f]);
+    await this.#client.execute({
+      sql: `INSERT INTO quotas (tenant_id, ${columns.join(', ')}, updated_at)
+        VALUES (?, ${columns.map(() => '?').join(', ')}, ?)
+        ON CONFLICT (tenant_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
+          updated_at = excluded.updated_at`,
+      args: [tenantId, ...QUOTA_FIELDS.map((f) => quota[f] ?? null), this.#clock.now()],
+    });
+  }
+
+  async get(tenantId: string): Promise<TenantQuota | undefined> {
+    const rs = await this.#client.execute({ sql: 'SELECT * FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+    const row = rs.rows[0];
+    return row === undefined ? undefined : rowToQuota(row);
+  }
+
+  async clear(tenantId: string): Promise<boolean> {
+    const rs = await this.#client.execute({ sql: 'DELETE FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+    return rs.rowsAffected > 0;
+  }
+
+  /** Answered and failed requests of a tenant from `from` on (raw rows and rolled-up days), cost in pico-USD. */
+  async spentSince(tenantId: string, from: number): Promise<{ requests: number; tokens: number; pico: bigint }> {
+    const rs = await this.#client.execute({
+      sql: `SELECT SUM(requests) AS requests, SUM(total_tokens) AS tokens, CAST(SUM(cost_pico) AS TEXT) AS cost FROM (
+        SELECT 1 AS requests, total_tokens, cost_pico FROM usage_records
+          WHERE tenant_id = :tenant AND at >= :from AND outcome IN ('answered', 'failed')
+        UNION ALL
+        SELECT requests, total_tokens, cost_pico FROM usage_daily
+          WHERE tenant_id = :tenant AND day >= :from AND outcome IN ('answered', 'failed'))`,
+      args: { tenant: tenantId, from },
+    });
+    const row = rs.rows[0];
+    return {
+      requests: Number(row?.['requests'] ?? 0),
+      tokens: Number(row?.['tokens'] ?? 0),
+      pico: BigInt((row?.['cost'] as string | null) ?? 0),
+    };
+  }
+
+  async list(): Promise<TenantQuotaEntry[]> {
+    const rs = await this.#client.execute('SELECT * FROM quotas ORDER BY tenant_id');
+    return rs.rows.map((row) => ({
+      tenantId: String(row['tenant_id']),
+      quota: rowToQuota(row),
+      updatedAt: Number(row['updated_at']),
+    }));
+  }
+}

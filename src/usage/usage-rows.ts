@@ -1,0 +1,138 @@
+/** Mapping between a `UsageRecord` and its row in `usage_records`. */
+import type { Client, InStatement, Row } from '@libsql/client';
+import type { AskCommand, Outcome, Platform, UsageRecord } from '../core/types.js';
+import { histogramBucket } from './latency-histogram.js';
+import { toPicoUsd } from './pico-usd.js';
+
+const COLUMNS = [
+  'id',
+  'at',
+  'platform',
+  'tenant_id',
+  'enterprise_id',
+  'channel_id',
+  'user_id',
+  'user_name',
+  'command',
+  'model',
+  'prompt_tokens',
+  'completion_tokens',
+  'total_tokens',
+  'latency_ms',
+  'queue_ms',
+  'attempts',
+  'outcome',
+  'error_code',
+  'cost_usd',
+  'cost_pico',
+  'mode',
+  'latency_bucket',
+  'queue_bucket',
+] as const;
+
+const RECORD_COLUMNS = COLUMNS.slice(0, 21).join(', ');
+
+// why: ON CONFLICT DO NOTHING makes a write idempotent by id, so retrying a write whose first try may have
+// landed can never count a request twice.
+const INSERT_SQL = `INSERT INTO usage_records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (id) DO NOTHING`;
+
+// why: NaN or Infinity would be stored as NULL and break NOT NULL, turning one odd record into a write that
+// fails forever; a count or duration that is not a finite number is recorded as 0 instead.
+const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
+const count = (n: number): number => Math.max(0, Math.round(finite(n)));
+const optional = (s: string | undefined): string | null => (s === undefined || s === null ? null : String(s));
+
+/** The INSERT for one record. `at` is stored as whole epoch ms. */
+export function insertRecordStatement(r: UsageRecord): InStatement {
+  const latency = Math.max(0, finite(r.latencyMs));
+  const queue = Math.max(0, finite(r.queueMs));
+  return {
+    sql: INSERT_SQL,
+    args: [
+      String(r.id),
+      Math.floor(finite(r.at)),
+      r.platform,
+      r.tenantId,
+      optional(r.enterpriseId),
+      String(r.channelId),
+      String(r.userId),
+      optional(r.userName),
+      r.command,
+      optional(r.model),
+      count(r.promptTokens),
+      count(r.completionTokens),
+      count(r.totalTokens),
+      latency,
+      queue,
+      count(r.attempts),
+      r.outcome,
+      optional(r.errorCode),
+      Math.max(0, finite(r.costUsd)),
+      toPicoUsd(r.costUsd),
+      optional(r.mode),
+      histogramBucket(latency),
+      histogramBucket(queue),
+    ],
+  };
+}
+
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+/** A `usage_records` row (selected with `RECORD_COLUMNS`) back as the record; absent fields stay absent. */
+export function rowToRecord(row: Row): UsageRecord {
+  const record: UsageRecord = {
+    id: String(row['id']),
+    at: Number(row['at']),
+    platform: String(row['platform']) as Platform,
+    tenantId: String(row['tenant_id']),
+    channelId: String(row['channel_id']),
+    userId: String(row['user_id']),
+    command: String(row['command']) as AskCommand,
+    promptTokens: Number(row['prompt_tokens']),
+    completionTokens: Number(row['completion_tokens']),
+    totalTokens: Number(row['total_tokens']),
+    latencyMs: Number(row['latency_ms']),
+    queueMs: Number(row['queue_ms']),
+    attempts: Number(row['attempts']),
+    outcome: String(row['outcome']) as Outcome,
+    costUsd: Number(row['cost_usd']),
+  };
+  const enterpriseId = str(row['enterprise_id']);
+  if (enterpriseId !== undefined) record.enterpriseId = enterpriseId;
+  const userName = str(row['user_name']);
+  if (userName !== undefined) record.userName = userName;
+  const model = str(row['model']);
+  if (model !== undefined) record.model = model;
+  const errorCode = str(row['error_code']);
+  if (errorCode !== undefined) record.errorCode = errorCode;
+  const mode = str(row['mode']);
+  if (mode !== undefined) record.mode = mode as UsageRecord['mode'];
+  return record;
+}
+
+/**
+ * One page of raw records of [from, to) for one tenant or all, ordered by (at, id), after the `after` record.
+ * Keyset paging, so a long export neither skips nor repeats rows and never re-reads earlier pages.
+ */
+export async function readRecordPage(
+  client: Client,
+  query: { tenantId?: string; from: number; to: number },
+  after: UsageRecord | undefined,
+  limit: number,
+): Promise<UsageRecord[]> {
+  const tenant = query.tenantId === undefined ? '' : ' AND tenant_id = :tenant';
+  const cursor = after === undefined ? '' : ' AND (at > :afterAt OR (at = :afterAt AND id > :afterId))';
+  const rs = await client.execute({
+    sql: `SELECT ${RECORD_COLUMNS} FROM usage_records WHERE at >= :from AND at < :to${tenant}${cursor}
+      ORDER BY at, id LIMIT :limit`,
+    args: {
+      from: query.from,
+      to: query.to,
+      limit,
+      ...(query.tenantId === undefined ? {} : { tenant: query.tenantId }),
+      ...(after === undefined ? {} : { afterAt: after.at, afterId: after.id }),
+    },
+  });
+  return rs.rows.map(rowToRecord);
+}
