@@ -1,0 +1,214 @@
+/**
+ * Reads the platform facts from each Slack payload (tenant, user, question without the mention, thread history)
+ * and hands the request to `SlackReplies`: `/ask-twin`, `/twin-usage`, @mentions, follow-ups in the twin's threads
+ * and direct messages; deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
+ */
+import type { App, InstallationStore, webApi } from '@slack/bolt';
+import type { Logger } from '../../core/ports.js';
+import type { Turn } from '../../core/types.js';
+import type { EventDedupeStore } from './event-dedupe.js';
+import { slackErrorCode } from './slack-errors.js';
+import type { Respond, SlackReplies } from './slack-replies.js';
+import type { BotIdentity } from './thread-history.js';
+import { fetchThreadTurns, questionText } from './thread-history.js';
+import { TtlSet } from './ttl-set.js';
+
+/** why: a thread is history, not an archive: read at most 200 messages, keep the last 12 turns. */
+const THREAD_LIMITS = { maxMessages: 200, maxTurns: 12 };
+/** Threads the twin answered in, remembered so replies there count as follow-ups. */
+const THREAD_MEMORY_MS = 7 * 86_400_000;
+
+export interface ListenerDeps {
+  replies: SlackReplies;
+  dedupe: EventDedupeStore;
+  /** The bot's identity from auth.test (single-workspace set-up); installations carry their own. */
+  identity: () => BotIdentity;
+  installationStore?: InstallationStore;
+  /** Runs a handler's work as one tracked job that never throws into Bolt. */
+  track: (what: string, work: () => Promise<void>) => Promise<void>;
+  log: Logger;
+}
+
+export class SlackListeners {
+  private readonly threads = new TtlSet(THREAD_MEMORY_MS, 100_000);
+  private readonly log: Logger;
+  private readonly track: ListenerDeps['track'];
+
+  constructor(private readonly deps: ListenerDeps) {
+    this.log = deps.log;
+    this.track = deps.track;
+  }
+
+  register(app: App): void {
+    app.command('/ask-twin', ({ command, ack, respond, client }) =>
+      this.track('ask-twin', async () => {
+        await ack();
+        await this.deps.replies.ask({
+          client,
+          teamId: command.team_id,
+          enterpriseId: command.enterprise_id,
+          channel: command.channel_id,
+          userId: command.user_id,
+          userName: command.user_name,
+          command: 'ask-twin',
+          question: questionText(command.text, undefined),
+          header: { asker: command.user_name, question: questionText(command.text, undefined) },
+          respond: respond as Respond,
+          ref: command.trigger_id,
+        });
+      }),
+    );
+
+    app.command('/twin-usage', ({ command, ack, respond, client }) =>
+      this.track('twin-usage', async () => {
+        await ack();
+        await this.deps.replies.usage({
+          client,
+          teamId: command.team_id,
+          userId: command.user_id,
+          text: command.text,
+          respond: respond as Respond,
+          ref: command.trigger_id,
+        });
+      }),
+    );
+
+    app.event('app_mention', ({ event, body, client, context }) =>
+      this.track('app_mention', async () => {
+        if (await this.duplicate(body, `${event.channel}:${event.ts}`, context.retryNum)) return;
+        const self = this.self(context);
+        const threadTs = event.thread_ts ?? event.ts;
+        const history = event.thread_ts
+          ? await this.history(client, event.channel, event.thread_ts, event.ts, self)
+          : undefined;
+        this.threads.add(`${body.team_id}:${event.channel}:${threadTs}`);
+        await this.deps.replies.ask({
+          client,
+          teamId: body.team_id ?? context.teamId ?? '',
+          enterpriseId: body.enterprise_id ?? context.enterpriseId,
+          channel: event.channel,
+          userId: event.user ?? '',
+          userName: event.user_profile?.display_name || event.user_profile?.real_name || undefined,
+          command: 'mention',
+          question: questionText(event.text, self.botUserId),
+          history,
+          threadTs,
+          ref: body.event_id,
+        });
+      }),
+    );
+
+    app.message(({ message, body, client, context }) =>
+      this.track('message', async () => {
+        const m = message as {
+          subtype?: string;
+          bot_id?: string;
+          channel: string;
+          channel_type?: string;
+          user?: string;
+          text?: string;
+          ts: string;
+          thread_ts?: string;
+          parent_user_id?: string;
+        };
+        if ((m.subtype && m.subtype !== 'thread_broadcast') || m.bot_id || !m.user) return;
+        const self = this.self(context);
+        const dm = m.channel_type === 'im';
+        const inThread = m.thread_ts !== undefined && m.thread_ts !== m.ts;
+        if (!dm) {
+          // why: a reply that mentions the bot also arrives as app_mention, which answers it.
+          if (!inThread || (self.botUserId && (m.text ?? '').includes(`<@${self.botUserId}`))) return;
+          const ours =
+            m.parent_user_id === self.botUserId || this.threads.has(`${body.team_id}:${m.channel}:${m.thread_ts}`);
+          if (!ours) return;
+        }
+        if (await this.duplicate(body, `${m.channel}:${m.ts}`, context.retryNum)) return;
+        const history = inThread ? await this.history(client, m.channel, m.thread_ts!, m.ts, self) : undefined;
+        await this.deps.replies.ask({
+          client,
+          teamId: body.team_id ?? context.teamId ?? '',
+          enterpriseId: body.enterprise_id ?? context.enterpriseId,
+          channel: m.channel,
+          userId: m.user,
+          command: dm ? 'dm' : 'thread',
+          question: questionText(m.text ?? '', self.botUserId),
+          history,
+          threadTs: inThread ? m.thread_ts : undefined,
+          ref: body.event_id,
+        });
+      }),
+    );
+
+    app.event('app_uninstalled', ({ body, context }) =>
+      this.track('app_uninstalled', () =>
+        this.uninstall(body.team_id, body.enterprise_id, context.isEnterpriseInstall),
+      ),
+    );
+    app.event('tokens_revoked', ({ event, body, context }) =>
+      this.track('tokens_revoked', async () => {
+        if ((event.tokens.bot ?? []).length > 0) {
+          await this.uninstall(body.team_id, body.enterprise_id, context.isEnterpriseInstall);
+        }
+      }),
+    );
+
+    app.error(async (err) => {
+      this.log.warn({ event: 'slack.bolt_error', code: err.code, err }, 'bolt reported an error');
+    });
+  }
+
+  private self(context: { botUserId?: string; botId?: string }): BotIdentity {
+    return {
+      botUserId: context.botUserId ?? this.deps.identity().botUserId,
+      botId: context.botId ?? this.deps.identity().botId,
+    };
+  }
+
+  /** True when this event (or the same message through another event) was handled already. */
+  private async duplicate(body: { event_id: string }, messageKey: string, retryNum?: number): Promise<boolean> {
+    try {
+      const byEvent = await this.deps.dedupe.seen(`event:${body.event_id}`);
+      const byMessage = await this.deps.dedupe.seen(`message:${messageKey}`);
+      if (byEvent || byMessage) {
+        this.log.info(
+          { event: 'slack.duplicate_event', eventId: body.event_id, retryNum, sameMessage: !byEvent },
+          'event already handled',
+        );
+        return true;
+      }
+    } catch (err) {
+      // why: answering twice is better than not answering at all.
+      this.log.warn({ event: 'slack.dedupe_failed', err }, 'dedupe store failed; answering anyway');
+    }
+    return false;
+  }
+
+  private async history(
+    client: webApi.WebClient,
+    channel: string,
+    threadTs: string,
+    beforeTs: string,
+    self: BotIdentity,
+  ): Promise<Turn[] | undefined> {
+    try {
+      return await fetchThreadTurns(client, channel, threadTs, beforeTs, self, THREAD_LIMITS);
+    } catch (err) {
+      this.log.warn({ event: 'slack.history_failed', code: slackErrorCode(err), err }, 'could not read the thread');
+      return undefined;
+    }
+  }
+
+  private async uninstall(
+    teamId: string | undefined,
+    enterpriseId: string | undefined,
+    orgWide: boolean,
+  ): Promise<void> {
+    const store = this.deps.installationStore;
+    if (!store?.deleteInstallation) return;
+    const query = orgWide
+      ? { teamId: undefined, enterpriseId: enterpriseId ?? '', isEnterpriseInstall: true as const }
+      : { teamId: teamId ?? '', enterpriseId, isEnterpriseInstall: false as const };
+    await store.deleteInstallation(query);
+    this.log.info({ event: 'slack.uninstalled', team: teamId, enterprise: enterpriseId }, 'installation deleted');
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Calls the twin for one Slack request and shows what comes back: an answer through `SlackReplyWriter`, a usage
+ * report privately through the response_url. The only platform fact read here is the admin bit (users.info).
+ */
+import type { webApi } from '@slack/bolt';
+import { asTwinError } from '../../core/errors.js';
+import { fromError } from '../../core/failure-messages.js';
+import type { Logger } from '../../core/ports.js';
+import type { TwinService } from '../../core/twin-service.js';
+import type { AskCommand, Turn } from '../../core/types.js';
+import { parseWindow } from '../../core/usage-report.js';
+import type { QuestionHeader } from './slack-blocks.js';
+import { renderNote, renderReport } from './slack-blocks.js';
+import { slackErrorCode } from './slack-errors.js';
+import type { ReplyOutcome, ResponseMessage } from './slack-reply-writer.js';
+import { SlackReplyWriter } from './slack-reply-writer.js';
+
+/** Bolt's `respond` for a command: posts to its response_url. */
+export type Respond = (message: ResponseMessage) => Promise<unknown>;
+
+/** One question as read from a Slack payload. */
+export interface AskInput {
+  client: webApi.WebClient;
+  teamId: string;
+  enterpriseId?: string;
+  channel: string;
+  userId: string;
+  userName?: string;
+  command: AskCommand;
+  question: string;
+  history?: Turn[];
+  /** Answer in this thread; absent: at the top of the channel. */
+  threadTs?: string;
+  header?: QuestionHeader;
+  /** Slash commands: the response_url, for refusals and for channels the bot cannot post in. */
+  respond?: Respond;
+  /** For the log line that closes the request: event_id or trigger_id. */
+  ref: string;
+}
+
+export interface UsageInput {
+  client: webApi.WebClient;
+  teamId: string;
+  userId: string;
+  /** The command text: empty, 24h, 7d or 30d. */
+  text: string;
+  respond: Respond;
+  ref: string;
+}
+
+export class SlackReplies {
+  /** Teams where assistant.threads.setStatus was refused: they get placeholder messages. */
+  private readonly noAssistantStatus = new Set<string>();
+
+  constructor(
+    private readonly twin: TwinService,
+    private readonly log: Logger,
+    private readonly updateIntervalMs: number,
+  ) {}
+
+  async ask(input: AskInput): Promise<ReplyOutcome> {
+    const started = Date.now();
+    const abort = new AbortController();
+    const teamKey = input.teamId;
+    const events = this.twin.ask({
+      platform: 'slack',
+      tenantId: `slack:${input.teamId}`,
+      enterpriseId: input.enterpriseId,
+      channelId: input.channel,
+      userId: input.userId,
+      userName: input.userName,
+      command: input.command,
+      question: input.question,
+      history: input.history,
+      signal: abort.signal,
+    });
+    const writer = new SlackReplyWriter({
+      client: input.client,
+      channel: input.channel,
+      threadTs: input.threadTs,
+      header: input.header,
+      updateIntervalMs: this.updateIntervalMs,
+      assistantStatus: {
+        enabled: !this.noAssistantStatus.has(teamKey),
+        unavailable: () => this.noAssistantStatus.add(teamKey),
+      },
+      respond: input.respond,
+      privateRefusals: input.respond !== undefined,
+      abort,
+      logger: this.log,
+    });
+    const outcome = await writer.write(events);
+    this.log.info(
+      {
+        event: 'slack.replied',
+        ref: input.ref,
+        command: input.command,
+        tenant: `slack:${input.teamId}`,
+        channel: input.channel,
+        ...outcome,
+        ms: Date.now() - started,
+      },
+      `slack reply ${outcome.outcome}`,
+    );
+    return outcome;
+  }
+
+  async usage({ client, teamId, userId, text, respond, ref }: UsageInput): Promise<void> {
+    const window = parseWindow(text);
+    let messages = [renderNote('Try /twin-usage, /twin-usage 7d or /twin-usage 30d.', 'failure')];
+    if (window) {
+      const isPlatformAdmin = await this.isWorkspaceAdmin(client, userId);
+      try {
+        const result = await this.twin.usage({
+          platform: 'slack',
+          tenantId: `slack:${teamId}`,
+          userId,
+          isPlatformAdmin,
+          window,
+        });
+        messages = result.kind === 'report' ? renderReport(result.text) : [renderNote(result.message, 'failure')];
+      } catch (err) {
+        const e = asTwinError(err, 'storage');
+        this.log.error({ event: 'slack.usage_failed', err: e, code: e.code }, 'usage report failed');
+        messages = [renderNote(fromError(e, 0).message, 'failure')];
+      }
+    }
+    for (const message of messages) await respond({ ...message, response_type: 'ephemeral' });
+    this.log.info({ event: 'slack.replied', ref, command: 'twin-usage', messages: messages.length }, 'usage answered');
+  }
+
+  /** The platform's admin fact: users.info is_admin / is_owner / is_primary_owner. */
+  private async isWorkspaceAdmin(client: webApi.WebClient, userId: string): Promise<boolean> {
+    try {
+      const { user } = await client.users.info({ user: userId });
+      return Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
+    } catch (err) {
+      this.log.warn({ event: 'slack.users_info_failed', code: slackErrorCode(err) }, 'users.info failed');
+      return false;
+    }
+  }
+}

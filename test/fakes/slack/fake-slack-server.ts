@@ -1,0 +1,285 @@
+/**
+ * A fake Slack on 127.0.0.1 that speaks the Web API's wire protocol (POST /api/<method>, form or JSON bodies,
+ * Bearer tokens, `{ok:false, error}` answers), a response_url sink, the OAuth token exchange and a Socket Mode
+ * WebSocket endpoint. It records every call and keeps channel messages as Slack would, so tests can read what a
+ * person would see.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeSocketMode } from './fake-socket-mode.js';
+
+export interface FakeBot {
+  teamId: string;
+  teamName?: string;
+  botUserId: string;
+  botId: string;
+  enterpriseId?: string;
+}
+
+export interface FakeUser {
+  name?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+}
+
+export interface FakeOAuthGrant extends FakeBot {
+  /** The bot token oauth.v2.access hands out for this code. */
+  token: string;
+  installerUserId: string;
+}
+
+export interface FakeSlackOptions {
+  /** Valid bot tokens and their workspaces. Default: `xoxb-test` in T1 with bot user UBOT. */
+  bots?: Record<string, FakeBot>;
+  /** Valid app-level tokens (Socket Mode). Default `xapp-test`. */
+  appTokens?: string[];
+  users?: Record<string, FakeUser>;
+  /** The OAuth app's credentials and the codes it will exchange. */
+  oauth?: { clientId: string; clientSecret: string; grants: Record<string, FakeOAuthGrant> };
+}
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  token?: string;
+  contentType: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  blocks?: unknown[];
+  /** How many times chat.update changed it. */
+  edits: number;
+  /** Every version it had, first to last. */
+  versions: { text: string; blocks?: unknown[] }[];
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export interface FakeSlack {
+  url: string;
+  /** Base for SLACK_API_URL / `slackApiUrl`, ending in /api/. */
+  apiUrl: string;
+  calls: RecordedCall[];
+  messages: FakeMessage[];
+  ephemerals: RecordedCall[];
+  responses: ResponseUrlPost[];
+  socket: FakeSocketMode;
+  /** Channels where chat.postMessage answers `not_in_channel`. */
+  notInChannel: Set<string>;
+  /** When set, assistant.threads.setStatus answers this error instead of ok. */
+  setStatusError?: string;
+  /** A response_url for a command; posts to it land in `responses`. */
+  responseUrl(id: string): string;
+  /** A person's message, as if typed in Slack (for threads read back with conversations.replies). */
+  addMessage(m: { channel: string; user: string; text: string; thread_ts?: string }): FakeMessage;
+  callsOf(method: string): RecordedCall[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_BOTS: Record<string, FakeBot> = {
+  'xoxb-test': { teamId: 'T1', teamName: 'Fake Workspace', botUserId: 'UBOT', botId: 'BBOT' },
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+/** Form fields arrive as strings; the WebClient JSON-encodes arrays and objects (blocks) inside them. */
+function parseParams(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    params[k] = JSON_FIELDS.has(k) ? JSON.parse(v) : v;
+  }
+  return params;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const bots = { ...(options.bots ?? DEFAULT_BOTS) };
+  const appTokens = new Set(options.appTokens ?? ['xapp-test']);
+  const users = options.users ?? {};
+  const socket = new FakeSocketMode();
+  let tsCounter = 0;
+  let url = '';
+  const nextTs = () => `${1_700_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+  const fake: FakeSlack = {
+    url: '',
+    apiUrl: '',
+    calls: [],
+    messages: [],
+    ephemerals: [],
+    responses: [],
+    socket,
+    notInChannel: new Set(),
+    responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
+    addMessage(m) {
+      const message: FakeMessage = { ...m, ts: nextTs(), edits: 0, versions: [{ text: m.text }] };
+      fake.messages.push(message);
+      return message;
+    },
+    callsOf: (method) => fake.calls.filter((c) => c.method === method),
+    close: async () => {
+      await socket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  type Handler = (p: Record<string, unknown>, bot: FakeBot | undefined, token: string | undefined) => object | string;
+  const needBot = (bot: FakeBot | undefined) => (bot ? undefined : 'invalid_auth');
+  const handlers: Record<string, Handler> = {
+    'auth.test': (_p, bot) =>
+      needBot(bot) ?? {
+        url: 'https://fake.slack.com/',
+        team: bot!.teamName ?? 'Fake',
+        user: 'twinbot',
+        team_id: bot!.teamId,
+        user_id: bot!.botUserId,
+        bot_id: bot!.botId,
+        enterprise_id: bot!.enterpriseId,
+        is_enterprise_install: false,
+      },
+    'apps.connections.open': (_p, _bot, token) =>
+      token && appTokens.has(token)
+        ? { url: `${url.replace('http', 'ws')}${socket.path}?ticket=${nextTs()}` }
+        : 'invalid_auth',
+    'chat.postMessage': (p, bot) => {
+      const channel = String(p.channel ?? '');
+      if (!bot) return 'invalid_auth';
+      if (fake.notInChannel.has(channel)) return 'not_in_channel';
+      if (!p.text && !p.blocks) return 'no_text';
+      const message: FakeMessage = {
+        channel,
+        ts: nextTs(),
+        thread_ts: p.thread_ts ? String(p.thread_ts) : undefined,
+        user: bot.botUserId,
+        bot_id: bot.botId,
+        text: String(p.text ?? ''),
+        blocks: p.blocks as unknown[] | undefined,
+        edits: 0,
+        versions: [],
+      };
+      message.versions.push({ text: message.text, blocks: message.blocks });
+      fake.messages.push(message);
+      return { channel, ts: message.ts, message: { ...message } };
+    },
+    'chat.update': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const message = fake.messages.find((m) => m.channel === p.channel && m.ts === p.ts);
+      if (!message) return 'message_not_found';
+      if (message.user !== bot.botUserId) return 'cant_update_message';
+      message.text = String(p.text ?? '');
+      message.blocks = p.blocks as unknown[] | undefined;
+      message.edits += 1;
+      message.versions.push({ text: message.text, blocks: message.blocks });
+      return { channel: message.channel, ts: message.ts, text: message.text };
+    },
+    'chat.postEphemeral': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      if (fake.notInChannel.has(String(p.channel))) return 'not_in_channel';
+      return { message_ts: nextTs() };
+    },
+    'users.info': (p) => {
+      const id = String(p.user ?? '');
+      const u = users[id];
+      if (!u) return 'user_not_found';
+      return {
+        user: { id, name: u.name ?? id.toLowerCase(), deleted: false, ...u, profile: { display_name: u.name } },
+      };
+    },
+    'conversations.replies': (p) => {
+      const thread = fake.messages.filter((m) => m.channel === p.channel && (m.ts === p.ts || m.thread_ts === p.ts));
+      if (thread.length === 0) return 'thread_not_found';
+      const start = Number(p.cursor ?? 0);
+      const limit = Math.min(Number(p.limit ?? 100), 1000);
+      const page = thread
+        .slice(start, start + limit)
+        .map(({ edits: _e, versions: _v, ...m }) => ({ type: 'message', ...m }));
+      const more = start + limit < thread.length;
+      return { messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+    },
+    'reactions.add': (p) => (p.name && p.channel && p.timestamp ? {} : 'invalid_arguments'),
+    'assistant.threads.setStatus': (p) =>
+      fake.setStatusError ?? (p.channel_id && p.thread_ts && typeof p.status === 'string' ? {} : 'invalid_arguments'),
+    'oauth.v2.access': (p) => {
+      const o = options.oauth;
+      if (!o || p.client_id !== o.clientId || p.client_secret !== o.clientSecret) return 'invalid_client_id';
+      const grant = o.grants[String(p.code)];
+      if (!grant) return 'invalid_code';
+      delete o.grants[String(p.code)];
+      bots[grant.token] = grant;
+      return {
+        app_id: 'AFAKEAPP',
+        authed_user: { id: grant.installerUserId },
+        scope: 'app_mentions:read,chat:write,commands',
+        token_type: 'bot',
+        access_token: grant.token,
+        bot_user_id: grant.botUserId,
+        team: { id: grant.teamId, name: grant.teamName ?? grant.teamId },
+        enterprise: null,
+        is_enterprise_install: false,
+      };
+    },
+  };
+
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const raw = await readBody(req);
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (req.method === 'POST' && path.startsWith('/response/')) {
+      fake.responses.push({ id: decodeURIComponent(path.slice('/response/'.length)), body: JSON.parse(raw) });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (req.method !== 'POST' || !path.startsWith('/api/')) {
+      send(res, 404, { ok: false, error: 'not_found' });
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const params = parseParams(raw, contentType);
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ')
+      ? auth.slice(7)
+      : typeof params.token === 'string'
+        ? params.token
+        : undefined;
+    const handler = handlers[method];
+    const result = handler ? handler(params, token ? bots[token] : undefined, token) : 'unknown_method';
+    const call: RecordedCall = { method, params, token, contentType, ok: typeof result !== 'string' };
+    if (typeof result === 'string') call.error = result;
+    fake.calls.push(call);
+    if (method === 'chat.postEphemeral' && call.ok) fake.ephemerals.push(call);
+    send(res, 200, typeof result === 'string' ? { ok: false, error: result } : { ok: true, ...result });
+  });
+  server.on('upgrade', (req, sock, head) => {
+    if (!socket.handleUpgrade(req, sock, head)) sock.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.url = url;
+  fake.apiUrl = `${url}/api/`;
+  return fake;
+}
