@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinError } from './core/errors.js';
+import type { TenantQuota } from './core/types.js';
 
 export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
 /** why: the workshop's llama-3.1-8b-instant was retired in August 2026 (FACTS.md); gpt-oss-20b is served today. */
@@ -34,6 +35,8 @@ export interface Config {
     admins: string[];
     shareSalary: boolean;
     shareContact: boolean;
+    /** Default quota of every tenant; `twinbot quota set` overrides it per tenant. */
+    quota: TenantQuota;
   };
   upstash?: { url: string; token: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; messageContent: boolean };
@@ -46,6 +49,8 @@ export interface Config {
   };
   port?: number;
   databaseUrl: string;
+  /** Days of raw usage records kept before they are rolled up into daily totals. */
+  usageRetentionDays: number;
   logLevel: string;
 }
 
@@ -221,6 +226,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       admins: r.list('TWIN_ADMINS'),
       shareSalary: r.bool('TWIN_SHARE_SALARY', false),
       shareContact: r.bool('TWIN_SHARE_CONTACT', true),
+      quota: dropUndefined({
+        requestsPerDay: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_DAY', 0),
+        tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),
+        requestsPerMonth: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_MONTH', 0),
+        tokensPerMonth: r.optionalInt('TWIN_QUOTA_TOKENS_PER_MONTH', 0),
+        usdPerMonth:
+          r.str('TWIN_QUOTA_USD_PER_MONTH') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_MONTH', 0, 0, 1e9),
+      }),
     },
     upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
     discord:
@@ -251,6 +264,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         : undefined,
     port,
     databaseUrl: parseDatabaseUrl(r, cwd),
+    // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
+    usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS', 90, 31, 36_500, true),
     logLevel,
   };
   if (r.problems.length > 0) {
@@ -261,6 +276,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
   }
   return config;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Loads `.env` from the working directory when present (DESIGN.md); real environment variables win. */

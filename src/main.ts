@@ -5,6 +5,8 @@
 import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
+import { systemClock } from './core/ports.js';
+import { TenantQuotaGuard } from './core/tenant-quota-guard.js';
 import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
 import { LlmGateway } from './llm/gateway/llm-gateway.js';
@@ -14,9 +16,9 @@ import { loadProfile } from './profile/load-profile.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
 import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
+import { namespaceFor } from './retrieval/upstash-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
 import { LibsqlUsageStore } from './usage/libsql-usage-store.js';
-import { StoreQuotaGuard } from './usage/store-quota-guard.js';
 
 export interface App {
   config: Config;
@@ -40,37 +42,32 @@ export async function loadConfiguredProfile(config: Config, logger: Logger): Pro
 }
 
 export function namespaceOf(config: Config, profile: TwinProfile): string {
-  return (
-    config.twin.namespace ??
-    profile.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-  );
+  return config.twin.namespace ?? namespaceFor(profile.name);
 }
 
 /** The retriever: Upstash when configured (falling back to the embedded index per request), else embedded. */
 export async function buildRetriever(config: Config, profile: TwinProfile, logger: Logger): Promise<ProfileRetriever> {
   const embedded = new EmbeddedProfileRetriever(profile.chunks);
   if (!config.upstash) return embedded;
-  const namespace = namespaceOf(config, profile);
-  const upstash = new UpstashProfileRetriever({ ...config.upstash, namespace });
+  const connection = { ...config.upstash, namespace: namespaceOf(config, profile) };
+  const upstash = new UpstashProfileRetriever(connection);
   // why: start-up never depends on reaching Upstash (DESIGN.md); a problem here is a warning.
   try {
     if (config.twin.autoSync) {
-      const result = await syncProfile({ ...config.upstash, namespace, profile });
-      logger.info({ event: 'twin.sync', namespace, ...result }, 'profile synced to Upstash');
+      const result = await syncProfile(profile, connection);
+      logger.info({ event: 'twin.sync', ...result }, 'profile synced to Upstash');
     } else {
-      const status = await checkIndexVersion({ ...config.upstash, namespace, profile });
-      if (!status.upToDate) {
+      const status = await checkIndexVersion(profile, connection);
+      if (status.status !== 'up_to_date') {
         logger.warn(
-          { event: 'twin.index_out_of_date', namespace },
+          { event: 'twin.index_out_of_date', namespace: connection.namespace, status: status.status },
           'the Upstash index does not hold this profile version: run `twinbot ingest` (or set TWIN_AUTO_SYNC=1)',
         );
       }
     }
   } catch (err) {
-    logger.warn({ event: 'twin.upstash_unreachable', err: asTwinError(err, 'retrieval') }, 'Upstash check failed');
+    const e = asTwinError(err, 'retrieval');
+    logger.warn({ event: 'twin.upstash_unreachable', code: e.code }, `Upstash check failed: ${e.message}`);
   }
   return new FallbackProfileRetriever(upstash, embedded, logger);
 }
@@ -127,7 +124,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       usage,
       logger,
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
-      quota: new StoreQuotaGuard(usage),
+      quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),
       options: {
         deadlineMs: config.twin.deadlineMs,
         userRate: config.twin.userRate,

@@ -3,7 +3,7 @@
  * logs go to stderr.
  */
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, loadConfig, loadDotEnv } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
@@ -105,7 +105,7 @@ export async function cli(argv: string[]): Promise<number> {
 
 export type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']): ParsedArgs {
+function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   return { values: values as ParsedArgs['values'], positionals };
 }

@@ -30,6 +30,7 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
   let stopping = false;
   let health: Server | undefined;
 
+  const stopRollUps = scheduleRollUps(app, config, logger);
   const platforms = await startPlatforms(app, config, logger);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
@@ -43,6 +44,7 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
 
   if (platforms.configured > 0 && platforms.running.length === 0) {
     logger.error({ event: 'twin.no_adapter' }, 'no platform adapter could start; see the errors above');
+    stopRollUps();
     health?.close();
     await app.close();
     return 1;
@@ -53,6 +55,7 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     if (stopping) return;
     stopping = true;
     logger.info({ event: 'twin.shutdown', signal, inFlight: app.twin.inFlightCount }, 'shutting down');
+    stopRollUps();
     consoleAdapter?.stop();
     await app.twin.close(config.twin.shutdownGraceMs);
     for (const adapter of adapters) {
@@ -91,6 +94,21 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+}
+
+/** Rolls records past the retention period into daily totals now and once a day, so the ledger stays small. */
+function scheduleRollUps(app: App, config: Config, logger: Logger): () => void {
+  const run = () => {
+    const cutoff = Date.now() - config.usageRetentionDays * 86_400_000;
+    app.usage.rollUp(cutoff).then(
+      (rows) => rows > 0 && logger.info({ event: 'twin.usage_rolled_up', rows }, 'old usage records rolled up'),
+      (err) => logger.warn({ event: 'twin.usage_roll_up_failed', err }, 'rolling up old usage records failed'),
+    );
+  };
+  run();
+  const timer = setInterval(run, 86_400_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Starts each configured platform; a bad credential stops that adapter with one clear message. */

@@ -2,7 +2,7 @@
  * Ports: one per outside service, named for its role (STYLE.md 1). Implementations live in
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
-import type { RetrievedChunk, UsageRecord, UsageSummary } from './types.js';
+import type { QuotaUsage, RetrievedChunk, TenantQuota, UsageRecord, UsageSummary } from './types.js';
 
 export interface LlmMessage {
   role: 'system' | 'user' | 'assistant';
@@ -82,6 +82,12 @@ export interface UsageStore {
   record(record: UsageRecord): Promise<void>;
   summarize(query: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;
+}
+
+/** Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). */
+export interface QuotaStore {
+  getQuota(tenantId: string): Promise<TenantQuota | undefined>;
+  usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
 }
 
 export interface Clock {

@@ -182,10 +182,13 @@ export class TwinService {
 
     let chunks: RetrievedChunk[];
     try {
-      // A follow-up like "tell me more" carries no topic of its own: search with the previous question too.
+      const topK = this.deps.options.topK ?? 4;
+      chunks = await this.deps.retriever.retrieve(question, { topK, signal });
+      // A follow-up like "tell me more" carries no topic of its own: only then search with the previous question.
       const lastUser = [...history].reverse().find((t) => t.role === 'user')?.text;
-      const query = lastUser ? `${question}\n${lastUser}` : question;
-      chunks = await this.deps.retriever.retrieve(query, { topK: this.deps.options.topK ?? 4, signal });
+      if (chunks.length === 0 && lastUser) {
+        chunks = await this.deps.retriever.retrieve(`${lastUser}\n${question}`, { topK, signal });
+      }
     } catch (err) {
       const e = asTwinError(err, 'retrieval');
       this.deps.logger.error({ event: 'twin.retrieval_failed', err: e, code: e.code }, 'retrieval failed');

@@ -204,3 +204,22 @@ export interface UsageSummary {
 export type UsageResult =
   | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string }
   | { kind: 'refused'; message: string };
+
+/**
+ * A tenant's quota (issue 8). Every limit is optional; days are UTC days, months UTC calendar months.
+ * Refused requests spend nothing; answered and failed ones count.
+ */
+export interface TenantQuota {
+  requestsPerDay?: number;
+  tokensPerDay?: number;
+  requestsPerMonth?: number;
+  tokensPerMonth?: number;
+  usdPerMonth?: number;
+}
+
+/** What a tenant spent since a moment. */
+export interface QuotaUsage {
+  requests: number;
+  tokens: number;
+  costUsd: number;
+}

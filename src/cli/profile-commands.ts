@@ -1,0 +1,63 @@
+/** `twinbot search`, `twinbot ingest` and `twinbot register-commands`: the commands for setting a twin up. */
+import { resolve } from 'node:path';
+import { registerCommands } from '../adapters/discord/discord-commands.js';
+import type { Config } from '../config.js';
+import { TwinError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+import { loadConfiguredProfile, namespaceOf } from '../main.js';
+import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
+import { UpstashProfileRetriever } from '../retrieval/upstash-profile-retriever.js';
+import type { ParsedArgs } from './index.js';
+import { runIngest } from './ingest-command.js';
+import { runSearch } from './search-command.js';
+
+export async function runSearchCli(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
+  const question = args.positionals.join(' ').trim();
+  if (!question)
+    throw new TwinError('config', 'Give a question to search for, e.g. twinbot search "where did you study?"');
+  const topK = args.values.top === undefined ? 5 : Number(args.values.top);
+  if (!Number.isInteger(topK) || topK < 1 || topK > 50)
+    throw new TwinError('config', '--top must be a whole number from 1 to 50');
+  const profile = await loadConfiguredProfile(config, logger);
+  // why: search the retriever itself, not the fallback, so its own scores and misses show.
+  const retriever = config.upstash
+    ? new UpstashProfileRetriever({ ...config.upstash, namespace: namespaceOf(config, profile) })
+    : new EmbeddedProfileRetriever(profile.chunks);
+  await runSearch({ retriever, question, topK, json: args.values.json === true, out: process.stdout });
+  return 0;
+}
+
+export async function runIngestCli(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
+  if (!config.upstash) {
+    throw new TwinError(
+      'config',
+      'twinbot ingest needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN; without them the twin uses its embedded index and needs no ingest.',
+    );
+  }
+  const profilePath = typeof args.values.profile === 'string' ? resolve(args.values.profile) : config.twin.profilePath;
+  const profile = await loadConfiguredProfile({ ...config, twin: { ...config.twin, profilePath } }, logger);
+  await runIngest({
+    profile,
+    ...config.upstash,
+    namespace: namespaceOf(config, profile),
+    dryRun: args.values['dry-run'] === true,
+    reset: args.values.reset === true,
+    out: process.stdout,
+    isTTY: process.stdout.isTTY === true,
+  });
+  return 0;
+}
+
+export async function runRegisterCommands(config: Config, args: ParsedArgs): Promise<number> {
+  if (!config.discord) {
+    throw new TwinError('config', 'twinbot register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
+  }
+  const guildId = typeof args.values.guild === 'string' ? args.values.guild : undefined;
+  const count = await registerCommands({ ...config.discord, guildId });
+  process.stdout.write(
+    guildId
+      ? `Registered ${count} commands in guild ${guildId}; they work there right away.\n`
+      : `Registered ${count} global commands; Discord can take up to an hour to show them everywhere.\n`,
+  );
+  return 0;
+}
