@@ -53,11 +53,12 @@ export async function runRegisterCommands(config: Config, args: ParsedArgs): Pro
     throw new TwinError('config', 'twinbot register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
   }
   const guildId = typeof args.values.guild === 'string' ? args.values.guild : undefined;
-  const count = await registerCommands({ ...config.discord, guildId });
+  const { names } = await registerCommands({ ...config.discord, guildId });
+  const list = names.map((n) => `/${n}`).join(' and ');
   process.stdout.write(
     guildId
-      ? `Registered ${count} commands in guild ${guildId}; they work there right away.\n`
-      : `Registered ${count} global commands; Discord can take up to an hour to show them everywhere.\n`,
+      ? `Registered ${list} in guild ${guildId}; they work there right away.\n`
+      : `Registered ${list} globally; Discord can take up to an hour to show them everywhere.\n`,
   );
   return 0;
 }

@@ -1,0 +1,259 @@
+/**
+ * The Discord front door (discord.js v14): `/ask-twin`, @mentions and DMs, reply-chain follow-ups, `/twin-usage`.
+ * It translates only: reads Discord's facts, acknowledges first, calls the TwinService, renders its reply.
+ */
+import { once } from 'node:events';
+import {
+  type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  type Message,
+  MessageFlags,
+  Partials,
+} from 'discord.js';
+import { asTwinError, TwinError } from '../../core/errors.js';
+import { fromError } from '../../core/failure-messages.js';
+import type { Logger } from '../../core/ports.js';
+import type { TwinService } from '../../core/twin-service.js';
+import type { AskRequest } from '../../core/types.js';
+import { parseWindow } from '../../core/usage-report.js';
+import { ASK_COMMAND, USAGE_COMMAND } from './discord-commands.js';
+import {
+  botRoleIdsOf,
+  displayNameOf,
+  isAddressedToBot,
+  isGuildAdmin,
+  questionOf,
+  readReplyChain,
+  tenantOf,
+} from './discord-facts.js';
+import { failurePieces, NO_MENTIONS, usagePieces } from './discord-render.js';
+import { InteractionSurface, MessageSurface } from './discord-surfaces.js';
+import { type RenderOutcome, type ReplySurface, renderReply } from './render-reply.js';
+import { safeError } from './safe-error.js';
+import { startupError } from './startup-error.js';
+
+export interface DiscordAdapterOptions {
+  twin: TwinService;
+  token: string;
+  applicationId: string;
+  /** DISCORD_API_URL, given to discord.js as `rest.api` (without /v10); the gateway URL comes from it. */
+  apiUrl?: string;
+  /** Ask for the privileged MessageContent intent (needed only to follow replies that do not ping the bot). */
+  messageContent?: boolean;
+  logger: Logger;
+  /** Least time between two edits of a streaming answer; default 1 200 ms. */
+  editIntervalMs?: number;
+}
+
+/** why: an interaction token lives 15 minutes; stop working for a reply nobody can be shown well before that. */
+const INTERACTION_TTL_MS = 14 * 60_000;
+
+export class DiscordAdapter {
+  private readonly options: DiscordAdapterOptions;
+  private readonly log: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
+  private client: Client | undefined;
+  private stopping = false;
+  private started = false;
+
+  constructor(options: DiscordAdapterOptions) {
+    this.options = options;
+    this.log = options.logger;
+  }
+
+  /** Connects to Discord. A refused token or intent is one `TwinError('config')`; nothing keeps retrying. */
+  async start(): Promise<void> {
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+    if (this.options.messageContent) intents.push(GatewayIntentBits.MessageContent);
+    const client = new Client({
+      intents,
+      // why: DM channels are not cached before their first message; without this partial DMs are dropped.
+      partials: [Partials.Channel],
+      rest: this.options.apiUrl ? { api: this.options.apiUrl } : {},
+      allowedMentions: NO_MENTIONS,
+    });
+    client.on(Events.InteractionCreate, (interaction) => this.take(() => this.onInteraction(interaction)));
+    client.on(Events.MessageCreate, (message) => this.take(() => this.onMessage(message)));
+    client.on(Events.Error, (err) =>
+      this.log.error({ event: 'discord.client_error', err: safeError(err) }, 'discord client error'),
+    );
+    client.on(Events.ShardDisconnect, ({ code }) => {
+      // During start() the same fault surfaces as the one error start() throws.
+      if (this.started && !this.stopping) {
+        this.log.error({ event: 'discord.disconnected', code }, `Discord closed the gateway for good (code ${code})`);
+      }
+    });
+    client.rest.on('rateLimited', (info) =>
+      this.log.warn(
+        { event: 'discord.rate_limited', route: info.route, retryAfterMs: info.retryAfter, global: info.global },
+        'Discord rate limit; discord.js waits and retries',
+      ),
+    );
+    this.client = client;
+    try {
+      await client.login(this.options.token);
+      if (!client.isReady()) await once(client, Events.ClientReady);
+    } catch (err) {
+      this.client = undefined;
+      await client.destroy().catch(() => undefined);
+      throw startupError(err, this.options.apiUrl);
+    }
+    this.started = true;
+    this.log.info(
+      { event: 'discord.ready', user: client.user?.tag, guilds: client.guilds.cache.size },
+      `connected to Discord as ${client.user?.tag}`,
+    );
+  }
+
+  /**
+   * Stops taking new events, lets replies already being written finish (the TwinService bounds them by its
+   * deadline, and its `close` ends them sooner), then disconnects.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.settled();
+    const client = this.client;
+    this.client = undefined;
+    await client?.destroy();
+  }
+
+  /** Resolves when every event taken so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private take(handler: () => Promise<void>): void {
+    if (this.stopping) return;
+    const run = handler().catch((err) =>
+      this.log.error({ event: 'discord.handler_failed', err: safeError(err) }, 'handler failed'),
+    );
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand()) return;
+    if (interaction.commandName === ASK_COMMAND) await this.onAsk(interaction);
+    else if (interaction.commandName === USAGE_COMMAND) await this.onUsage(interaction);
+  }
+
+  private async onAsk(interaction: ChatInputCommandInteraction): Promise<void> {
+    // why: Discord shows "The application did not respond" unless the interaction is acknowledged within 3 s.
+    if (!(await this.defer(interaction, false))) return;
+    const controller = new AbortController();
+    const expiry = setTimeout(
+      () => controller.abort(new TwinError('aborted', 'interaction token expired')),
+      INTERACTION_TTL_MS,
+    );
+    expiry.unref();
+    try {
+      await this.answer(new InteractionSurface(interaction), () => ({
+        platform: 'discord',
+        tenantId: tenantOf(interaction.guildId, interaction.user.id),
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+        userName: displayNameOf(interaction.user, interaction.member),
+        command: 'ask-twin',
+        question: interaction.options.getString('question', true),
+        signal: controller.signal,
+      }));
+    } finally {
+      clearTimeout(expiry);
+    }
+  }
+
+  private async onUsage(interaction: ChatInputCommandInteraction): Promise<void> {
+    if (!(await this.defer(interaction, true))) return;
+    const surface = new InteractionSurface(interaction, true);
+    try {
+      const result = await this.options.twin.usage({
+        platform: 'discord',
+        tenantId: tenantOf(interaction.guildId, interaction.user.id),
+        userId: interaction.user.id,
+        isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
+        window: parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h',
+      });
+      const [first = '', ...rest] = usagePieces(result);
+      await surface.show(first);
+      for (const piece of rest) await surface.append(piece);
+    } catch (err) {
+      await this.showFault(surface, err);
+    }
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    const botId = this.client?.user?.id;
+    // Bots (this one included) never start a conversation; system and webhook messages neither.
+    if (!botId || message.author.bot || message.system || message.webhookId) return;
+    if (!isAddressedToBot(message, botId, this.options.messageContent ?? false)) return;
+    const surface = new MessageSurface(message, this.log);
+    surface.startTyping();
+    try {
+      await this.answer(surface, async () => {
+        const history = await readReplyChain(message, botId);
+        return {
+          platform: 'discord',
+          tenantId: tenantOf(message.guildId, message.author.id),
+          channelId: message.channelId,
+          userId: message.author.id,
+          userName: displayNameOf(message.author, message.member),
+          command: message.inGuild() ? 'mention' : 'dm',
+          question: questionOf(message.content, botId, botRoleIdsOf(message, botId)),
+          ...(history.length > 0 && { history }),
+        };
+      });
+    } finally {
+      surface.stop();
+    }
+  }
+
+  /** Acknowledges an interaction; false when Discord no longer knows it (nothing can be shown then). */
+  private async defer(interaction: ChatInputCommandInteraction, ephemeral: boolean): Promise<boolean> {
+    try {
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      return true;
+    } catch (err) {
+      this.log.warn(
+        { event: 'discord.defer_failed', err: safeError(err), command: interaction.commandName },
+        'could not defer',
+      );
+      return false;
+    }
+  }
+
+  /** Reads the request's facts, asks the twin and renders its reply; a fault anywhere still ends in a message. */
+  private async answer(surface: ReplySurface, read: () => AskRequest | Promise<AskRequest>): Promise<void> {
+    let outcome: RenderOutcome | undefined;
+    let request: AskRequest | undefined;
+    try {
+      request = await read();
+      outcome = await renderReply(this.options.twin.ask(request), surface, {
+        editIntervalMs: this.options.editIntervalMs ?? 1_200,
+        logger: this.log,
+      });
+    } catch (err) {
+      await this.showFault(surface, err);
+    }
+    this.log.debug(
+      { event: 'discord.replied', tenant: request?.tenantId, command: request?.command, outcome: outcome ?? 'fault' },
+      'reply delivered',
+    );
+  }
+
+  /** Something broke on our side: log it, and still complete the interaction with the core's generic message. */
+  private async showFault(surface: ReplySurface, err: unknown): Promise<void> {
+    this.log.error(
+      { event: 'discord.reply_failed', err: safeError(err), code: asTwinError(err).code },
+      'could not deliver a reply',
+    );
+    const [message = ''] = failurePieces(fromError(new TwinError('internal', 'discord adapter fault'), 0));
+    try {
+      await surface.show(message);
+    } catch (again) {
+      this.log.error({ event: 'discord.reply_lost', err: safeError(again) }, 'could not show the failure either');
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Reading platform facts from discord.js objects: tenant, display name, the admin bit, whether a message is
+ * addressed to the bot, the question without the mention, and the reply chain as history. No rules here.
+ */
+import { GuildMember, type Message, PermissionFlagsBits, type PermissionsBitField, type User } from 'discord.js';
+import type { Turn } from '../../core/types.js';
+
+/** `discord:<guildId>`; a DM is its user's own tenant and never spends another guild's budget. */
+export function tenantOf(guildId: string | null, userId: string): string {
+  return guildId ? `discord:${guildId}` : `discord:dm:${userId}`;
+}
+
+export function displayNameOf(user: User, member?: unknown): string {
+  if (member instanceof GuildMember) return member.displayName;
+  const nick = (member as { nick?: string | null } | null | undefined)?.nick;
+  return nick ?? user.globalName ?? user.username;
+}
+
+/** Discord's own admin fact: ManageGuild (0x20) or Administrator (0x8) in this guild. */
+export function isGuildAdmin(permissions: Readonly<PermissionsBitField> | null | undefined): boolean {
+  if (!permissions) return false;
+  return permissions.has(PermissionFlagsBits.ManageGuild, false) || permissions.has(PermissionFlagsBits.Administrator);
+}
+
+/** The bot's managed role in the message's guild, which people sometimes mention instead of the bot itself. */
+function mentionsBotRole(message: Message, botId: string): boolean {
+  return message.mentions.roles.some((role) => role.tags?.botId === botId);
+}
+
+/**
+ * A message is for the twin when it is a DM, mentions the bot (user or managed role; a reply that pings the bot
+ * counts), or, when the bot reads all message content, replies to one of the bot's messages without the ping.
+ * Mass mentions (@everyone) do not count.
+ */
+export function isAddressedToBot(message: Message, botId: string, readsAllContent: boolean): boolean {
+  if (!message.inGuild()) return true;
+  if (message.mentions.users.has(botId) || mentionsBotRole(message, botId)) return true;
+  return readsAllContent && message.mentions.repliedUser?.id === botId;
+}
+
+/** The question: the text without mentions of the bot (user or role form). */
+export function questionOf(content: string, botId: string, botRoleIds: readonly string[] = []): string {
+  let text = content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
+  for (const id of botRoleIds) text = text.replace(new RegExp(`<@&${id}>`, 'g'), ' ');
+  return text.replace(/[ \t]+/g, ' ').trim();
+}
+
+/** The bot's answer as history: its small print (sources, notices, progress notes) left out. */
+export function answerTextOf(content: string): string {
+  return content
+    .split('\n')
+    .filter((line) => !line.startsWith('-# '))
+    .join('\n')
+    .trim();
+}
+
+/** Ids of the bot's managed roles in the message's guild. */
+export function botRoleIdsOf(message: Message, botId: string): string[] {
+  return message.mentions.roles.filter((role) => role.tags?.botId === botId).map((role) => role.id);
+}
+
+/**
+ * Walks the reply chain above `message` (at most `maxMessages` messages, same channel) and returns it as turns,
+ * oldest first; the bot's messages are the twin's turns. A message that cannot be fetched ends the walk.
+ */
+export async function readReplyChain(message: Message, botId: string, maxMessages = 6): Promise<Turn[]> {
+  const turns: Turn[] = [];
+  let ref = message.reference;
+  for (let i = 0; i < maxMessages && ref?.messageId && ref.channelId === message.channelId; i++) {
+    let parent: Message;
+    try {
+      parent = await message.channel.messages.fetch(ref.messageId);
+    } catch {
+      break;
+    }
+    const mine = parent.author.id === botId;
+    const text = mine ? answerTextOf(parent.content) : questionOf(parent.content, botId, botRoleIdsOf(parent, botId));
+    if (text !== '') turns.unshift({ role: mine ? 'twin' : 'user', text });
+    ref = parent.reference;
+  }
+  // An answer split over several messages, or two questions in a row, read as one turn each.
+  const merged: Turn[] = [];
+  for (const turn of turns) {
+    const last = merged.at(-1);
+    if (last && last.role === turn.role) last.text = `${last.text}\n${turn.text}`;
+    else merged.push({ ...turn });
+  }
+  return merged;
+}

@@ -1,0 +1,76 @@
+/**
+ * How the twin's replies look on Discord: answer text made inert, the sources line and notices in small print,
+ * progress notes, and everything cut into pieces Discord accepts. Pure functions, no discord.js.
+ */
+import { splitText } from '../../core/split-text.js';
+import type { Answer, Failure, Source, UsageResult } from '../../core/types.js';
+
+/** why: Discord refuses message content over 2 000 characters; longer answers are split, never truncated. */
+export const MESSAGE_LIMIT = 2_000;
+
+/** Mentions are never parsed in anything the bot sends (allowedMentions), and this keeps them inert as text too. */
+export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
+
+/**
+ * Keeps `@everyone` and `@here` visible but inert even if a message were ever sent with default mention parsing:
+ * a zero-width space after the `@` stops Discord from reading them as mass mentions.
+ */
+export function inertMentions(text: string): string {
+  return text.replace(/@(everyone|here)\b/g, '@\u200b$1');
+}
+
+/** Closes a code block left open, so the rest of the message does not render as code. */
+export function closeFence(text: string): string {
+  return (text.match(/```/g)?.length ?? 0) % 2 === 1 ? `${text.replace(/\n?$/, '\n')}\`\`\`` : text;
+}
+
+/** "Sources: Experience at Northwind, Skills": titles once each, in the order the twin used them. */
+export function sourcesLine(sources: readonly Source[]): string | undefined {
+  const titles = [...new Set(sources.map((s) => s.title.replace(/\s+/g, ' ').trim()).filter((t) => t !== ''))];
+  return titles.length === 0 ? undefined : `Sources: ${titles.join(', ')}`;
+}
+
+/** A line in Discord's small print (`-# ` subtext); it must be one line to render as subtext. */
+export function smallPrint(text: string): string {
+  return `-# ${inertMentions(text.replace(/\s+/g, ' ').trim())}`;
+}
+
+/** A progress note ("Thinking…", "You're number 4 in line…"), shown in small print. */
+export function statusContent(text: string): string {
+  return smallPrint(text);
+}
+
+/**
+ * The live message while an answer streams: the text so far, or its first piece once it outgrows one message
+ * (the rest goes out in follow-ups with the final answer).
+ */
+export function previewContent(text: string): string {
+  const body = closeFence(inertMentions(text.trimEnd()));
+  if (body.length <= MESSAGE_LIMIT) return body;
+  // why: splitText's first cut depends only on the first MESSAGE_LIMIT characters, so a prefix is enough.
+  return splitText(inertMentions(text).slice(0, MESSAGE_LIMIT * 2), MESSAGE_LIMIT)[0] ?? '';
+}
+
+/** The final answer in message-sized pieces: text, then the sources line and any notice in small print. */
+export function answerPieces(answer: Answer): string[] {
+  const body = closeFence(inertMentions(answer.text.trim()));
+  const small = [sourcesLine(answer.sources), answer.notice]
+    .filter((line): line is string => line !== undefined && line.trim() !== '')
+    .map(smallPrint);
+  const text = small.length === 0 ? body : `${body}\n\n${small.join('\n')}`;
+  const pieces = splitText(text, MESSAGE_LIMIT);
+  return pieces.length > 0 ? pieces : [smallPrint('…')];
+}
+
+/** A failure replaces the answer: the core's sentence as it is, made inert. */
+export function failurePieces(failure: Failure): string[] {
+  return splitText(inertMentions(failure.message), MESSAGE_LIMIT);
+}
+
+/** `/twin-usage`: the report as a code block (labels line up), or the refusal as a plain sentence. */
+export function usagePieces(result: UsageResult): string[] {
+  if (result.kind === 'refused') return splitText(inertMentions(result.message), MESSAGE_LIMIT);
+  // why: names in "Top askers" are user-chosen; a ``` in one would end the code block early.
+  const text = result.text.replace(/```/g, '`\u200b``');
+  return splitText(`\`\`\`\n${text}\n\`\`\``, MESSAGE_LIMIT);
+}

@@ -1,0 +1,88 @@
+/**
+ * The two places a Discord reply goes. Every message carries allowedMentions `{ parse: [] }`: nothing the bot
+ * writes can notify anyone.
+ */
+import type { ChatInputCommandInteraction, Message } from 'discord.js';
+import { MessageFlags } from 'discord.js';
+import type { Logger } from '../../core/ports.js';
+import { NO_MENTIONS } from './discord-render.js';
+import type { ReplySurface } from './render-reply.js';
+import { safeError } from './safe-error.js';
+
+/** why: Discord's typing indicator lasts about 10 s; repeat it a little sooner while the twin is working. */
+const TYPING_EVERY_MS = 8_000;
+
+/** A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). */
+export class InteractionSurface implements ReplySurface {
+  private readonly interaction: ChatInputCommandInteraction;
+  private readonly ephemeral: boolean;
+
+  constructor(interaction: ChatInputCommandInteraction, ephemeral = false) {
+    this.interaction = interaction;
+    this.ephemeral = ephemeral;
+  }
+
+  async show(content: string): Promise<void> {
+    await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS });
+  }
+
+  async append(content: string): Promise<void> {
+    await this.interaction.followUp({
+      content,
+      allowedMentions: NO_MENTIONS,
+      ...(this.ephemeral && { flags: MessageFlags.Ephemeral }),
+    });
+  }
+}
+
+/**
+ * A reply to a person's message: typing while the twin works, then a reply to their message (without pinging
+ * them), edited as the answer streams; follow-ups are plain messages in the same channel.
+ */
+export class MessageSurface implements ReplySurface {
+  private readonly message: Message;
+  private readonly logger: Logger;
+  private sent: Message | undefined;
+  private stopTimer: (() => void) | undefined;
+
+  constructor(message: Message, logger: Logger) {
+    this.message = message;
+    this.logger = logger;
+  }
+
+  /** Shows the typing indicator now and every few seconds until the first message is posted or `stop()`. */
+  startTyping(): void {
+    const channel = this.message.channel;
+    if (!('sendTyping' in channel)) return;
+    const beat = () => {
+      channel
+        .sendTyping()
+        .catch((err: unknown) => this.logger.debug({ event: 'discord.typing_failed', err: safeError(err) }));
+    };
+    beat();
+    const timer = setInterval(beat, TYPING_EVERY_MS);
+    this.stopTimer = () => clearInterval(timer);
+  }
+
+  stop(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
+  }
+
+  async show(content: string): Promise<void> {
+    this.stop();
+    if (this.sent) {
+      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    // why: the person may delete their question while the twin works; answer in the channel anyway.
+    this.sent = await this.message.reply({ content, allowedMentions: NO_MENTIONS, failIfNotExists: false });
+  }
+
+  async append(content: string): Promise<void> {
+    this.stop();
+    const channel = this.message.channel;
+    if (!('send' in channel)) throw new Error('this channel does not take messages');
+    await channel.send({ content, allowedMentions: NO_MENTIONS });
+  }
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PermissionsBitField } from 'discord.js';
+import { answerTextOf, isGuildAdmin, questionOf, tenantOf } from '../../../src/adapters/discord/discord-facts.js';
+import {
+  answerPieces,
+  inertMentions,
+  previewContent,
+  sourcesLine,
+  usagePieces,
+} from '../../../src/adapters/discord/discord-render.js';
+import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
+import type { UsageSummary } from '../../../src/core/types.js';
+
+describe('discord rendering', () => {
+  test('@everyone and @here stay visible but cannot ping', () => {
+    assert.equal(inertMentions('hi @everyone, @here!'), 'hi @\u200beveryone, @\u200bhere!');
+    assert.equal(inertMentions('mail me@example.com'), 'mail me@example.com');
+  });
+
+  test('the sources line lists each title once, in order', () => {
+    const s = (title: string) => ({ chunkId: title, title, score: 1 });
+    assert.equal(
+      sourcesLine([s('Skills'), s('Experience at Northwind'), s('Skills')]),
+      'Sources: Skills, Experience at Northwind',
+    );
+    assert.equal(sourcesLine([]), undefined);
+  });
+
+  test('an answer ending inside a code block gets it closed before the small print', () => {
+    const [piece] = answerPieces({ text: 'Like this:\n```ts\nconst x = 1;', sources: [], mode: 'llm' });
+    assert.equal(piece, 'Like this:\n```ts\nconst x = 1;\n```');
+  });
+
+  test('a long preview is the first piece of the answer and fits one message', () => {
+    const text = 'I build reliable systems. '.repeat(200);
+    const preview = previewContent(text);
+    assert.ok(preview.length <= 2_000);
+    assert.ok(text.startsWith(preview));
+    assert.equal(answerPieces({ text, sources: [], mode: 'llm' })[0], preview);
+  });
+
+  test('a usage report is a code block that a ``` in a name cannot break; a refusal is a plain sentence', () => {
+    const report = usagePieces({
+      kind: 'report',
+      window: '24h',
+      summary: {} as UsageSummary,
+      text: 'Requests: 3\nTop askers: ```evil``` (3)',
+    });
+    assert.equal(report.length, 1);
+    assert.equal((report[0]?.match(/```/g) ?? []).length, 2);
+    assert.deepEqual(usagePieces({ kind: 'refused', message: 'For admins only.' }), ['For admins only.']);
+  });
+});
+
+describe('discord facts', () => {
+  test('tenants: a guild, or the user’s own DM tenant', () => {
+    assert.equal(tenantOf('123', 'u1'), 'discord:123');
+    assert.equal(tenantOf(null, 'u1'), 'discord:dm:u1');
+  });
+
+  test('the question is the text without the bot’s user or role mention', () => {
+    assert.equal(questionOf('<@42> where   did you work?', '42'), 'where did you work?');
+    assert.equal(questionOf('<@!42> hi <@7>', '42'), 'hi <@7>');
+    assert.equal(questionOf('<@&9> skills?', '42', ['9']), 'skills?');
+    assert.equal(questionOf('<@42>', '42'), '');
+  });
+
+  test('history leaves out the bot’s small print', () => {
+    assert.equal(answerTextOf('I write Go.\n\n-# Sources: Skills\n-# note'), 'I write Go.');
+    assert.equal(answerTextOf('-# Thinking…'), '');
+  });
+
+  test('admins have ManageGuild or Administrator', () => {
+    const perms = (bits: bigint) => new PermissionsBitField(bits);
+    assert.equal(isGuildAdmin(perms(0x20n)), true);
+    assert.equal(isGuildAdmin(perms(0x8n)), true);
+    assert.equal(isGuildAdmin(perms(0x400n | 0x800n)), false);
+    assert.equal(isGuildAdmin(null), false);
+  });
+
+  test('interaction tokens are scrubbed from error text', () => {
+    assert.equal(
+      scrubTokens('PATCH https://x/api/v10/webhooks/123/aW50ZXJhY3Rpb24/messages/@original failed'),
+      'PATCH https://x/api/v10/webhooks/123/:token/messages/@original failed',
+    );
+    assert.equal(scrubTokens('/interactions/9/tok_abc/callback'), '/interactions/9/:token/callback');
+  });
+});

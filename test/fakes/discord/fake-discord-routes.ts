@@ -1,0 +1,297 @@
+/**
+ * The REST v10 routes of the fake Discord, with Discord's status codes and error bodies: 401 without the bot token,
+ * 400 for an empty or over-long message, 404 for unknown messages and unacknowledged interactions, 400 for a
+ * second interaction callback.
+ */
+import {
+  type AllowedMentions,
+  type FakeGuild,
+  type FakeMessage,
+  type FakeUser,
+  FLAG_EPHEMERAL,
+  FLAG_LOADING,
+  isoNow,
+  MESSAGE_CHAT_INPUT_COMMAND,
+  messageJson,
+  newMessage,
+  snowflake,
+} from './fake-discord-payloads.js';
+import type { FakeInteraction, RecordedCall } from './fake-discord-types.js';
+
+/** What the routes need from the fake. */
+export interface RouteContext {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly bot: FakeUser;
+  readonly guild: FakeGuild;
+  readonly gatewayUrl: string;
+  readonly messages: Map<string, FakeMessage>;
+  readonly interactions: Map<string, FakeInteraction>;
+  readonly commands: Map<string, Record<string, unknown>[]>;
+  readonly users: Map<string, FakeUser>;
+  store(message: FakeMessage): void;
+  mentionsIn(content: string): FakeUser[];
+  dispatchMessage(message: FakeMessage, replied?: FakeMessage, type?: string): void;
+  dmChannelOf(userId: string): string;
+  isDmChannel(channelId: string): boolean;
+}
+
+export interface RouteResult {
+  status: number;
+  json?: unknown;
+}
+
+const MAX_CONTENT = 2_000;
+const unauthorized: RouteResult = { status: 401, json: { message: '401: Unauthorized', code: 0 } };
+const notFound: RouteResult = { status: 404, json: { message: '404: Not Found', code: 0 } };
+const unknownMessage: RouteResult = { status: 404, json: { message: 'Unknown Message', code: 10008 } };
+const unknownWebhook: RouteResult = { status: 404, json: { message: 'Unknown Webhook', code: 10015 } };
+
+interface MessageBody {
+  content?: string;
+  embeds?: unknown[];
+  flags?: number;
+  allowed_mentions?: AllowedMentions;
+  message_reference?: { message_id: string; fail_if_not_exists?: boolean };
+}
+
+/** Discord's answer to a message body it would refuse, or undefined when it is fine. */
+function invalidBody(body: MessageBody, creating: boolean): RouteResult | undefined {
+  const content = body.content ?? '';
+  if (content.length > MAX_CONTENT) {
+    return {
+      status: 400,
+      json: {
+        message: 'Invalid Form Body',
+        code: 50035,
+        errors: {
+          content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+        },
+      },
+    };
+  }
+  const blank = content.trim() === '' && (body.embeds ?? []).length === 0;
+  if (blank && (creating || body.content !== undefined)) {
+    return { status: 400, json: { message: 'Cannot send an empty message', code: 50006 } };
+  }
+  return undefined;
+}
+
+function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext): void {
+  if (body.content !== undefined) {
+    message.content = body.content;
+    message.mentions = ctx.mentionsIn(body.content);
+  }
+  if (body.embeds !== undefined) message.embeds = body.embeds;
+  message.allowedMentions = body.allowed_mentions;
+  message.flags &= ~FLAG_LOADING;
+  message.edited_timestamp = isoNow();
+  message.edits++;
+}
+
+export function routeRest(ctx: RouteContext, call: RecordedCall): RouteResult {
+  const { method, path } = call;
+  const body = (call.body ?? {}) as MessageBody & Record<string, unknown>;
+
+  // Interaction callbacks and webhooks are authorised by the interaction token, not the bot token.
+  const callback = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
+  if (callback && method === 'POST') return interactionCallback(ctx, callback[1] ?? '', callback[2] ?? '', body);
+  const hook = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/);
+  if (hook) return webhook(ctx, method, hook[1] ?? '', hook[2] ?? '', hook[3], body);
+  if (!call.authorized) return unauthorized;
+
+  if (path === '/gateway/bot' && method === 'GET') {
+    return {
+      status: 200,
+      json: {
+        url: ctx.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+      },
+    };
+  }
+  if (path === '/users/@me' && method === 'GET') return { status: 200, json: ctx.bot };
+  const m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+  if (m) {
+    if (m[1] !== ctx.applicationId) return { status: 403, json: { message: 'Missing Access', code: 50001 } };
+    const scope = m[2] ?? 'global';
+    if (method === 'PUT') {
+      const list = (Array.isArray(call.body) ? call.body : []) as Record<string, unknown>[];
+      const saved = list.map((c) => ({
+        id: snowflake(),
+        application_id: ctx.applicationId,
+        version: snowflake(),
+        type: 1,
+        ...(m[2] ? { guild_id: m[2] } : {}),
+        ...c,
+      }));
+      ctx.commands.set(scope, saved);
+      return { status: 200, json: saved };
+    }
+    if (method === 'GET') return { status: 200, json: ctx.commands.get(scope) ?? [] };
+  }
+  if (/^\/channels\/\d+\/typing$/.test(path) && method === 'POST') return { status: 204 };
+  const list = path.match(/^\/channels\/(\d+)\/messages$/);
+  if (list) {
+    const channelId = list[1] ?? '';
+    if (method === 'POST') return createChannelMessage(ctx, channelId, body);
+    if (method === 'GET') {
+      const limit = Number(call.query.limit ?? 50);
+      const found = [...ctx.messages.values()].filter((x) => x.channel_id === channelId).reverse();
+      return { status: 200, json: found.slice(0, limit).map((x) => messageJson(x)) };
+    }
+  }
+  const one = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/);
+  if (one) {
+    const message = ctx.messages.get(one[2] ?? '');
+    if (!message || message.channel_id !== one[1]) return unknownMessage;
+    if (method === 'GET') {
+      const ref = message.message_reference ? ctx.messages.get(message.message_reference.message_id) : undefined;
+      return { status: 200, json: messageJson(message, ref) };
+    }
+    if (method === 'PATCH') {
+      if (message.author.id !== ctx.bot.id) {
+        return { status: 403, json: { message: 'Cannot edit a message authored by another user', code: 50005 } };
+      }
+      const invalid = invalidBody(body, false);
+      if (invalid) return invalid;
+      applyEdit(message, body, ctx);
+      ctx.dispatchMessage(message, undefined, 'MESSAGE_UPDATE');
+      return { status: 200, json: messageJson(message) };
+    }
+    if (method === 'DELETE') {
+      ctx.messages.delete(message.id);
+      return { status: 204 };
+    }
+  }
+  if (path === '/users/@me/channels' && method === 'POST') {
+    const recipient = ctx.users.get(String(body.recipient_id)) ?? { id: String(body.recipient_id), username: '?' };
+    return {
+      status: 200,
+      json: { id: ctx.dmChannelOf(recipient.id), type: 1, recipients: [recipient], last_message_id: null, flags: 0 },
+    };
+  }
+  return notFound;
+}
+
+function createChannelMessage(ctx: RouteContext, channelId: string, body: MessageBody): RouteResult {
+  const invalid = invalidBody(body, true);
+  if (invalid) return invalid;
+  const isDm = ctx.isDmChannel(channelId);
+  if (!isDm && channelId !== ctx.guild.channelId)
+    return { status: 404, json: { message: 'Unknown Channel', code: 10003 } };
+  const refId = body.message_reference?.message_id;
+  const replied = refId ? ctx.messages.get(refId) : undefined;
+  if (refId && !replied && body.message_reference?.fail_if_not_exists !== false) {
+    return {
+      status: 400,
+      json: {
+        message: 'Invalid Form Body',
+        code: 50035,
+        errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } },
+      },
+    };
+  }
+  const message = newMessage({
+    channel_id: channelId,
+    ...(isDm ? {} : { guild_id: ctx.guild.id }),
+    author: ctx.bot,
+    content: body.content ?? '',
+    embeds: body.embeds ?? [],
+    ...(replied && {
+      message_reference: {
+        type: 0,
+        message_id: replied.id,
+        channel_id: channelId,
+        ...(isDm ? {} : { guild_id: ctx.guild.id }),
+      },
+    }),
+  });
+  message.mentions = ctx.mentionsIn(message.content);
+  message.allowedMentions = body.allowed_mentions;
+  ctx.store(message);
+  ctx.dispatchMessage(message, replied);
+  return { status: 200, json: messageJson(message, replied) };
+}
+
+function interactionCallback(ctx: RouteContext, id: string, token: string, body: Record<string, unknown>): RouteResult {
+  const i = ctx.interactions.get(token);
+  if (!i || i.id !== id) return { status: 404, json: { message: 'Unknown interaction', code: 10062 } };
+  if (i.callbacks.length > 0) {
+    return { status: 400, json: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+  }
+  const type = Number(body.type);
+  const data = (body.data ?? {}) as MessageBody;
+  i.callbacks.push({ type, data });
+  if (type !== 4 && type !== 5) return { status: 204 };
+  if (type === 4) {
+    const invalid = invalidBody(data, true);
+    if (invalid) return invalid;
+  }
+  const flags = (data.flags ?? 0) & FLAG_EPHEMERAL;
+  i.original = interactionMessage(
+    ctx,
+    i,
+    type === 4 ? (data.content ?? '') : '',
+    type === 5 ? flags | FLAG_LOADING : flags,
+  );
+  i.original.allowedMentions = data.allowed_mentions;
+  ctx.store(i.original);
+  ctx.dispatchMessage(i.original);
+  return { status: 204 };
+}
+
+function interactionMessage(ctx: RouteContext, i: FakeInteraction, content: string, flags: number): FakeMessage {
+  return newMessage({
+    channel_id: i.channelId,
+    ...(i.guildId ? { guild_id: i.guildId } : {}),
+    author: ctx.bot,
+    content,
+    flags,
+    type: MESSAGE_CHAT_INPUT_COMMAND,
+    webhook_id: ctx.applicationId,
+    application_id: ctx.applicationId,
+  });
+}
+
+function webhook(
+  ctx: RouteContext,
+  method: string,
+  appId: string,
+  token: string,
+  messageId: string | undefined,
+  body: MessageBody,
+): RouteResult {
+  const i = ctx.interactions.get(token);
+  if (!i || appId !== ctx.applicationId) return unknownWebhook;
+  // why: Discord only lets the interaction token edit or follow up once the interaction was acknowledged.
+  if (!i.original) return unknownMessage;
+  if (messageId === undefined) {
+    if (method !== 'POST') return notFound;
+    const invalid = invalidBody(body, true);
+    if (invalid) return invalid;
+    const message = interactionMessage(ctx, i, body.content ?? '', (body.flags ?? 0) & FLAG_EPHEMERAL);
+    message.embeds = body.embeds ?? [];
+    message.mentions = ctx.mentionsIn(message.content);
+    message.allowedMentions = body.allowed_mentions;
+    i.followups.push(message);
+    ctx.store(message);
+    ctx.dispatchMessage(message);
+    return { status: 200, json: messageJson(message) };
+  }
+  const target = messageId === '@original' ? i.original : i.followups.find((f) => f.id === messageId);
+  if (!target) return unknownMessage;
+  if (method === 'GET') return { status: 200, json: messageJson(target) };
+  if (method === 'DELETE') {
+    ctx.messages.delete(target.id);
+    if (target === i.original) i.original = undefined;
+    else i.followups = i.followups.filter((f) => f !== target);
+    return { status: 204 };
+  }
+  if (method !== 'PATCH') return notFound;
+  const invalid = invalidBody(body, false);
+  if (invalid) return invalid;
+  applyEdit(target, body, ctx);
+  ctx.dispatchMessage(target, undefined, 'MESSAGE_UPDATE');
+  return { status: 200, json: messageJson(target) };
+}

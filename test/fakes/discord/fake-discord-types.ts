@@ -1,0 +1,74 @@
+/** The test-facing shapes of the fake Discord (see fake-discord-server.ts). */
+import type { FakeMessage, FakeUser } from './fake-discord-payloads.js';
+
+export interface FakeDiscordOptions {
+  /** The bot token Discord accepts. Default 'fake-bot-token'. */
+  token?: string;
+  applicationId?: string;
+  /** HELLO's heartbeat interval (Discord sends about 41 250). */
+  heartbeatIntervalMs?: number;
+  /** The gateway refuses IDENTIFY with close 4004 although REST accepts the token (a token reset mid-start). */
+  gatewayRejectsToken?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** Path after /api/v10, e.g. `/webhooks/1/abc/messages/@original`. */
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body (undefined when there was none). */
+  // biome-ignore lint/suspicious/noExplicitAny: arbitrary JSON that tests read field by field
+  body: any;
+  status: number;
+  /** True when the call carried the right `Authorization: Bot <token>`. */
+  authorized: boolean;
+}
+
+/** A scripted failure: the matching call gets this answer and has no effect. */
+export interface FailRule {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  /** Matching calls to let through before this rule applies. */
+  skip: number;
+}
+
+/** One slash command invocation and everything the bot did with it. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  name: string;
+  user: FakeUser;
+  channelId: string;
+  guildId?: string;
+  /** Callback bodies received (Discord accepts exactly one). */
+  callbacks: { type: number; data?: { flags?: number; content?: string } }[];
+  original?: FakeMessage;
+  followups: FakeMessage[];
+}
+
+export interface SlashCommandInput {
+  name: string;
+  options?: Record<string, string>;
+  user: FakeUser;
+  /** In the bot's DM channel with the user instead of the guild channel. */
+  dm?: boolean;
+  /** The member's permissions bitfield (decimal string); default view + send messages. */
+  permissions?: string;
+}
+
+export interface PostMessageInput {
+  author: FakeUser;
+  content: string;
+  /** In the author's DM channel with the bot instead of the guild channel. */
+  dm?: boolean;
+  /** Id of the message this one replies to. */
+  replyTo?: string;
+  /** A reply pings the replied author unless the person switched it off (default true). */
+  pingReply?: boolean;
+}
+
+/** Permission bitfields as Discord sends them. */
+export const PERMISSIONS = { member: '3072', manageGuild: String(0x20 | 3072), administrator: '8' } as const;
