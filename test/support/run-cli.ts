@@ -1,0 +1,59 @@
+/** Runs the real `twinbot` command in a child process, as a user would, with a clean environment. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CLI = new URL('../../src/cli/index.ts', import.meta.url).pathname;
+// why: --import resolves from the working directory, which is a temp folder without node_modules.
+const TSX = import.meta.resolve('tsx');
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves when the process exits. */
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** A fresh working directory (so no developer .env is read) with a ledger of its own. */
+export function tempWorkdir(): string {
+  return mkdtempSync(join(tmpdir(), 'twinbot-cli-'));
+}
+
+export function startCli(args: string[], env: Record<string, string>, cwd: string): CliRun {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: cwd,
+      DATABASE_URL: `file:${join(cwd, 'twin.db')}`,
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs to the end with the given stdin. */
+export async function runCli(args: string[], env: Record<string, string>, cwd: string, input = '') {
+  const run = startCli(args, env, cwd);
+  run.child.stdin!.end(input);
+  return run.done;
+}
+
+/** Waits until `probe` is true, checking every 20 ms (bounded by a count, not by a speed assumption). */
+export async function waitFor(probe: () => boolean, what: string, tries = 1500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (probe()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
