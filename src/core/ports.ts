@@ -2,7 +2,15 @@
  * Ports: one per outside service, named for its role (STYLE.md 1). Implementations live in
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
-import type { QuotaUsage, RetrievedChunk, TenantQuota, UsageRecord, UsageSummary } from './types.js';
+import type {
+  QuotaUsage,
+  RetrievedChunk,
+  TenantQuota,
+  UsageChart,
+  UsageRecord,
+  UsageSummary,
+  UsageWindow,
+} from './types.js';
 
 export interface LlmMessage {
   role: 'system' | 'user' | 'assistant';
@@ -82,6 +90,11 @@ export interface UsageStore {
   record(record: UsageRecord): Promise<void>;
   summarize(query: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;
+}
+
+/** Draws a usage summary's series (requests and tokens over time) as a PNG. */
+export interface UsageChartRenderer {
+  render(summary: UsageSummary, window: UsageWindow, title: string): Promise<UsageChart>;
 }
 
 /** Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). */

@@ -8,7 +8,15 @@ import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
-import type { Clock, CostEstimator, LlmClient, Logger, ProfileRetriever, UsageStore } from './ports.js';
+import type {
+  Clock,
+  CostEstimator,
+  LlmClient,
+  Logger,
+  ProfileRetriever,
+  UsageChartRenderer,
+  UsageStore,
+} from './ports.js';
 import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
 import { approxTokens, buildPrompt, LEAK_REPLACEMENT, looksLikeLeakedInstructions, NOT_IN_PROFILE } from './prompt.js';
@@ -23,6 +31,7 @@ import type {
   UsageRecord,
   UsageRequest,
   UsageResult,
+  UsageSummary,
 } from './types.js';
 import { renderSessionTotals, renderUsageText, WINDOW_MS } from './usage-report.js';
 import type { UserRate } from './user-rate-guard.js';
@@ -54,6 +63,8 @@ export interface TwinServiceDeps {
   estimateCost?: CostEstimator;
   countTokens?: TokenCounter;
   quota?: QuotaGuard;
+  /** Draws the report's chart; without it reports are text (with a sparkline) only. */
+  chart?: UsageChartRenderer;
   options: TwinServiceOptions;
 }
 
@@ -426,12 +437,27 @@ export class TwinService {
     const span = WINDOW_MS[request.window];
     const bucketMs = request.window === '24h' ? 3_600_000 : 86_400_000;
     const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
-    let text = renderUsageText(summary, request.window, scopeLabel(request));
+    const scope = scopeLabel(request);
+    let text = renderUsageText(summary, request.window, scope);
     if (this.deps.quota) {
       const line = await this.deps.quota.describe(request.tenantId).catch(() => undefined);
       if (line) text += `\n${line}`;
     }
-    return { kind: 'report', summary, window: request.window, text };
+    const chart = await this.renderChart(summary, request, scope);
+    return chart
+      ? { kind: 'report', summary, window: request.window, text, chart }
+      : { kind: 'report', summary, window: request.window, text };
+  }
+
+  /** A chart when there is something to draw; a failure to draw costs the picture, never the report. */
+  private async renderChart(summary: UsageSummary, request: UsageRequest, scope: string) {
+    if (!this.deps.chart || summary.requests === 0) return undefined;
+    try {
+      return await this.deps.chart.render(summary, request.window, `Twin usage for ${scope}`);
+    } catch (err) {
+      this.deps.logger.warn({ event: 'twin.chart_failed', err }, 'usage chart could not be drawn');
+      return undefined;
+    }
   }
 
   /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */

@@ -201,8 +201,18 @@ export interface UsageSummary {
   series: { start: number; requests: number; tokens: number }[];
 }
 
+/** A rendered usage-over-time picture, attached to the report where the platform can show one. */
+export interface UsageChart {
+  png: Uint8Array;
+  filename: string;
+  /** Alt text: what the picture shows, in words. */
+  alt: string;
+  width: number;
+  height: number;
+}
+
 export type UsageResult =
-  | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string }
+  | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string; chart?: UsageChart }
   | { kind: 'refused'; message: string };
 
 /**
