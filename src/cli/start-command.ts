@@ -104,6 +104,9 @@ function scheduleRollUps(app: App, config: Config, logger: Logger): () => void {
       (rows) => rows > 0 && logger.info({ event: 'twin.usage_rolled_up', rows }, 'old usage records rolled up'),
       (err) => logger.warn({ event: 'twin.usage_roll_up_failed', err }, 'rolling up old usage records failed'),
     );
+    app.usage.keyValues
+      .sweep()
+      .catch((err) => logger.warn({ event: 'twin.kv_sweep_failed', err }, 'dropping expired entries failed'));
   };
   run();
   const timer = setInterval(run, 86_400_000);

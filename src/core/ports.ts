@@ -103,6 +103,20 @@ export interface QuotaStore {
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
 }
 
+/**
+ * Small durable state for adapters (Slack installations, event ids already answered), kept in the same database
+ * as the ledger. Values are strings (JSON where structured); entries with a TTL vanish once it passes.
+ */
+export interface KeyValueStore {
+  get(namespace: string, key: string): Promise<string | undefined>;
+  set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Stores the value only when the key is absent or expired; true when this call stored it. Atomic. */
+  setIfAbsent(namespace: string, key: string, value: string, ttlMs?: number): Promise<boolean>;
+  delete(namespace: string, key: string): Promise<boolean>;
+  /** Deletes every key of a namespace starting with the prefix; returns how many. */
+  deletePrefix(namespace: string, prefix: string): Promise<number>;
+}
+
 export interface Clock {
   now(): number;
 }

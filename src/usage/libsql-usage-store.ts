@@ -9,6 +9,7 @@ import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
 import { ensureDatabaseDirectory, localDatabasePath } from './database-url.js';
+import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
 import { runMigrations } from './migrations.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
 import { QuotaTable } from './quota-table.js';
@@ -75,6 +76,8 @@ export class LibsqlUsageStore implements UsageStore {
   readonly #writer: RetryingRecordWriter;
   readonly #quotas: QuotaTable;
   readonly #localFile: boolean;
+  /** Durable adapter state in the same database (Slack installations, answered event ids). */
+  readonly keyValues: LibsqlKeyValueStore;
   #closing = false;
   #closed: Promise<void> | undefined;
 
@@ -89,6 +92,7 @@ export class LibsqlUsageStore implements UsageStore {
     this.appliedMigrations = applied;
     this.#localFile = localDatabasePath(options.url) !== undefined;
     this.#quotas = new QuotaTable(client, this.#clock);
+    this.keyValues = new LibsqlKeyValueStore(client, this.#clock);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
         await this.#client.execute(insertRecordStatement(r));

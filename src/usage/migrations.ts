@@ -99,6 +99,22 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'key-value entries',
+    statements: [
+      // why: platform state that must survive a restart (Slack installations, event ids already answered) lives
+      // beside the ledger, so one DATABASE_URL is all a deployment has to keep.
+      `CREATE TABLE kv_entries (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (namespace, key)
+      ) WITHOUT ROWID`,
+      'CREATE INDEX kv_entries_expires ON kv_entries (expires_at) WHERE expires_at IS NOT NULL',
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

@@ -1,0 +1,103 @@
+/** The KeyValueStore port on the ledger's own database (table kv_entries, migration 3). */
+import type { Client } from '@libsql/client';
+import { TwinError } from '../core/errors.js';
+import type { Clock, KeyValueStore } from '../core/ports.js';
+
+function storageError(err: unknown, action: string): TwinError {
+  return new TwinError(
+    'storage',
+    `Key-value store: ${action} failed: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      cause: err,
+    },
+  );
+}
+
+export class LibsqlKeyValueStore implements KeyValueStore {
+  constructor(
+    private readonly client: Client,
+    private readonly clock: Clock,
+  ) {}
+
+  private expiry(ttlMs?: number): number | null {
+    return ttlMs === undefined ? null : this.clock.now() + ttlMs;
+  }
+
+  async get(namespace: string, key: string): Promise<string | undefined> {
+    try {
+      const rs = await this.client.execute({
+        sql: 'SELECT value FROM kv_entries WHERE namespace = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)',
+        args: [namespace, key, this.clock.now()],
+      });
+      const value = rs.rows[0]?.['value'];
+      return typeof value === 'string' ? value : undefined;
+    } catch (err) {
+      throw storageError(err, 'reading');
+    }
+  }
+
+  async set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void> {
+    try {
+      await this.client.execute({
+        sql: `INSERT INTO kv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
+              ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+        args: [namespace, key, value, this.expiry(ttlMs)],
+      });
+    } catch (err) {
+      throw storageError(err, 'writing');
+    }
+  }
+
+  async setIfAbsent(namespace: string, key: string, value: string, ttlMs?: number): Promise<boolean> {
+    try {
+      // why: one statement, so two processes (or two retries of one Slack event) cannot both win.
+      const rs = await this.client.execute({
+        sql: `INSERT INTO kv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
+              ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+              WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= ?`,
+        args: [namespace, key, value, this.expiry(ttlMs), this.clock.now()],
+      });
+      return rs.rowsAffected > 0;
+    } catch (err) {
+      throw storageError(err, 'writing');
+    }
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    try {
+      const rs = await this.client.execute({
+        sql: 'DELETE FROM kv_entries WHERE namespace = ? AND key = ?',
+        args: [namespace, key],
+      });
+      return rs.rowsAffected > 0;
+    } catch (err) {
+      throw storageError(err, 'deleting');
+    }
+  }
+
+  async deletePrefix(namespace: string, prefix: string): Promise<number> {
+    try {
+      // why: a range instead of LIKE, so '%' or '_' in ids mean nothing special.
+      const rs = await this.client.execute({
+        sql: 'DELETE FROM kv_entries WHERE namespace = ? AND key >= ? AND key < ?',
+        args: [namespace, prefix, `${prefix}\uffff`],
+      });
+      return rs.rowsAffected;
+    } catch (err) {
+      throw storageError(err, 'deleting');
+    }
+  }
+
+  /** Removes expired entries; the ledger's daily roll-up calls it so expired ids do not pile up. */
+  async sweep(): Promise<number> {
+    try {
+      const rs = await this.client.execute({
+        sql: 'DELETE FROM kv_entries WHERE expires_at IS NOT NULL AND expires_at <= ?',
+        args: [this.clock.now()],
+      });
+      return rs.rowsAffected;
+    } catch (err) {
+      throw storageError(err, 'sweeping');
+    }
+  }
+}
