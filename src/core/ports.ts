@@ -100,6 +100,10 @@ export interface UsageChartRenderer {
 /** Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). */
 export interface QuotaStore {
   getQuota(tenantId: string): Promise<TenantQuota | undefined>;
+  /** Replaces the tenant's override. */
+  setQuota(tenantId: string, quota: TenantQuota): Promise<void>;
+  /** Removes the override; true when there was one. */
+  clearQuota(tenantId: string): Promise<boolean>;
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
 }
 

@@ -1,3 +1,5 @@
+import type { TenantQuota } from './types.js';
+
 /** Per-tenant quotas (issue 8) as the service sees them: may this tenant ask now, and what is left. */
 
 export type QuotaCheck = { ok: true } | { ok: false; message: string; retryAfterMs: number };
@@ -7,4 +9,10 @@ export interface QuotaGuard {
   check(tenantId: string): Promise<QuotaCheck>;
   /** One line for the usage report ("Quota: 120 of 500 requests today"), or undefined when there is no quota. */
   describe(tenantId: string): Promise<string | undefined>;
+  /** The operator's limits for every tenant (config), before overrides. */
+  readonly defaults: TenantQuota;
+  /** Lays limits over the tenant's current override (field by field). */
+  set(tenantId: string, quota: TenantQuota): Promise<void>;
+  /** Back to the operator's defaults. */
+  clear(tenantId: string): Promise<void>;
 }

@@ -43,9 +43,17 @@ interface Limit {
 export class TenantQuotaGuard implements QuotaGuard {
   constructor(
     private readonly store: QuotaStore,
-    private readonly defaults: TenantQuota,
+    readonly defaults: TenantQuota,
     private readonly clock: Clock,
   ) {}
+
+  async set(tenantId: string, quota: TenantQuota): Promise<void> {
+    await this.store.setQuota(tenantId, { ...(await this.store.getQuota(tenantId)), ...quota });
+  }
+
+  async clear(tenantId: string): Promise<void> {
+    await this.store.clearQuota(tenantId);
+  }
 
   async limitsFor(tenantId: string): Promise<TenantQuota> {
     const override = await this.store.getQuota(tenantId);

@@ -20,11 +20,14 @@ import type {
 import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
 import { approxTokens, buildPrompt, LEAK_REPLACEMENT, looksLikeLeakedInstructions, NOT_IN_PROFILE } from './prompt.js';
+import { quotaChangeProblem } from './quota-change.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
 import type {
   Answer,
   AskRequest,
   Failure,
+  QuotaChangeRequest,
+  QuotaChangeResult,
   ReplyEvent,
   RetrievedChunk,
   TwinProfile,
@@ -422,11 +425,41 @@ export class TwinService {
     }
   }
 
+  private isOperator(userId: string): boolean {
+    return this.deps.options.admins.includes(userId);
+  }
+
+  private isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
+    return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
+  }
+
+  /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
+  async setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
+    if (!this.isAdmin(request)) {
+      return { kind: 'refused', message: 'Quotas can be changed by the admins of this server or workspace.' };
+    }
+    const quota = this.deps.quota;
+    if (!quota) return { kind: 'refused', message: 'Quotas are not enabled on this bot.' };
+    if ('set' in request.change) {
+      const problem = this.isOperator(request.userId)
+        ? undefined
+        : quotaChangeProblem(request.change.set, quota.defaults);
+      if (problem) return { kind: 'refused', message: problem };
+      await quota.set(request.tenantId, request.change.set);
+    } else {
+      await quota.clear(request.tenantId);
+    }
+    const line = await quota.describe(request.tenantId);
+    this.deps.logger.info(
+      { event: 'twin.quota_changed', tenant: request.tenantId, user: request.userId, change: request.change },
+      'quota changed',
+    );
+    return { kind: 'updated', text: `Quota updated. ${line ?? ''}`.trim() };
+  }
+
   /** A tenant's usage report, for admins of that tenant only. */
   async usage(request: UsageRequest): Promise<UsageResult> {
-    const isAdmin =
-      request.isPlatformAdmin || this.deps.options.admins.includes(request.userId) || request.platform === 'console';
-    if (!isAdmin) {
+    if (!this.isAdmin(request)) {
       return {
         kind: 'refused',
         message:

@@ -211,6 +211,17 @@ export interface UsageChart {
   height: number;
 }
 
+/** An admin's change to their own tenant's quota (`/twin-usage` options). */
+export interface QuotaChangeRequest {
+  platform: Platform;
+  tenantId: string;
+  userId: string;
+  isPlatformAdmin: boolean;
+  change: { set: TenantQuota } | { clear: true };
+}
+
+export type QuotaChangeResult = { kind: 'updated'; text: string } | { kind: 'refused'; message: string };
+
 export type UsageResult =
   | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string; chart?: UsageChart }
   | { kind: 'refused'; message: string };

@@ -11,6 +11,12 @@ class ListQuotaStore implements QuotaStore {
   async getQuota(tenantId: string) {
     return this.overrides.get(tenantId);
   }
+  async setQuota(tenantId: string, quota: TenantQuota) {
+    this.overrides.set(tenantId, quota);
+  }
+  async clearQuota(tenantId: string) {
+    return this.overrides.delete(tenantId);
+  }
   async usedSince(tenantId: string, from: number): Promise<QuotaUsage> {
     const rows = this.spends.filter((s) => s.tenantId === tenantId && s.at >= from);
     return {
@@ -42,7 +48,10 @@ describe('TenantQuotaGuard', () => {
     assert.equal(refused.ok, false);
     if (!refused.ok) {
       assert.equal(refused.retryAfterMs, 12 * 3_600_000);
-      assert.match(refused.message, /This server has used today's allowance .*2 of 2 requests today.*midnight UTC, in 12 hours/);
+      assert.match(
+        refused.message,
+        /This server has used today's allowance .*2 of 2 requests today.*midnight UTC, in 12 hours/,
+      );
     }
     assert.equal((await guard.check('discord:2')).ok, true, 'another tenant is not affected');
     now = Date.UTC(2026, 10, 25, 0, 0, 1);
@@ -57,10 +66,8 @@ describe('TenantQuotaGuard', () => {
     store.spends.push({ tenantId: 'slack:T1', at: Date.UTC(2026, 10, 2), tokens: 5, costUsd: 1.2 });
     const refused = await guard.check('slack:T1');
     assert.equal(refused.ok, false);
-    if (!refused.ok) assert.match(refused.message, /This workspace has used this month's allowance .*\$1\.20 of \$1\.00/);
-    assert.equal(
-      await guard.describe('slack:T1'),
-      'Quota (UTC): 0 of 100 requests today; $1.20 of $1.00 this month',
-    );
+    if (!refused.ok)
+      assert.match(refused.message, /This workspace has used this month's allowance .*\$1\.20 of \$1\.00/);
+    assert.equal(await guard.describe('slack:T1'), 'Quota (UTC): 0 of 100 requests today; $1.20 of $1.00 this month');
   });
 });
