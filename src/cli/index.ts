@@ -10,6 +10,7 @@ import type { Logger } from '../core/ports.js';
 import { createLogger } from '../logging.js';
 import { describeStartupError } from '../main.js';
 import { runAsk } from './ask-command.js';
+import { runDoctor } from './doctor-command.js';
 import { runIngestCli, runRegisterCommands, runSearchCli } from './profile-commands.js';
 import { runStart } from './start-command.js';
 import { runForget, runQuota, runUsage } from './usage-commands.js';
@@ -33,6 +34,7 @@ Commands:
   forget <tenant> [--yes]       delete a tenant's usage records
   register-commands [--guild ID]
                                 register the Discord slash commands (a guild: instant; global: up to an hour)
+  doctor                        check the configuration, profile, database, Groq, Upstash, Discord and Slack
   help                          this text
 
 Configuration comes from the environment and .env (see .env.example and README.md).
@@ -92,6 +94,8 @@ export async function cli(argv: string[]): Promise<number> {
         );
       case 'forget':
         return await runForget(config, logger, parse(rest, { yes: { type: 'boolean' } }));
+      case 'doctor':
+        return await runDoctor(config, logger, process.stdout);
       case 'register-commands':
         return await runRegisterCommands(config, parse(rest, { guild: { type: 'string' } }));
       default:

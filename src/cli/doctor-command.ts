@@ -1,0 +1,94 @@
+/**
+ * `twinbot doctor`: checks every part of the set-up once and says, line by line, what works and what to fix.
+ * Exit code 0 when nothing failed (parts not configured are not failures: they are what offline mode runs on).
+ */
+import { checkDiscordToken } from '../adapters/discord/check-discord-token.js';
+import { checkSlackToken } from '../adapters/slack/check-slack-token.js';
+import type { Config } from '../config.js';
+import { asTwinError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+import { checkGroq } from '../llm/check-groq.js';
+import { modelWarnings } from '../llm/model-catalog.js';
+import { loadConfiguredProfile, namespaceOf } from '../main.js';
+import { checkIndexVersion } from '../retrieval/profile-sync.js';
+import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
+
+type Status = 'ok' | 'warn' | 'fail' | 'off';
+const MARK: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗', off: '–' };
+
+export async function runDoctor(config: Config, logger: Logger, out: NodeJS.WritableStream): Promise<number> {
+  let failed = 0;
+  const line = (status: Status, part: string, text: string) => {
+    if (status === 'fail') failed++;
+    out.write(`${MARK[status]} ${part}: ${text}\n`);
+  };
+  const attempt = async (part: string, work: () => Promise<[Status, string]>) => {
+    try {
+      const [status, text] = await work();
+      line(status, part, text);
+    } catch (err) {
+      line('fail', part, asTwinError(err).message);
+    }
+  };
+
+  line('ok', 'Configuration', 'valid');
+  let profile: Awaited<ReturnType<typeof loadConfiguredProfile>> | undefined;
+  await attempt('Profile', async () => {
+    profile = await loadConfiguredProfile(config, logger);
+    return ['ok', `${profile.name}, ${profile.chunks.length} chunks, from ${config.twin.profilePath}`];
+  });
+  await attempt('Usage database', async () => {
+    const store = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+    try {
+      const to = Date.now();
+      const s = await store.summarize({ from: to - 30 * 86_400_000, to, bucketMs: 86_400_000 });
+      return ['ok', `${config.databaseUrl.split('?')[0]}, ${s.requests} requests in the last 30 days`];
+    } finally {
+      await store.close();
+    }
+  });
+  const { groq } = config;
+  if (!groq.apiKey) {
+    line('off', 'Groq', 'no GROQ_API_KEY: the twin answers with passages from the profile (offline mode)');
+  } else {
+    await attempt('Groq', async () => {
+      const models = [groq.model, ...groq.fallbackModels];
+      const result = await checkGroq({ apiKey: groq.apiKey!, baseURL: groq.baseURL, models, timeoutMs: 10_000 });
+      const notes = [...modelWarnings(models), ...result.missing.map((m) => `Groq does not list ${m}`)];
+      return result.served.length === 0
+        ? ['fail', `key accepted, but none of ${models.join(', ')} is served. ${notes.join('; ')}`]
+        : [
+            notes.length > 0 ? 'warn' : 'ok',
+            `key accepted; serving ${result.served.join(', ')}${notes.length ? `. ${notes.join('; ')}` : ''}`,
+          ];
+    });
+  }
+  const upstash = config.upstash;
+  if (!upstash) {
+    line('off', 'Upstash Vector', 'not configured: the embedded index is used');
+  } else {
+    await attempt('Upstash Vector', async () => {
+      if (!profile) return ['fail', 'skipped: the profile did not load'];
+      const namespace = namespaceOf(config, profile);
+      const status = await checkIndexVersion(profile, { ...upstash, namespace });
+      return status.status === 'up_to_date'
+        ? ['ok', `namespace ${namespace} holds this profile version`]
+        : ['warn', `namespace ${namespace} is ${status.status.replace(/_/g, ' ')}: run twinbot ingest`];
+    });
+  }
+  const discord = config.discord;
+  if (!discord) line('off', 'Discord', 'not configured');
+  else await attempt('Discord', async () => ['ok', `token accepted: ${await checkDiscordToken(discord)}`]);
+  const slack = config.slack;
+  if (!slack?.botToken)
+    line('off', 'Slack', slack?.oauth ? 'OAuth install flow: tokens come per workspace' : 'not configured');
+  else {
+    const botToken = slack.botToken;
+    await attempt('Slack', async () => [
+      'ok',
+      `token accepted: ${await checkSlackToken({ botToken, apiUrl: slack.apiUrl })}`,
+    ]);
+  }
+  out.write(failed === 0 ? '\nAll set.\n' : `\n${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
+  return failed === 0 ? 0 : 1;
+}
