@@ -170,6 +170,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const discordApi = r.url('DISCORD_API_URL');
 
+  const port = r.optionalInt('PORT', 1);
+  if (port !== undefined && port > 65535) r.problems.push(`PORT must be between 1 and 65535, got ${port}`);
   const slackBot = r.str('SLACK_BOT_TOKEN');
   const slackApp = r.str('SLACK_APP_TOKEN');
   const slackSecret = r.str('SLACK_SIGNING_SECRET');
@@ -183,6 +185,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (oauthSet > 0 && oauthSet < 3) {
     r.problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET must be set together');
   }
+  if (oauthSet === 3 && slackBot) {
+    r.problems.push(
+      'set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SECRET/STATE_SECRET (many), not both',
+    );
+  }
+  if (oauthSet === 3 && !slackApp && !slackSecret) {
+    r.problems.push(
+      'the Slack OAuth install flow needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)',
+    );
+  }
+  if (oauthSet === 3 && port === undefined)
+    r.problems.push('the Slack OAuth install flow serves its pages on PORT: set it');
   if (slackApi && !slackApi.endsWith('/api/')) r.problems.push(`SLACK_API_URL must end in /api/, got "${slackApi}"`);
   if (slackBot && !slackApp && !slackSecret) {
     r.problems.push('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
@@ -190,8 +204,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if ((slackApp || slackSecret) && !slackBot && oauthSet < 3) {
     r.problems.push('SLACK_APP_TOKEN or SLACK_SIGNING_SECRET needs SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth trio)');
   }
-  const port = r.optionalInt('PORT', 1);
-  if (port !== undefined && port > 65535) r.problems.push(`PORT must be between 1 and 65535, got ${port}`);
   if (slackSecret && !slackApp && port === undefined)
     r.problems.push('Slack HTTP mode (SLACK_SIGNING_SECRET) needs PORT');
 

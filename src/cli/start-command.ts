@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { startHealthServer } from '../adapters/http/health-server.js';
+import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedupe.js';
+import { KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
 import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
@@ -134,7 +136,9 @@ async function startPlatforms(
   if (config.slack) {
     configured++;
     const { slack } = config;
-    const mode = slack.appToken ? 'slack-socket' : 'slack-http';
+    // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
+    const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
+    const kv = app.usage.keyValues;
     const adapter = new SlackAdapter({
       twin: app.twin,
       botToken: slack.botToken,
@@ -142,6 +146,8 @@ async function startPlatforms(
       signingSecret: slack.signingSecret,
       apiUrl: slack.apiUrl,
       port: config.port,
+      oauth: slack.oauth ? { ...slack.oauth, installationStore: new KeyValueInstallationStore(kv) } : undefined,
+      dedupe: new KeyValueEventDedupeStore(kv),
       logger: logger.child({ platform: 'slack' }),
     });
     await tryStart(mode, adapter, running, logger);
