@@ -1,0 +1,205 @@
+/**
+ * Issue 5's gateway benchmark: three ways of calling Groq (groq-sdk defaults, a plain bottleneck, twinbot's gateway)
+ * against the fake Groq enforcing the same limits the way Groq does, in four scenarios, with time shrunk 60x.
+ * Prints one markdown table per scenario and whether twinbot met each target.
+ */
+
+import { planAnswer } from '../test/fakes/groq/fake-groq-answer.js';
+import { type FakeGroq, startFakeGroq } from '../test/fakes/groq/fake-groq-server.js';
+import { countPromptTokens } from '../test/fakes/groq/groq-wire.js';
+import {
+  API_KEY,
+  bottleneckContender,
+  type Contender,
+  naiveContender,
+  twinbotContender,
+} from './gateway/contenders.js';
+import { type ChargedCall, figures, type RequestRecord, type RunFigures, table } from './gateway/metrics.js';
+import {
+  benchAnswer,
+  FAKE_TIMING,
+  LIMITS,
+  MAX_TOKENS,
+  MODEL,
+  type Question,
+  SCALE,
+  type Scenario,
+  scenarios,
+  WINDOW_MS,
+} from './gateway/workload.js';
+
+/** A run with no answer for this long (all questions sent) declares what is still open lost. */
+const IDLE_LIMIT_MS = 10 * WINDOW_MS;
+/** Hard stop of one run. */
+const RUN_LIMIT_MS = 150 * WINDOW_MS;
+/** twinbot's per-question deadline: long enough that the bench measures admission, not refusals. */
+const DEADLINE_MS = 140 * WINDOW_MS;
+
+type ContenderKind = 'naive' | 'bottleneck' | 'twinbot';
+const CONTENDERS: ContenderKind[] = ['naive', 'bottleneck', 'twinbot'];
+
+function makeContender(kind: ContenderKind, url: string, scenario: Scenario): Contender {
+  if (kind === 'naive') return naiveContender(url);
+  if (kind === 'bottleneck') return bottleneckContender(url, scenario.configured);
+  return twinbotContender(url, scenario.configured, DEADLINE_MS);
+}
+
+/** Sends every question at its time and collects what happened to it. */
+async function drive(contender: Contender, questions: Question[]): Promise<RequestRecord[]> {
+  const t0 = performance.now();
+  const records: RequestRecord[] = [];
+  const controllers = new Map<Question, AbortController>();
+  const given = new Set<Question>();
+  let lastProgress = t0;
+  let sent = 0;
+  const runs = questions.map(
+    (q) =>
+      new Promise<void>((resolve) => {
+        setTimeout(async () => {
+          const controller = new AbortController();
+          controllers.set(q, controller);
+          sent += 1;
+          const submitAbs = performance.now();
+          const result = await contender.ask(q, controller.signal);
+          controllers.delete(q);
+          const lost = given.has(q);
+          const record: RequestRecord = {
+            tenantId: q.tenantId,
+            cls: q.cls,
+            submit: submitAbs - t0,
+            outcome: lost ? 'lost' : result.outcome,
+            code: lost ? 'lost' : result.code,
+          };
+          if (!lost) {
+            record.end = result.end - t0;
+            if (result.outcome === 'answered' && result.firstText !== undefined) {
+              record.waitMs = result.firstText - submitAbs;
+            }
+            if (result.outcome === 'answered' && result.attempts <= 1) {
+              record.overheadMs = Math.max(0, result.end - submitAbs - result.modelMs - result.queueMs);
+              record.modelMs = result.modelMs;
+            }
+            lastProgress = performance.now();
+          }
+          records.push(record);
+          resolve();
+        }, q.at);
+      }),
+  );
+  const all = Promise.all(runs);
+  let finished = false;
+  void all.then(() => {
+    finished = true;
+  });
+  while (!finished) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = performance.now();
+    const idle = sent === questions.length && now - lastProgress > IDLE_LIMIT_MS;
+    if (!finished && (idle || now - t0 > RUN_LIMIT_MS)) {
+      for (const [q, controller] of controllers) {
+        given.add(q);
+        controller.abort();
+      }
+      break;
+    }
+  }
+  await all;
+  return records;
+}
+
+/** What the fake charged, call by call: admitted requests with their real usage (stalled answers are charged too). */
+function charged(fake: FakeGroq): ChargedCall[] {
+  return fake.requests
+    .filter((r) => r.status === 200)
+    .map((r) => {
+      const prompt = countPromptTokens(r.body.messages);
+      const max = r.body.max_completion_tokens ?? undefined;
+      const plan = planAnswer(r.body, benchAnswer(r.body), prompt, max);
+      return { reserve: prompt + (max ?? 0), charge: plan.usage.total_tokens };
+    });
+}
+
+async function runOnce(
+  kind: ContenderKind,
+  scenario: Scenario,
+): Promise<{ figures: RunFigures; records: RequestRecord[] }> {
+  const fake = await startFakeGroq({
+    limits: LIMITS,
+    windowMs: WINDOW_MS,
+    apiKey: API_KEY,
+    models: [MODEL],
+    answer: benchAnswer,
+    faults: scenario.faults,
+    ...FAKE_TIMING,
+  });
+  const contender = makeContender(kind, fake.url, scenario);
+  try {
+    const records = await drive(contender, scenario.questions);
+    const stats = fake.stats();
+    const server = { requests: stats.requests, rateLimited: stats.rateLimited, charged: charged(fake) };
+    return { figures: figures(contender.name, records, server, LIMITS, WINDOW_MS), records };
+  } finally {
+    await contender.close();
+    await fake.close();
+  }
+}
+
+/** twinbot's targets from issue 5, checked against its row. */
+function verdicts(scenario: Scenario, twin: RunFigures, records: RequestRecord[]): string[] {
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const share = twin.requestsSent ? twin.rateLimited / twin.requestsSent : 0;
+  const util = twin.makespanMs > 0 ? twin.idealMs / twin.makespanMs : 0;
+  const lines = [
+    `0 lost: ${twin.lost} lost, ${mark(twin.lost === 0)}`,
+    scenario.key === 'd'
+      ? `429s <= 2% when misconfigured: ${(100 * share).toFixed(1)}%, ${mark(share <= 0.02)}`
+      : `0 429s: ${twin.rateLimited}, ${mark(twin.rateLimited === 0)}`,
+    `utilisation >= 95% of the binding limit: ${(100 * util).toFixed(1)}%, ${mark(util >= 0.95)}`,
+    `overhead p99 < 5 ms: ${twin.overhead.p99.toFixed(2)} ms over ${twin.overhead.n} single-attempt answers, ${mark(twin.overhead.p99 < 5)}`,
+  ];
+  if (scenario.key === 'b') {
+    const flood = records.filter((r) => r.cls === 'flood' && r.end !== undefined).map((r) => r.end as number);
+    const floodMakespan = Math.max(...flood);
+    const quietP95 = twin.waits.quiet?.p95 ?? Number.NaN;
+    const ratio = quietP95 / floodMakespan;
+    lines.push(
+      `quiet p95 wait < 10% of the flood's makespan: ${(quietP95 / 1000).toFixed(2)} s of ${(floodMakespan / 1000).toFixed(2)} s = ${(100 * ratio).toFixed(1)}%, ${mark(ratio < 0.1)}`,
+    );
+  }
+  if (Object.keys(twin.failures).length) lines.push(`twinbot failures by code: ${JSON.stringify(twin.failures)}`);
+  return lines.map((l) => `- ${l}`);
+}
+
+/** Runs the scenarios (all, or those whose key is listed) and returns the report in markdown. */
+export async function runGatewayBench(keys: string[] = []): Promise<string> {
+  const started = performance.now();
+  const out: string[] = [
+    '## Gateway benchmark (issue 5)',
+    '',
+    `Fake Groq on 127.0.0.1 enforcing ${LIMITS.rpm} RPM, ${LIMITS.tpm} TPM, ${LIMITS.rpd} RPD, ${LIMITS.tpd} TPD on ${MODEL} ` +
+      `(continuous buckets, x-ratelimit headers, 429 bodies). Time scale: 1 window ("minute") = ${WINDOW_MS} ms, ` +
+      `${SCALE}x faster than production; every wait and makespan below is in bench seconds (x${SCALE} for real time). ` +
+      `Model time simulated: ${FAKE_TIMING.latencyMs} ms to first byte, ${FAKE_TIMING.chunkDelayMs} ms per chunk; ` +
+      `max_completion_tokens ${MAX_TOKENS}. Ideal = the shortest makespan the limits allow for the work the server ` +
+      'charged: the admitted calls replayed greedily through the same buckets (full at start; a call needs prompt + ' +
+      'max completion tokens free and is charged its real usage), plus the shortest answer time seen, for the last call; ' +
+      'utilisation = ideal / makespan. ' +
+      "Wait = time to the first text of the answer that was kept. Jain = Jain's index over tenants of the answers " +
+      'started while every tenant still had questions waiting. Overhead = end-to-end minus time inside the model call ' +
+      'minus time queued, for answers that took one attempt. twinbot: maxConcurrent 8, per-tenant queue 1000, ' +
+      `deadline ${DEADLINE_MS / 1000} s; a question still open ${IDLE_LIMIT_MS / 1000} s after the last reply is lost.`,
+  ];
+  for (const scenario of scenarios().filter((s) => keys.length === 0 || keys.includes(s.key))) {
+    const rows: RunFigures[] = [];
+    let twin: { figures: RunFigures; records: RequestRecord[] } | undefined;
+    for (const kind of CONTENDERS) {
+      const result = await runOnce(kind, scenario);
+      rows.push(result.figures);
+      if (kind === 'twinbot') twin = result;
+    }
+    out.push('', `### ${scenario.title}`, '', table(rows));
+    if (twin) out.push('', 'twinbot targets:', ...verdicts(scenario, twin.figures, twin.records));
+  }
+  out.push('', `Bench wall time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  return out.join('\n');
+}

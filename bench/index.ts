@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- <bench> [args...]]`: runs the benchmarks and prints their markdown reports.
+ * To add a bench, add an entry to BENCHES: a name and a function returning markdown.
+ */
+import { runGatewayBench } from './gateway-bench.js';
+
+interface Bench {
+  name: string;
+  /** `args` are the command-line words after the bench's name (e.g. scenario keys). */
+  run(args: string[]): Promise<string>;
+}
+
+const BENCHES: Bench[] = [{ name: 'gateway', run: (args) => runGatewayBench(args) }];
+
+async function main(argv: string[]): Promise<void> {
+  const [only, ...args] = argv;
+  const selected = only ? BENCHES.filter((b) => b.name === only) : BENCHES;
+  if (selected.length === 0) {
+    process.stderr.write(`Unknown bench "${only}". Known: ${BENCHES.map((b) => b.name).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const bench of selected) process.stdout.write(`${await bench.run(only ? args : [])}\n\n`);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,292 @@
+/**
+ * Decides which waiting call runs next, on which model, and when: the fair queue, the model budgets, the circuit
+ * breakers and the slots in flight (a SlotPool: bottleneck caps them).
+ */
+import { TwinError } from '../../core/errors.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import { FairQueue, type QueuePlace } from './fair-queue.js';
+import type { BudgetGauge, BudgetReservation, ModelBudget } from './model-budget.js';
+import { SlotPool } from './slot-pool.js';
+
+/** A slot and a reservation held by one admitted attempt. */
+export interface Grant {
+  readonly model: string;
+  readonly reservation: BudgetReservation;
+  /** Epoch ms of admission. */
+  readonly at: number;
+  /** Frees the slot; safe to call more than once. */
+  release(): void;
+}
+
+/** One call waiting for (or holding) a slot. The gateway owns it; admission control fills `grant` or `failure`. */
+export interface Ticket {
+  readonly tenantId: string;
+  /** Epoch ms by which the whole call must be over. */
+  readonly deadline: number;
+  /** Epoch ms when it (re)entered the queue. */
+  enqueuedAt: number;
+  /** Models this call must not use any more. */
+  readonly skip: Set<string>;
+  /** Tokens to reserve on a model: estimated prompt + max completion. */
+  costFor(model: string): number;
+  grant?: Grant;
+  failure?: TwinError;
+  /** Called when the ticket was granted or failed, or when its place in the queue may have changed. */
+  notify(): void;
+}
+
+export interface AdmissionOptions {
+  models: readonly string[];
+  budgets: ReadonlyMap<string, ModelBudget>;
+  breakers: ReadonlyMap<string, CircuitBreaker>;
+  maxConcurrent: number;
+  maxQueuePerTenant: number;
+  /** Calls an idle tenant may be served ahead of tenants already being served (see FairQueue). */
+  newcomerCredit: number;
+  /** Initial guess of one answer's duration, refined from observed answers. */
+  expectedAnswerMs: number;
+  /** Waiting calls hear about a changed place at most this often (0 = at once). */
+  positionUpdateMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ModelGauge extends BudgetGauge {
+  breaker: BreakerState;
+  /** Retired or unknown at Groq (model_gone), skipped until `goneUntil`. */
+  goneUntil?: number;
+}
+
+type Choice = { model: string; waitMs: number } | { model?: undefined; waitMs: number } | { none: TwinError };
+
+export class AdmissionControl {
+  readonly queue: FairQueue<Ticket>;
+  private readonly o: AdmissionOptions;
+  private readonly slots: SlotPool;
+  private readonly gone = new Map<string, number>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private positionTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Observed answer duration (EWMA) and real/estimated token ratio (EWMA), for wait estimates. */
+  private answerMs: number;
+  private costRatio = 1;
+
+  constructor(options: AdmissionOptions) {
+    this.o = options;
+    this.queue = new FairQueue<Ticket>({
+      maxPerTenant: options.maxQueuePerTenant,
+      newcomerCredit: options.newcomerCredit,
+    });
+    this.slots = new SlotPool({
+      maxConcurrent: options.maxConcurrent,
+      clock: options.clock,
+      logger: options.logger,
+      demand: () => this.queue.size,
+      onIdle: () => this.pump(),
+    });
+    this.answerMs = options.expectedAnswerMs;
+  }
+
+  get expectedAnswerMs(): number {
+    return this.answerMs;
+  }
+
+  get inFlight(): number {
+    return this.slots.inFlight;
+  }
+
+  /** Queues a ticket (a retried call goes `front`) and admits what can run. False when its tenant's queue is full. */
+  enqueue(ticket: Ticket, options: { front?: boolean } = {}): boolean {
+    ticket.enqueuedAt = this.o.clock.now();
+    if (!this.queue.push(ticket.tenantId, ticket, options)) return false;
+    this.pump();
+    this.notifyQueued();
+    return true;
+  }
+
+  /** Takes a ticket out of the queue (caller gave up, deadline). */
+  remove(ticket: Ticket): void {
+    if (this.queue.remove(ticket)) this.notifyQueued();
+  }
+
+  place(ticket: Ticket): QueuePlace | undefined {
+    return this.queue.place(ticket);
+  }
+
+  /**
+   * Estimated ms until a queued ticket is admitted: the budget refill needed for it and every call ahead of it
+   * (at the observed real/estimated token ratio), or the slots, or the model's gate, whichever is longest.
+   */
+  estimateWaitMs(ticket: Ticket): number {
+    const place = this.queue.place(ticket) ?? { ahead: 0, position: 1 };
+    const choice = this.choose(ticket);
+    if ('none' in choice) return Number.POSITIVE_INFINITY;
+    if (!choice.model) return choice.waitMs;
+    const budget = this.o.budgets.get(choice.model) as ModelBudget;
+    const cost = ticket.costFor(choice.model);
+    const budgetMs = budget.drainMs(place.ahead + 1, place.ahead * cost * this.costRatio + cost);
+    const free = this.slots.available;
+    const waves = Math.ceil(Math.max(0, place.ahead + 1 - free) / this.o.maxConcurrent);
+    return Math.max(budgetMs, waves * this.answerMs);
+  }
+
+  /** Feeds the estimates with one finished answer. */
+  observe(answerMs: number, reservedTokens: number, usedTokens: number | undefined): void {
+    this.answerMs = this.answerMs * 0.8 + answerMs * 0.2;
+    if (usedTokens !== undefined && reservedTokens > 0) {
+      this.costRatio = this.costRatio * 0.8 + Math.min(1, usedTokens / reservedTokens) * 0.2;
+    }
+  }
+
+  /** Skips a model Groq retired or does not know, until `until`. */
+  markGone(model: string, until: number): void {
+    this.gone.set(model, until);
+  }
+
+  /** Whether any model other than those in `skip` could still serve a call. */
+  hasUsableModel(skip: ReadonlySet<string>): boolean {
+    return this.o.models.some((m) => !skip.has(m) && !this.isGone(m));
+  }
+
+  /** Fails every queued ticket with `error` (key refused, shutting down). */
+  failAll(error: TwinError): void {
+    for (const ticket of this.queue.clear()) {
+      ticket.failure = error;
+      ticket.notify();
+    }
+  }
+
+  /** Admits queued calls while a slot is free and the chosen model's budgets allow; else sets a timer. */
+  pump(): void {
+    if (this.closed) return;
+    let shifted = false;
+    let waitMs = Number.POSITIVE_INFINITY;
+    while (this.queue.size > 0) {
+      const ticket = this.queue.peek() as Ticket;
+      const choice = this.choose(ticket);
+      if ('none' in choice) {
+        this.queue.shift();
+        shifted = true;
+        ticket.failure = choice.none;
+        ticket.notify();
+        continue;
+      }
+      if (!choice.model || choice.waitMs > 0) {
+        waitMs = choice.waitMs;
+        break;
+      }
+      const budget = this.o.budgets.get(choice.model) as ModelBudget;
+      const cost = ticket.costFor(choice.model);
+      if (budget.waitMs(cost) > 0) {
+        waitMs = Math.max(1, budget.waitMs(cost));
+        break;
+      }
+      const release = this.slots.acquire(ticket.deadline);
+      if (!release) break;
+      const reservation = budget.tryReserve(cost) as BudgetReservation;
+      (this.o.breakers.get(choice.model) as CircuitBreaker).tryAcquire();
+      this.queue.shift();
+      shifted = true;
+      ticket.grant = { model: choice.model, reservation, at: this.o.clock.now(), release };
+      ticket.notify();
+    }
+    this.scheduleWake(waitMs);
+    if (shifted) this.notifyQueued();
+  }
+
+  gauges(): {
+    inFlight: number;
+    queued: number;
+    queueDepth: Record<string, number>;
+    models: Record<string, ModelGauge>;
+  } {
+    const models: Record<string, ModelGauge> = {};
+    for (const model of this.o.models) {
+      const gauge: ModelGauge = {
+        ...(this.o.budgets.get(model) as ModelBudget).gauge(),
+        breaker: (this.o.breakers.get(model) as CircuitBreaker).state,
+      };
+      if (this.isGone(model)) gauge.goneUntil = this.gone.get(model) as number;
+      models[model] = gauge;
+    }
+    return { inFlight: this.inFlight, queued: this.queue.size, queueDepth: this.queue.depths(), models };
+  }
+
+  /** Fails queued calls, ends idle slots and waits for running ones. */
+  async close(): Promise<void> {
+    this.failAll(new TwinError('aborted', 'The twin is shutting down'));
+    this.closed = true;
+    this.scheduleWake(Number.POSITIVE_INFINITY);
+    clearTimeout(this.positionTimer);
+    await this.slots.close();
+  }
+
+  /** The first model (in preference order) that can take the call, or how long until one can. */
+  private choose(ticket: Ticket): Choice {
+    const now = this.o.clock.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const model of this.o.models) {
+      if (ticket.skip.has(model) || this.isGone(model)) continue;
+      const budget = this.o.budgets.get(model) as ModelBudget;
+      const cost = ticket.costFor(model);
+      // why: a spent day budget (or a day 429) moves calls to the fallback model instead of waiting hours.
+      const dayMs = budget.dayWaitMs(cost);
+      if (dayMs > 0) {
+        soonest = Math.min(soonest, dayMs);
+        continue;
+      }
+      const breaker = this.o.breakers.get(model) as CircuitBreaker;
+      if (!breaker.canPass()) {
+        soonest = Math.min(
+          soonest,
+          Math.max(1, (breaker.retryAt ?? now) - now, breaker.state === 'open' ? 0 : this.answerMs),
+        );
+        continue;
+      }
+      return { model, waitMs: budget.minuteWaitMs(cost) };
+    }
+    if (soonest === Number.POSITIVE_INFINITY) {
+      const names = this.o.models.join(', ');
+      return {
+        none: new TwinError('model_gone', `None of the configured models (${names}) is served by Groq any more`),
+      };
+    }
+    return { waitMs: soonest };
+  }
+
+  private isGone(model: string): boolean {
+    const until = this.gone.get(model);
+    return until !== undefined && until > this.o.clock.now();
+  }
+
+  private scheduleWake(waitMs: number): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    if (!Number.isFinite(waitMs) || this.queue.size === 0) return;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(waitMs)),
+    );
+  }
+
+  /**
+   * Tells waiting calls their place may have changed. why: every admission moves every waiting call up one place;
+   * waking hundreds of waiters per admission costs the calls in flight more than progress notes are worth.
+   */
+  private notifyQueued(): void {
+    if (this.o.positionUpdateMs <= 0) {
+      for (const ticket of this.queue.items()) ticket.notify();
+      return;
+    }
+    if (this.positionTimer) return;
+    this.positionTimer = setTimeout(() => {
+      this.positionTimer = undefined;
+      for (const ticket of this.queue.items()) ticket.notify();
+    }, this.o.positionUpdateMs);
+    this.positionTimer.unref();
+  }
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  countTextTokens,
+  estimatePromptTokens,
+  MESSAGE_OVERHEAD_TOKENS,
+  REPLY_PRIMING_TOKENS,
+  tokenizerFor,
+} from '../../../src/llm/gateway/token-estimate.js';
+import { countPromptTokens } from '../../fakes/groq/groq-wire.js';
+
+const MESSAGES = [
+  { role: 'system' as const, content: 'You are Ada Lovelace. Answer in the first person, from the profile only.' },
+  { role: 'user' as const, content: 'What did you build at the Analytical Engine project, and with whom?' },
+];
+
+describe('token estimate', () => {
+  it('uses o200k for gpt-oss and unknown models, cl100k for the Llama and Qwen families', () => {
+    assert.equal(tokenizerFor('openai/gpt-oss-20b'), 'o200k_base');
+    assert.equal(tokenizerFor('some/new-model'), 'o200k_base');
+    assert.equal(tokenizerFor('llama-3.1-8b-instant'), 'cl100k_base');
+    assert.equal(tokenizerFor('qwen/qwen3-32b'), 'cl100k_base');
+    assert.equal(tokenizerFor('meta-llama/llama-4-scout'), 'cl100k_base');
+  });
+
+  it('counts text plus the per-message and priming overhead', () => {
+    const text = MESSAGES.reduce((n, m) => n + countTextTokens(m.content, 'openai/gpt-oss-20b'), 0);
+    assert.equal(
+      estimatePromptTokens(MESSAGES, 'openai/gpt-oss-20b'),
+      text + MESSAGES.length * MESSAGE_OVERHEAD_TOKENS + REPLY_PRIMING_TOKENS,
+    );
+    assert.equal(countTextTokens('', 'openai/gpt-oss-20b'), 0);
+    assert.equal(estimatePromptTokens([], 'x'), REPLY_PRIMING_TOKENS);
+  });
+
+  it("agrees with the fake Groq's count for gpt-oss", () => {
+    assert.equal(estimatePromptTokens(MESSAGES, 'openai/gpt-oss-20b'), countPromptTokens(MESSAGES));
+  });
+});
