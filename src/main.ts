@@ -18,6 +18,8 @@ import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever
 import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
 import { namespaceFor } from './retrieval/upstash-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
+import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
+import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
 import { LibsqlUsageStore } from './usage/libsql-usage-store.js';
 
 export interface App {
@@ -73,8 +75,7 @@ export async function buildRetriever(config: Config, profile: TwinProfile, logge
 }
 
 /** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
-export function buildLlm(config: Config, logger: Logger): LlmClient | undefined {
-  const { groq } = config;
+export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger: Logger): LlmClient | undefined {
   if (!groq.apiKey) return undefined;
   const models = [groq.model, ...groq.fallbackModels.filter((m) => m !== groq.model)];
   for (const warning of modelWarnings(models)) logger.warn({ event: 'twin.model_warning' }, warning);
@@ -105,7 +106,7 @@ export function buildLlm(config: Config, logger: Logger): LlmClient | undefined 
     models,
     limits,
     maxTokens: groq.maxTokens,
-    maxQueuePerTenant: config.twin.maxQueuePerTenant,
+    maxQueuePerTenant,
     logger,
   });
 }
@@ -116,7 +117,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const usage = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
   try {
     const retriever = await buildRetriever(config, profile, logger);
-    const llm = buildLlm(config, logger);
+    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger);
     const twin = new TwinService({
       profile,
       retriever,
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       logger,
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
       quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),
+      chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
       options: {
         deadlineMs: config.twin.deadlineMs,
         userRate: config.twin.userRate,

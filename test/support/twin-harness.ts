@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from '../../src/core/ports.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
-import { GroqLlmClient } from '../../src/llm/groq-llm-client.js';
 import { estimateCostUsd } from '../../src/llm/model-catalog.js';
+import { buildLlm } from '../../src/main.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import { EmbeddedProfileRetriever } from '../../src/retrieval/embedded-profile-retriever.js';
+import { PACKAGED_CHART_FONT } from '../../src/usage/chart-font.js';
+import { ChartJsUsageChart } from '../../src/usage/chart-js-usage-chart.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { type FakeGroq, type FakeGroqOptions, startFakeGroq } from '../fakes/groq/fake-groq-server.js';
 import { LogSink } from './log-sink.js';
@@ -22,6 +24,7 @@ export interface TwinHarnessOptions {
   /** Start a fake Groq and answer through it; absent: offline (extractive) mode. */
   groq?: FakeGroqOptions | false;
   profilePath?: string;
+  fallbackModels?: string[];
   options?: Partial<TwinServiceOptions>;
 }
 
@@ -41,16 +44,23 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
   const { profile } = await loadProfile(opts.profilePath ?? SAMPLE_PROFILE);
   const usage = await LibsqlUsageStore.open({ url: `file:${join(dir, 'usage.db')}`, logger });
   const groq = opts.groq ? await startFakeGroq(opts.groq) : undefined;
+  const maxTokens = opts.options?.maxTokens ?? 500;
+  // The same composition as production (gateway around the Groq client), with limits far above what tests use.
   const llm = groq
-    ? new GroqLlmClient({
-        apiKey: 'test-key',
-        baseURL: groq.url,
-        model: 'openai/gpt-oss-20b',
-        temperature: 0.7,
-        maxTokens: 500,
-        stallTimeoutMs: 2_000,
+    ? buildLlm(
+        {
+          apiKey: 'test-key',
+          baseURL: groq.url,
+          model: 'openai/gpt-oss-20b',
+          fallbackModels: opts.fallbackModels ?? [],
+          temperature: 0.7,
+          maxTokens,
+          timeoutMs: 2_000,
+          limits: { rpm: 100_000, tpm: 100_000_000, rpd: 1_000_000, tpd: 1_000_000_000 },
+        },
+        100,
         logger,
-      })
+      )
     : undefined;
   const twin = new TwinService({
     profile,
@@ -59,12 +69,13 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
     usage,
     logger,
     estimateCost: (model, p, c) => estimateCostUsd(model, p, c),
+    chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
     options: {
       deadlineMs: 10_000,
       userRate: { perMinute: 1_000, concurrent: 100 },
       admins: [],
-      maxTokens: 500,
       ...opts.options,
+      maxTokens,
     },
   });
   return {
@@ -75,6 +86,7 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
     logger,
     async close() {
       await twin.close(0);
+      await llm?.close?.();
       await usage.close();
       await groq?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import {
+  type AttachmentPayload,
   type ChatInputCommandInteraction,
   Client,
   Events,
@@ -17,7 +18,7 @@ import { asTwinError, TwinError } from '../../core/errors.js';
 import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
-import type { AskRequest } from '../../core/types.js';
+import type { AskRequest, UsageResult } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
 import { ASK_COMMAND, USAGE_COMMAND } from './discord-commands.js';
 import {
@@ -30,7 +31,7 @@ import {
   tenantOf,
 } from './discord-facts.js';
 import { failurePieces, NO_MENTIONS, usagePieces } from './discord-render.js';
-import { InteractionSurface, MessageSurface } from './discord-surfaces.js';
+import { chartAttachment, InteractionSurface, MessageSurface } from './discord-surfaces.js';
 import { type RenderOutcome, type ReplySurface, renderReply } from './render-reply.js';
 import { safeError } from './safe-error.js';
 import { startupError } from './startup-error.js';
@@ -176,11 +177,35 @@ export class DiscordAdapter {
         isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
         window: parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h',
       });
-      const [first = '', ...rest] = usagePieces(result);
-      await surface.show(first);
-      for (const piece of rest) await surface.append(piece);
+      await this.showUsage(surface, result);
     } catch (err) {
       await this.showFault(surface, err);
+    }
+  }
+
+  /**
+   * The report in code-block pieces, with the chart (when there is one) attached under the last piece. If Discord
+   * refuses the file, the piece goes out again without it: the report's text carries a sparkline anyway.
+   */
+  private async showUsage(surface: InteractionSurface, result: UsageResult): Promise<void> {
+    const pieces = usagePieces(result);
+    const chart = result.kind === 'report' ? result.chart : undefined;
+    for (const [index, piece] of pieces.entries()) {
+      const send = (files?: AttachmentPayload[]) =>
+        index === 0 ? surface.show(piece, files) : surface.append(piece, files);
+      if (!chart || index < pieces.length - 1) {
+        await send();
+        continue;
+      }
+      try {
+        await send([chartAttachment(chart)]);
+      } catch (err) {
+        this.log.warn(
+          { event: 'discord.chart_not_sent', err: safeError(err), bytes: chart.png.byteLength },
+          'usage chart refused; sending the report without it',
+        );
+        await send();
+      }
     }
   }
 

@@ -2,15 +2,28 @@
  * The two places a Discord reply goes. Every message carries allowedMentions `{ parse: [] }`: nothing the bot
  * writes can notify anyone.
  */
-import type { ChatInputCommandInteraction, Message } from 'discord.js';
+import type { AttachmentPayload, ChatInputCommandInteraction, Message } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
+import type { UsageChart } from '../../core/types.js';
 import { NO_MENTIONS } from './discord-render.js';
 import type { ReplySurface } from './render-reply.js';
 import { safeError } from './safe-error.js';
 
 /** why: Discord's typing indicator lasts about 10 s; repeat it a little sooner while the twin is working. */
 const TYPING_EVERY_MS = 8_000;
+
+/** why: Discord keeps at most 1 024 characters of an attachment's alt text (its `description`). */
+const ALT_TEXT_LIMIT = 1_024;
+
+/** The usage chart as a file on a message (sent as multipart/form-data), its alt text as the description. */
+export function chartAttachment(chart: UsageChart): AttachmentPayload {
+  return {
+    attachment: Buffer.from(chart.png.buffer, chart.png.byteOffset, chart.png.byteLength),
+    name: chart.filename,
+    description: chart.alt.slice(0, ALT_TEXT_LIMIT),
+  };
+}
 
 /** A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). */
 export class InteractionSurface implements ReplySurface {
@@ -22,14 +35,17 @@ export class InteractionSurface implements ReplySurface {
     this.ephemeral = ephemeral;
   }
 
-  async show(content: string): Promise<void> {
-    await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS });
+  /** Edits the original reply; `files` are attached to it. */
+  async show(content: string, files?: AttachmentPayload[]): Promise<void> {
+    await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS, ...(files && { files }) });
   }
 
-  async append(content: string): Promise<void> {
+  /** Sends a follow-up; `files` are attached to it. */
+  async append(content: string, files?: AttachmentPayload[]): Promise<void> {
     await this.interaction.followUp({
       content,
       allowedMentions: NO_MENTIONS,
+      ...(files && { files }),
       ...(this.ephemeral && { flags: MessageFlags.Ephemeral }),
     });
   }

@@ -15,8 +15,10 @@ export const BOT_SCOPES = [
   'channels:history',
   'chat:write',
   'commands',
+  'files:write',
   'groups:history',
   'im:history',
+  'im:write',
   'users:read',
 ];
 

@@ -1,16 +1,18 @@
 /**
  * Calls the twin for one Slack request and shows what comes back: an answer through `SlackReplyWriter`, a usage
- * report privately through the response_url. The only platform fact read here is the admin bit (users.info).
+ * report privately through the response_url (its chart by DM). The only platform fact read here is the admin bit
+ * (users.info).
  */
 import type { webApi } from '@slack/bolt';
 import { asTwinError } from '../../core/errors.js';
 import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
-import type { AskCommand, Turn } from '../../core/types.js';
+import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
 import type { QuestionHeader } from './slack-blocks.js';
 import { renderNote, renderReport } from './slack-blocks.js';
+import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { ReplyOutcome, ResponseMessage } from './slack-reply-writer.js';
 import { SlackReplyWriter } from './slack-reply-writer.js';
@@ -118,7 +120,10 @@ export class SlackReplies {
           isPlatformAdmin,
           window,
         });
-        messages = result.kind === 'report' ? renderReport(result.text) : [renderNote(result.message, 'failure')];
+        messages =
+          result.kind === 'report'
+            ? renderReport(await this.reportText(client, userId, result))
+            : [renderNote(result.message, 'failure')];
       } catch (err) {
         const e = asTwinError(err, 'storage');
         this.log.error({ event: 'slack.usage_failed', err: e, code: e.code }, 'usage report failed');
@@ -127,6 +132,18 @@ export class SlackReplies {
     }
     for (const message of messages) await respond({ ...message, response_type: 'ephemeral' });
     this.log.info({ event: 'slack.replied', ref, command: 'twin-usage', messages: messages.length }, 'usage answered');
+  }
+
+  /** The report's text; with a chart, the chart goes to the asker's DM first and the text says so. */
+  private async reportText(
+    client: webApi.WebClient,
+    userId: string,
+    result: Extract<UsageResult, { kind: 'report' }>,
+  ): Promise<string> {
+    if (!result.chart) return result.text;
+    const title = result.text.split('\n', 1)[0] ?? 'Twin usage';
+    const sent = await sendChartToDm({ client, userId, chart: result.chart, title, log: this.log });
+    return sent ? `${result.text}\n\n${CHART_SENT_NOTE}` : result.text;
   }
 
   /** The platform's admin fact: users.info is_admin / is_owner / is_primary_owner. */

@@ -124,12 +124,14 @@ describe('discord adapter', () => {
 
   test('a Groq failure after text was shown replaces the partial answer', async () => {
     rig.groq.reset();
-    rig.groq.script({ kind: 'stream_error', afterChars: 600 });
+    // Every attempt the gateway makes breaks after text: the last failure is what the person sees.
+    const broken = { kind: 'stream_error' as const, afterChars: 600 };
+    rig.groq.script(broken, broken, broken, broken);
     const { interaction, calls } = await runSlash(rig, 'ask-twin', {
       question: 'Tell me about a time you led a team.',
     });
     const edits = calls.filter((c) => c.method === 'PATCH' && ORIGINAL.test(c.path));
-    assert.equal(edits.length, 2);
+    assert.ok(edits.length >= 2);
     assert.match(edits[0]?.body.content, /^Sentence 1: /, 'the partial answer was on screen');
     const messages = rig.fake.interactionMessages(interaction.token);
     assert.equal(messages.length, 1);

@@ -299,7 +299,9 @@ describe('Slack adapter: streaming and failures', () => {
     rig.fake.setStatusError = 'not_allowed_token_type';
     let text = '';
     while (text.length < 900) text += LINE;
-    rig.groq.script({ kind: 'stream_error', afterChars: 700 });
+    // Every attempt the gateway makes breaks after text: the last failure is what the person sees.
+    const broken = { kind: 'stream_error' as const, afterChars: 700 };
+    rig.groq.script(broken, broken, broken, broken);
     const mark = rig.mark();
     const { visible } = await rig.mention('Tell me about leading the Kubernetes migration');
     rig.groq.reset();

@@ -26,7 +26,7 @@ export interface FakeMessage {
   mention_everyone: boolean;
   mentions: FakeUser[];
   mention_roles: string[];
-  attachments: unknown[];
+  attachments: FakeAttachment[];
   embeds: unknown[];
   pinned: boolean;
   type: number;
@@ -38,6 +38,21 @@ export interface FakeMessage {
   allowedMentions?: AllowedMentions;
   /** Not Discord's: how many times the message was edited. */
   edits: number;
+}
+
+/** A file on a message, as Discord describes it (the bytes are in the call's `files`). */
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
+  /** Alt text. */
+  description?: string;
+  /** Discord measures images; the fake reads a PNG's IHDR. */
+  width?: number;
+  height?: number;
 }
 
 export interface AllowedMentions {

@@ -1,10 +1,11 @@
 /**
  * The REST v10 routes of the fake Discord, with Discord's status codes and error bodies: 401 without the bot token,
  * 400 for an empty or over-long message, 404 for unknown messages and unacknowledged interactions, 400 for a
- * second interaction callback.
+ * second interaction callback, 413 for a file over 10 MiB. Files sent as multipart/form-data become attachments.
  */
 import {
   type AllowedMentions,
+  type FakeAttachment,
   type FakeGuild,
   type FakeMessage,
   type FakeUser,
@@ -16,11 +17,13 @@ import {
   newMessage,
   snowflake,
 } from './fake-discord-payloads.js';
-import type { FakeInteraction, RecordedCall } from './fake-discord-types.js';
+import type { FakeInteraction, RecordedCall, RecordedFile } from './fake-discord-types.js';
 
 /** What the routes need from the fake. */
 export interface RouteContext {
   readonly token: string;
+  /** The REST base, for attachment URLs. */
+  readonly apiUrl: string;
   readonly applicationId: string;
   readonly bot: FakeUser;
   readonly guild: FakeGuild;
@@ -50,13 +53,25 @@ const unknownWebhook: RouteResult = { status: 404, json: { message: 'Unknown Web
 interface MessageBody {
   content?: string;
   embeds?: unknown[];
+  /** With files: `{ id: <index of files[n]>, description }`; on an edit, existing ids listed here are kept. */
+  attachments?: { id: string | number; description?: string; filename?: string }[];
   flags?: number;
   allowed_mentions?: AllowedMentions;
   message_reference?: { message_id: string; fail_if_not_exists?: boolean };
 }
 
+/** Discord's upload limit for a bot without boosts (interactions say so in `attachment_size_limit`). */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 /** Discord's answer to a message body it would refuse, or undefined when it is fine. */
-function invalidBody(body: MessageBody, creating: boolean): RouteResult | undefined {
+function invalidBody(
+  body: MessageBody,
+  creating: boolean,
+  files: readonly RecordedFile[] = [],
+): RouteResult | undefined {
+  if (files.some((f) => f.size > MAX_FILE_BYTES)) {
+    return { status: 413, json: { message: 'Request entity too large', code: 40005 } };
+  }
   const content = body.content ?? '';
   if (content.length > MAX_CONTENT) {
     return {
@@ -70,14 +85,50 @@ function invalidBody(body: MessageBody, creating: boolean): RouteResult | undefi
       },
     };
   }
-  const blank = content.trim() === '' && (body.embeds ?? []).length === 0;
+  const blank = content.trim() === '' && (body.embeds ?? []).length === 0 && files.length === 0;
   if (blank && (creating || body.content !== undefined)) {
     return { status: 400, json: { message: 'Cannot send an empty message', code: 50006 } };
   }
   return undefined;
 }
 
-function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext): void {
+/** PNG width and height from its IHDR, as Discord reports them for images. */
+function imageSize(data: Buffer): { width: number; height: number } | undefined {
+  const png = data.length >= 24 && data.readUInt32BE(0) === 0x89504e47 && data.toString('latin1', 12, 16) === 'IHDR';
+  return png ? { width: data.readUInt32BE(16), height: data.readUInt32BE(20) } : undefined;
+}
+
+/** The attachments Discord creates for uploaded files, with the alt text given in the body's `attachments`. */
+function newAttachments(
+  ctx: RouteContext,
+  channelId: string,
+  body: MessageBody,
+  files: readonly RecordedFile[],
+): FakeAttachment[] {
+  return files.map((file, index) => {
+    const meta = (body.attachments ?? []).find((a) => String(a.id) === String(index));
+    const id = snowflake();
+    const url = `${ctx.apiUrl}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
+    return {
+      id,
+      filename: file.filename,
+      size: file.size,
+      url,
+      proxy_url: url,
+      ...(file.contentType !== undefined && { content_type: file.contentType }),
+      ...(meta?.description !== undefined && { description: meta.description }),
+      ...imageSize(file.data),
+    };
+  });
+}
+
+function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext, files: readonly RecordedFile[]): void {
+  if (body.attachments !== undefined || files.length > 0) {
+    // why: on an edit Discord keeps the existing attachments listed in `attachments` (all when it is absent).
+    const listed = body.attachments?.map((a) => String(a.id));
+    const kept = listed ? message.attachments.filter((a) => listed.includes(a.id)) : message.attachments;
+    message.attachments = [...kept, ...newAttachments(ctx, message.channel_id, body, files)];
+  }
   if (body.content !== undefined) {
     message.content = body.content;
     message.mentions = ctx.mentionsIn(body.content);
@@ -92,12 +143,16 @@ function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext): 
 export function routeRest(ctx: RouteContext, call: RecordedCall): RouteResult {
   const { method, path } = call;
   const body = (call.body ?? {}) as MessageBody & Record<string, unknown>;
+  const files = call.files ?? [];
 
   // Interaction callbacks and webhooks are authorised by the interaction token, not the bot token.
   const callback = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
-  if (callback && method === 'POST') return interactionCallback(ctx, callback[1] ?? '', callback[2] ?? '', body);
+  if (callback && method === 'POST') {
+    return interactionCallback(ctx, callback[1] ?? '', callback[2] ?? '', body, files);
+  }
   const hook = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/);
-  if (hook) return webhook(ctx, method, hook[1] ?? '', hook[2] ?? '', hook[3], body);
+  if (hook)
+    return webhook(ctx, method, { appId: hook[1] ?? '', token: hook[2] ?? '', messageId: hook[3] }, body, files);
   if (!call.authorized) return unauthorized;
 
   if (path === '/gateway/bot' && method === 'GET') {
@@ -134,7 +189,7 @@ export function routeRest(ctx: RouteContext, call: RecordedCall): RouteResult {
   const list = path.match(/^\/channels\/(\d+)\/messages$/);
   if (list) {
     const channelId = list[1] ?? '';
-    if (method === 'POST') return createChannelMessage(ctx, channelId, body);
+    if (method === 'POST') return createChannelMessage(ctx, channelId, body, files);
     if (method === 'GET') {
       const limit = Number(call.query.limit ?? 50);
       const found = [...ctx.messages.values()].filter((x) => x.channel_id === channelId).reverse();
@@ -153,9 +208,9 @@ export function routeRest(ctx: RouteContext, call: RecordedCall): RouteResult {
       if (message.author.id !== ctx.bot.id) {
         return { status: 403, json: { message: 'Cannot edit a message authored by another user', code: 50005 } };
       }
-      const invalid = invalidBody(body, false);
+      const invalid = invalidBody(body, false, files);
       if (invalid) return invalid;
-      applyEdit(message, body, ctx);
+      applyEdit(message, body, ctx, files);
       ctx.dispatchMessage(message, undefined, 'MESSAGE_UPDATE');
       return { status: 200, json: messageJson(message) };
     }
@@ -174,8 +229,13 @@ export function routeRest(ctx: RouteContext, call: RecordedCall): RouteResult {
   return notFound;
 }
 
-function createChannelMessage(ctx: RouteContext, channelId: string, body: MessageBody): RouteResult {
-  const invalid = invalidBody(body, true);
+function createChannelMessage(
+  ctx: RouteContext,
+  channelId: string,
+  body: MessageBody,
+  files: readonly RecordedFile[],
+): RouteResult {
+  const invalid = invalidBody(body, true, files);
   if (invalid) return invalid;
   const isDm = ctx.isDmChannel(channelId);
   if (!isDm && channelId !== ctx.guild.channelId)
@@ -198,6 +258,7 @@ function createChannelMessage(ctx: RouteContext, channelId: string, body: Messag
     author: ctx.bot,
     content: body.content ?? '',
     embeds: body.embeds ?? [],
+    attachments: newAttachments(ctx, channelId, body, files),
     ...(replied && {
       message_reference: {
         type: 0,
@@ -214,7 +275,13 @@ function createChannelMessage(ctx: RouteContext, channelId: string, body: Messag
   return { status: 200, json: messageJson(message, replied) };
 }
 
-function interactionCallback(ctx: RouteContext, id: string, token: string, body: Record<string, unknown>): RouteResult {
+function interactionCallback(
+  ctx: RouteContext,
+  id: string,
+  token: string,
+  body: Record<string, unknown>,
+  files: readonly RecordedFile[],
+): RouteResult {
   const i = ctx.interactions.get(token);
   if (!i || i.id !== id) return { status: 404, json: { message: 'Unknown interaction', code: 10062 } };
   if (i.callbacks.length > 0) {
@@ -225,7 +292,7 @@ function interactionCallback(ctx: RouteContext, id: string, token: string, body:
   i.callbacks.push({ type, data });
   if (type !== 4 && type !== 5) return { status: 204 };
   if (type === 4) {
-    const invalid = invalidBody(data, true);
+    const invalid = invalidBody(data, true, files);
     if (invalid) return invalid;
   }
   const flags = (data.flags ?? 0) & FLAG_EPHEMERAL;
@@ -236,6 +303,7 @@ function interactionCallback(ctx: RouteContext, id: string, token: string, body:
     type === 5 ? flags | FLAG_LOADING : flags,
   );
   i.original.allowedMentions = data.allowed_mentions;
+  if (type === 4) i.original.attachments = newAttachments(ctx, i.channelId, data, files);
   ctx.store(i.original);
   ctx.dispatchMessage(i.original);
   return { status: 204 };
@@ -257,10 +325,9 @@ function interactionMessage(ctx: RouteContext, i: FakeInteraction, content: stri
 function webhook(
   ctx: RouteContext,
   method: string,
-  appId: string,
-  token: string,
-  messageId: string | undefined,
+  { appId, token, messageId }: { appId: string; token: string; messageId: string | undefined },
   body: MessageBody,
+  files: readonly RecordedFile[],
 ): RouteResult {
   const i = ctx.interactions.get(token);
   if (!i || appId !== ctx.applicationId) return unknownWebhook;
@@ -268,10 +335,11 @@ function webhook(
   if (!i.original) return unknownMessage;
   if (messageId === undefined) {
     if (method !== 'POST') return notFound;
-    const invalid = invalidBody(body, true);
+    const invalid = invalidBody(body, true, files);
     if (invalid) return invalid;
     const message = interactionMessage(ctx, i, body.content ?? '', (body.flags ?? 0) & FLAG_EPHEMERAL);
     message.embeds = body.embeds ?? [];
+    message.attachments = newAttachments(ctx, i.channelId, body, files);
     message.mentions = ctx.mentionsIn(message.content);
     message.allowedMentions = body.allowed_mentions;
     i.followups.push(message);
@@ -289,9 +357,9 @@ function webhook(
     return { status: 204 };
   }
   if (method !== 'PATCH') return notFound;
-  const invalid = invalidBody(body, false);
+  const invalid = invalidBody(body, false, files);
   if (invalid) return invalid;
-  applyEdit(target, body, ctx);
+  applyEdit(target, body, ctx, files);
   ctx.dispatchMessage(target, undefined, 'MESSAGE_UPDATE');
   return { status: 200, json: messageJson(target) };
 }

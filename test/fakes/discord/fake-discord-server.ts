@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import {
   CHANNEL_DM,
@@ -28,6 +29,7 @@ import type {
   FakeInteraction,
   PostMessageInput,
   RecordedCall,
+  RecordedFile,
   SlashCommandInput,
 } from './fake-discord-types.js';
 import { PERMISSIONS } from './fake-discord-types.js';
@@ -282,12 +284,36 @@ export class FakeDiscord implements RouteContext {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
     let body: unknown;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = raw;
+    let files: RecordedFile[] | undefined;
+    let malformed = false;
+    const boundary = multipartBoundary(req.headers['content-type']);
+    if (boundary) {
+      // why: with files, discord.js sends multipart/form-data: `files[n]` parts and the JSON in `payload_json`.
+      try {
+        const parts = parseMultipart(bytes, boundary);
+        const json = parts.find((p) => p.name === 'payload_json' && p.filename === undefined);
+        body = json ? JSON.parse(json.data.toString('utf8')) : undefined;
+        files = parts
+          .filter((p) => p.filename !== undefined)
+          .map((p) => ({
+            field: p.name,
+            filename: p.filename ?? '',
+            ...(p.contentType !== undefined && { contentType: p.contentType }),
+            size: p.data.length,
+            data: p.data,
+          }));
+      } catch {
+        malformed = true;
+      }
+    } else {
+      const raw = bytes.toString('utf8');
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
     }
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
@@ -298,6 +324,7 @@ export class FakeDiscord implements RouteContext {
       body,
       status: 0,
       authorized: req.headers.authorization === `Bot ${this.token}`,
+      ...(files && { files }),
     };
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
@@ -307,6 +334,7 @@ export class FakeDiscord implements RouteContext {
       for (const listener of [...this.listeners]) listener(call);
     };
     if (!url.pathname.startsWith('/api/v10/')) return reply(404, { message: '404: Not Found', code: 0 });
+    if (malformed) return reply(400, { message: 'Invalid Form Body', code: 50035 });
     const rule = this.failRules.find((r) => r.method === method && r.path.test(path));
     if (rule && rule.skip-- <= 0) {
       this.failRules.splice(this.failRules.indexOf(rule), 1);
@@ -317,5 +345,5 @@ export class FakeDiscord implements RouteContext {
   }
 }
 
-export { type FakeMessage, type FakeUser, FLAG_EPHEMERAL } from './fake-discord-payloads.js';
+export { type FakeAttachment, type FakeMessage, type FakeUser, FLAG_EPHEMERAL } from './fake-discord-payloads.js';
 export * from './fake-discord-types.js';

@@ -22,6 +22,18 @@ export interface RecordedCall {
   status: number;
   /** True when the call carried the right `Authorization: Bot <token>`. */
   authorized: boolean;
+  /** The file parts of a multipart/form-data call (its `payload_json` part is `body`). */
+  files?: RecordedFile[];
+}
+
+/** One uploaded file as it arrived. */
+export interface RecordedFile {
+  /** The form field, e.g. `files[0]`. */
+  field: string;
+  filename: string;
+  contentType?: string;
+  size: number;
+  data: Buffer;
 }
 
 /** A scripted failure: the matching call gets this answer and has no effect. */

@@ -1,11 +1,13 @@
 /**
  * A fake Slack on 127.0.0.1 that speaks the Web API's wire protocol (POST /api/<method>, form or JSON bodies,
- * Bearer tokens, `{ok:false, error}` answers), a response_url sink, the OAuth token exchange and a Socket Mode
- * WebSocket endpoint. It records every call and keeps channel messages as Slack would, so tests can read what a
- * person would see.
+ * Bearer tokens, `{ok:false, error}` answers), a response_url sink, the OAuth token exchange, the external file
+ * upload flow (files.getUploadURLExternal, POST to the upload_url, files.completeUploadExternal) and a Socket Mode
+ * WebSocket endpoint. It records every call and keeps channel messages and shared files as Slack would, so tests can
+ * read what a person would see.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
 
 export interface FakeBot {
@@ -62,6 +64,24 @@ export interface FakeMessage {
   versions: { text: string; blocks?: unknown[] }[];
 }
 
+/** A file as it goes through the external upload flow; `channel` is set once it is shared. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The `length` declared to files.getUploadURLExternal. */
+  length: number;
+  altText?: string;
+  /** The bytes POSTed to the upload_url (undefined until then). */
+  data?: Buffer;
+  /** How they arrived: the WebClient sends a multipart/form-data file part. */
+  uploadContentType?: string;
+  title?: string;
+  /** Where files.completeUploadExternal shared it. */
+  channel?: string;
+  initialComment?: string;
+  threadTs?: string;
+}
+
 export interface ResponseUrlPost {
   id: string;
   body: Record<string, unknown>;
@@ -80,6 +100,12 @@ export interface FakeSlack {
   notInChannel: Set<string>;
   /** When set, assistant.threads.setStatus answers this error instead of ok. */
   setStatusError?: string;
+  /** Methods that answer this error instead of working (e.g. `conversations.open` -> `missing_scope`). */
+  methodErrors: Map<string, string>;
+  /** Every file upload begun, by file id, in order. */
+  files: FakeFile[];
+  /** Direct-message channels opened with conversations.open, by user id. */
+  ims: Map<string, string>;
   /** A response_url for a command; posts to it land in `responses`. */
   responseUrl(id: string): string;
   /** A person's message, as if typed in Slack (for threads read back with conversations.replies). */
@@ -92,13 +118,16 @@ const DEFAULT_BOTS: Record<string, FakeBot> = {
   'xoxb-test': { teamId: 'T1', teamName: 'Fake Workspace', botUserId: 'UBOT', botId: 'BBOT' },
 };
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
+
+/** why: Slack refuses uploads over 1 GB; the fake keeps the same rule. */
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 /** Form fields arrive as strings; the WebClient JSON-encodes arrays and objects (blocks) inside them. */
 function parseParams(raw: string, contentType: string): Record<string, unknown> {
@@ -108,6 +137,10 @@ function parseParams(raw: string, contentType: string): Record<string, unknown> 
     params[k] = JSON_FIELDS.has(k) ? JSON.parse(v) : v;
   }
   return params;
+}
+
+function mimeOf(filename: string): string {
+  return filename.endsWith('.png') ? 'image/png' : 'application/octet-stream';
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -133,6 +166,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responses: [],
     socket,
     notInChannel: new Set(),
+    methodErrors: new Map(),
+    files: [],
+    ims: new Map(),
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
     addMessage(m) {
       const message: FakeMessage = { ...m, ts: nextTs(), edits: 0, versions: [{ text: m.text }] };
@@ -220,6 +256,59 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const more = start + limit < thread.length;
       return { messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
     },
+    'conversations.open': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const ids = String(p.users ?? '')
+        .split(',')
+        .filter((u) => u !== '');
+      if (ids.length !== 1) return ids.length === 0 ? 'users_list_not_supplied' : 'not_enough_users';
+      const user = ids[0] ?? '';
+      if (!users[user]) return 'user_not_found';
+      const already = fake.ims.has(user);
+      const id = fake.ims.get(user) ?? `D${user}`;
+      fake.ims.set(user, id);
+      return { channel: { id, is_im: true, user }, ...(already && { already_open: true }) };
+    },
+    'files.getUploadURLExternal': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const length = Number(p.length);
+      if (!p.filename || !Number.isInteger(length) || length <= 0) return 'invalid_arguments';
+      if (length > MAX_UPLOAD_BYTES) return 'file_too_large';
+      const id = `F${String(fake.files.length + 1).padStart(8, '0')}`;
+      const altText = p.alt_txt ?? p.alt_text;
+      fake.files.push({
+        id,
+        filename: String(p.filename),
+        length,
+        ...(altText !== undefined && { altText: String(altText) }),
+      });
+      return { upload_url: `${url}/upload/v1/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const list = p.files as { id?: string; title?: string }[] | undefined;
+      if (!Array.isArray(list) || list.length === 0) return 'invalid_arguments';
+      const found = list.map((f) => fake.files.find((x) => x.id === f.id));
+      // why: Slack completes only files whose bytes arrived, each exactly the length announced.
+      if (found.some((f) => !f?.data || f.data.length !== f.length)) return 'file_not_found';
+      const channel = p.channel_id === undefined ? undefined : String(p.channel_id);
+      if (channel && fake.notInChannel.has(channel)) return 'not_in_channel';
+      const shared = found.map((f, i) => {
+        const file = f as FakeFile;
+        file.title = list[i]?.title ?? file.filename;
+        if (channel) file.channel = channel;
+        if (p.initial_comment !== undefined) file.initialComment = String(p.initial_comment);
+        if (p.thread_ts !== undefined) file.threadTs = String(p.thread_ts);
+        return {
+          id: file.id,
+          name: file.filename,
+          title: file.title,
+          mimetype: mimeOf(file.filename),
+          size: file.length,
+        };
+      });
+      return { files: shared };
+    },
     'reactions.add': (p) => (p.name && p.channel && p.timestamp ? {} : 'invalid_arguments'),
     'assistant.threads.setStatus': (p) =>
       fake.setStatusError ?? (p.channel_id && p.thread_ts && typeof p.status === 'string' ? {} : 'invalid_arguments'),
@@ -244,10 +333,42 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
   };
 
+  /** The upload_url of step 2: the bytes arrive raw or (from the WebClient) as one multipart file part. */
+  const upload = (path: string, bytes: Buffer, contentType: string, res: ServerResponse) => {
+    const file = fake.files.find((f) => `/upload/v1/${f.id}` === path);
+    if (!file || file.data) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    let data = bytes;
+    const boundary = multipartBoundary(contentType);
+    if (boundary) {
+      try {
+        const part = parseMultipart(bytes, boundary).find((p) => p.filename !== undefined);
+        if (!part) throw new Error('no file part');
+        data = part.data;
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('bad request');
+        return;
+      }
+    }
+    file.data = data;
+    file.uploadContentType = contentType.split(';')[0];
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${data.length}`);
+  };
+
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
+    if (req.method === 'POST' && path.startsWith('/upload/v1/')) {
+      upload(path, bytes, contentType, res);
+      return;
+    }
+    const raw = bytes.toString('utf8');
     if (req.method === 'POST' && path.startsWith('/response/')) {
       fake.responses.push({ id: decodeURIComponent(path.slice('/response/'.length)), body: JSON.parse(raw) });
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -267,7 +388,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         ? params.token
         : undefined;
     const handler = handlers[method];
-    const result = handler ? handler(params, token ? bots[token] : undefined, token) : 'unknown_method';
+    const scripted = fake.methodErrors.get(method);
+    const result = scripted ?? (handler ? handler(params, token ? bots[token] : undefined, token) : 'unknown_method');
     const call: RecordedCall = { method, params, token, contentType, ok: typeof result !== 'string' };
     if (typeof result === 'string') call.error = result;
     fake.calls.push(call);
