@@ -3,7 +3,6 @@
  * series visible, labelled in UTC, with alt text that says the same in words; empty and odd series still draw.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { TwinError } from '../../src/core/errors.js';
 import type { UsageSummary, UsageWindow } from '../../src/core/types.js';
