@@ -19,13 +19,13 @@ import type {
 } from './ports.js';
 import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
-import { approxTokens, buildPrompt, LEAK_REPLACEMENT, looksLikeLeakedInstructions, NOT_IN_PROFILE } from './prompt.js';
-import { quotaChangeProblem } from './quota-change.js';
+import { approxTokens, buildPrompt, LEAK_REPLACEMENT, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
+import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
+import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
   AskRequest,
-  Failure,
   QuotaChangeRequest,
   QuotaChangeResult,
   ReplyEvent,
@@ -34,9 +34,7 @@ import type {
   UsageRecord,
   UsageRequest,
   UsageResult,
-  UsageSummary,
 } from './types.js';
-import { renderSessionTotals, renderUsageText, WINDOW_MS } from './usage-report.js';
 import type { UserRate } from './user-rate-guard.js';
 import { UserRateGuard } from './user-rate-guard.js';
 
@@ -73,16 +71,6 @@ export interface TwinServiceDeps {
 
 /** Tokens kept free for the prompt; gpt-oss serves 131k, but a twin's prompt never needs more than a few thousand. */
 const DEFAULT_PROMPT_BUDGET = 6_000;
-/** why: the first words of a reply are checked for leaked instructions before anyone sees them. */
-const HOLD_BACK_CHARS = 160;
-
-interface Tally {
-  model?: string;
-  promptTokens: number;
-  completionTokens: number;
-  attempts: number;
-  queueMs: number;
-}
 
 export class TwinService {
   readonly profile: TwinProfile;
@@ -90,6 +78,7 @@ export class TwinService {
   private readonly clock: Clock;
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
+  private readonly reports: TwinReports;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -100,6 +89,7 @@ export class TwinService {
     this.clock = deps.clock ?? systemClock;
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
     this.cache = new AnswerCache(this.clock);
+    this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
   }
 
   /** True when answers come from Groq; false in offline (extractive) mode. */
@@ -233,7 +223,25 @@ export class TwinService {
       return;
     }
 
-    const outcome = yield* this.generate(llm, question, history, chunks, request, signal, deadline, tally);
+    const options = this.deps.options;
+    const prompt = buildPrompt({
+      personName: this.profile.name,
+      personTitle: this.profile.title,
+      chunks,
+      question,
+      history,
+      budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
+      countTokens: this.deps.countTokens ?? approxTokens,
+    });
+    const outcome = yield* streamAnswer({
+      llm,
+      prompt,
+      call: { tenantId: request.tenantId, maxTokens: options.maxTokens, deadline, signal },
+      tally,
+      logger: this.deps.logger,
+      deadlineMs: options.deadlineMs,
+      closing: () => this.closing,
+    });
     if ('failure' in outcome) {
       await record('failed', { errorCode: outcome.errorCode });
       yield { type: 'failure', failure: outcome.failure };
@@ -241,115 +249,6 @@ export class TwinService {
     }
     if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) this.cache.set(cacheKey, outcome.answer);
     yield* finish(outcome.answer);
-  }
-
-  /** Streams an answer from the LLM, holding back the first words until they pass the leak check. */
-  private async *generate(
-    llm: LlmClient,
-    question: string,
-    history: NonNullable<AskRequest['history']>,
-    chunks: RetrievedChunk[],
-    request: AskRequest,
-    signal: AbortSignal,
-    deadline: number,
-    tally: Tally,
-  ): AsyncGenerator<ReplyEvent, { answer: Answer } | { failure: Failure; errorCode: string }> {
-    const options = this.deps.options;
-    const budget = Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens);
-    const prompt = buildPrompt({
-      personName: this.profile.name,
-      personTitle: this.profile.title,
-      chunks,
-      question,
-      history,
-      budgetTokens: budget,
-      countTokens: this.deps.countTokens ?? approxTokens,
-    });
-    let text = '';
-    let shown = 0;
-    let leaked = false;
-    let lastPosition = 0;
-    try {
-      for await (const event of llm.stream({
-        tenantId: request.tenantId,
-        messages: prompt.messages,
-        maxTokens: options.maxTokens,
-        deadline,
-        signal,
-      })) {
-        switch (event.type) {
-          case 'queued':
-            if (event.position !== lastPosition && event.position > 1) {
-              yield {
-                type: 'status',
-                phase: 'queued',
-                position: event.position,
-                text: `You're number ${event.position} in line…`,
-              };
-            }
-            lastPosition = event.position;
-            break;
-          case 'attempt':
-            tally.attempts = event.attempt;
-            tally.model = event.model;
-            tally.queueMs = event.queueMs;
-            if (lastPosition > 1) yield { type: 'status', phase: 'thinking', text: 'Thinking…' };
-            lastPosition = 0;
-            break;
-          case 'usage':
-            tally.model = event.model;
-            tally.promptTokens += event.promptTokens;
-            tally.completionTokens += event.completionTokens;
-            break;
-          case 'restart':
-            if (shown > 0) yield { type: 'reset' };
-            text = '';
-            shown = 0;
-            break;
-          case 'delta':
-            if (leaked) break;
-            text += event.text;
-            if (looksLikeLeakedInstructions(text)) {
-              leaked = true;
-              if (shown > 0) yield { type: 'reset' };
-              shown = 0;
-            } else if (text.length >= HOLD_BACK_CHARS) {
-              yield { type: 'delta', text: text.slice(shown) };
-              shown = text.length;
-            }
-            break;
-          case 'done':
-            tally.model = event.model;
-            break;
-          case 'limits':
-            break;
-        }
-      }
-    } catch (err) {
-      const reason = signal.aborted ? signal.reason : undefined;
-      const e = asTwinError(reason instanceof TwinError ? reason : err, 'internal');
-      if (e.code === 'internal') this.deps.logger.error({ event: 'twin.bug', err }, 'unexpected error while answering');
-      if (tally.attempts === 0) tally.attempts = 1;
-      const f = this.closing && e.code === 'aborted' ? fail.shuttingDown() : fail.fromError(e, options.deadlineMs);
-      return { failure: f, errorCode: e.code };
-    }
-    if (tally.attempts === 0) tally.attempts = 1;
-    if (leaked) {
-      this.deps.logger.warn({ event: 'twin.leak_replaced', tenant: request.tenantId }, 'reply repeated instructions');
-      yield { type: 'delta', text: LEAK_REPLACEMENT };
-      return { answer: { text: LEAK_REPLACEMENT, sources: [], mode: 'llm', model: tally.model } };
-    }
-    const finalText = text.trim() === '' ? NOT_IN_PROFILE : text;
-    if (shown < finalText.length) yield { type: 'delta', text: finalText.slice(shown) };
-    const declined = finalText.trim() === NOT_IN_PROFILE;
-    return {
-      answer: {
-        text: finalText,
-        sources: declined ? [] : sourcesOf(prompt.usedChunks),
-        mode: declined ? 'declined' : 'llm',
-        model: tally.model,
-      },
-    };
   }
 
   private greeting(): Answer {
@@ -425,83 +324,19 @@ export class TwinService {
     }
   }
 
-  private isOperator(userId: string): boolean {
-    return this.deps.options.admins.includes(userId);
-  }
-
-  private isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
-    return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
+  /** A tenant's usage report, for admins of that tenant only. */
+  usage(request: UsageRequest): Promise<UsageResult> {
+    return this.reports.usage(request);
   }
 
   /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
-  async setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
-    if (!this.isAdmin(request)) {
-      return { kind: 'refused', message: 'Quotas can be changed by the admins of this server or workspace.' };
-    }
-    const quota = this.deps.quota;
-    if (!quota) return { kind: 'refused', message: 'Quotas are not enabled on this bot.' };
-    if ('set' in request.change) {
-      const problem = this.isOperator(request.userId)
-        ? undefined
-        : quotaChangeProblem(request.change.set, quota.defaults);
-      if (problem) return { kind: 'refused', message: problem };
-      await quota.set(request.tenantId, request.change.set);
-    } else {
-      await quota.clear(request.tenantId);
-    }
-    const line = await quota.describe(request.tenantId);
-    this.deps.logger.info(
-      { event: 'twin.quota_changed', tenant: request.tenantId, user: request.userId, change: request.change },
-      'quota changed',
-    );
-    return { kind: 'updated', text: `Quota updated. ${line ?? ''}`.trim() };
-  }
-
-  /** A tenant's usage report, for admins of that tenant only. */
-  async usage(request: UsageRequest): Promise<UsageResult> {
-    if (!this.isAdmin(request)) {
-      return {
-        kind: 'refused',
-        message:
-          'Usage reports are for the admins of this server or workspace. Ask one of them to run /twin-usage for you.',
-      };
-    }
-    const to = this.clock.now();
-    const span = WINDOW_MS[request.window];
-    const bucketMs = request.window === '24h' ? 3_600_000 : 86_400_000;
-    const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
-    const scope = scopeLabel(request);
-    let text = renderUsageText(summary, request.window, scope);
-    if (this.deps.quota) {
-      const line = await this.deps.quota.describe(request.tenantId).catch(() => undefined);
-      if (line) text += `\n${line}`;
-    }
-    const chart = await this.renderChart(summary, request, scope);
-    return chart
-      ? { kind: 'report', summary, window: request.window, text, chart }
-      : { kind: 'report', summary, window: request.window, text };
-  }
-
-  /** A chart when there is something to draw; a failure to draw costs the picture, never the report. */
-  private async renderChart(summary: UsageSummary, request: UsageRequest, scope: string) {
-    if (!this.deps.chart || summary.requests === 0) return undefined;
-    try {
-      return await this.deps.chart.render(summary, request.window, `Twin usage for ${scope}`);
-    } catch (err) {
-      this.deps.logger.warn({ event: 'twin.chart_failed', err }, 'usage chart could not be drawn');
-      return undefined;
-    }
+  setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
+    return this.reports.setQuota(request);
   }
 
   /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */
-  async sessionTotals(tenantId: string, since: number): Promise<string> {
-    const summary = await this.deps.usage.summarize({
-      tenantId,
-      from: since,
-      to: this.clock.now() + 1,
-      bucketMs: 3_600_000,
-    });
-    return renderSessionTotals(summary);
+  sessionTotals(tenantId: string, since: number): Promise<string> {
+    return this.reports.sessionTotals(tenantId, since);
   }
 
   /**
@@ -522,20 +357,5 @@ export class TwinService {
 
   get inFlightCount(): number {
     return this.inFlight.size;
-  }
-}
-
-function sourcesOf(chunks: RetrievedChunk[]) {
-  return chunks.map((r) => ({ chunkId: r.chunk.id, title: r.chunk.title, score: r.score }));
-}
-
-function scopeLabel(request: UsageRequest): string {
-  switch (request.platform) {
-    case 'discord':
-      return 'this server';
-    case 'slack':
-      return 'this workspace';
-    default:
-      return 'this console';
   }
 }

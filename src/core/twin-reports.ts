@@ -1,0 +1,114 @@
+/**
+ * The admin side of the twin: usage reports (with their chart and quota line), quota changes and session totals.
+ * Who counts as an admin is decided here, once, for every platform.
+ */
+
+import type { Clock, Logger, UsageChartRenderer, UsageStore } from './ports.js';
+import { quotaChangeProblem } from './quota-change.js';
+import type { QuotaGuard } from './quota-guard.js';
+import type { QuotaChangeRequest, QuotaChangeResult, UsageRequest, UsageResult, UsageSummary } from './types.js';
+import { renderSessionTotals, renderUsageText, WINDOW_MS } from './usage-report.js';
+
+export interface TwinReportsDeps {
+  usage: UsageStore;
+  quota?: QuotaGuard;
+  chart?: UsageChartRenderer;
+  logger: Logger;
+  clock: Clock;
+  /** TWIN_ADMINS: operators, admins in every tenant. */
+  admins: readonly string[];
+}
+
+export class TwinReports {
+  constructor(private readonly deps: TwinReportsDeps) {}
+
+  private isOperator(userId: string): boolean {
+    return this.deps.admins.includes(userId);
+  }
+
+  private isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
+    return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
+  }
+
+  /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
+  async setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
+    if (!this.isAdmin(request)) {
+      return { kind: 'refused', message: 'Quotas can be changed by the admins of this server or workspace.' };
+    }
+    const quota = this.deps.quota;
+    if (!quota) return { kind: 'refused', message: 'Quotas are not enabled on this bot.' };
+    if ('set' in request.change) {
+      const problem = this.isOperator(request.userId)
+        ? undefined
+        : quotaChangeProblem(request.change.set, quota.defaults);
+      if (problem) return { kind: 'refused', message: problem };
+      await quota.set(request.tenantId, request.change.set);
+    } else {
+      await quota.clear(request.tenantId);
+    }
+    const line = await quota.describe(request.tenantId);
+    this.deps.logger.info(
+      { event: 'twin.quota_changed', tenant: request.tenantId, user: request.userId, change: request.change },
+      'quota changed',
+    );
+    return { kind: 'updated', text: `Quota updated. ${line ?? ''}`.trim() };
+  }
+
+  /** A tenant's usage report, for admins of that tenant only. */
+  async usage(request: UsageRequest): Promise<UsageResult> {
+    if (!this.isAdmin(request)) {
+      return {
+        kind: 'refused',
+        message:
+          'Usage reports are for the admins of this server or workspace. Ask one of them to run /twin-usage for you.',
+      };
+    }
+    const to = this.deps.clock.now();
+    const span = WINDOW_MS[request.window];
+    const bucketMs = request.window === '24h' ? 3_600_000 : 86_400_000;
+    const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
+    const scope = scopeLabel(request);
+    let text = renderUsageText(summary, request.window, scope);
+    if (this.deps.quota) {
+      const line = await this.deps.quota.describe(request.tenantId).catch(() => undefined);
+      if (line) text += `\n${line}`;
+    }
+    const chart = await this.renderChart(summary, request, scope);
+    return chart
+      ? { kind: 'report', summary, window: request.window, text, chart }
+      : { kind: 'report', summary, window: request.window, text };
+  }
+
+  /** A chart when there is something to draw; a failure to draw costs the picture, never the report. */
+  private async renderChart(summary: UsageSummary, request: UsageRequest, scope: string) {
+    if (!this.deps.chart || summary.requests === 0) return undefined;
+    try {
+      return await this.deps.chart.render(summary, request.window, `Twin usage for ${scope}`);
+    } catch (err) {
+      this.deps.logger.warn({ event: 'twin.chart_failed', err }, 'usage chart could not be drawn');
+      return undefined;
+    }
+  }
+
+  /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */
+  async sessionTotals(tenantId: string, since: number): Promise<string> {
+    const summary = await this.deps.usage.summarize({
+      tenantId,
+      from: since,
+      to: this.deps.clock.now() + 1,
+      bucketMs: 3_600_000,
+    });
+    return renderSessionTotals(summary);
+  }
+}
+
+function scopeLabel(request: UsageRequest): string {
+  switch (request.platform) {
+    case 'discord':
+      return 'this server';
+    case 'slack':
+      return 'this workspace';
+    default:
+      return 'this console';
+  }
+}
