@@ -25,7 +25,11 @@ const LABEL: Record<Dimension, string> = {
 const HEADER_DEFAULT_RPD = 1_000_000;
 const HEADER_DEFAULT_TPM = 10_000_000;
 
-/** A continuous token bucket: full at start, refills `capacity` per `periodMs`, may go negative on a late charge. */
+/**
+ * A continuous token bucket: full at start, refills `capacity` per `periodMs`, may go negative on a late charge.
+ * why: written apart from src/llm/gateway/model-budget.ts on purpose: the fake stands for Groq, and sharing the
+ * gateway's code would let a bug in it agree with itself in every test and benchmark.
+ */
 class Bucket {
   private level: number;
   private updated: number;
