@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Logger } from '../../src/core/ports.js';
+import { type Logger, systemClock } from '../../src/core/ports.js';
+import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
+import type { TenantQuota } from '../../src/core/types.js';
 import { estimateCostUsd } from '../../src/llm/model-catalog.js';
 import { buildLlm } from '../../src/main.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
@@ -26,6 +28,8 @@ export interface TwinHarnessOptions {
   profilePath?: string;
   fallbackModels?: string[];
   options?: Partial<TwinServiceOptions>;
+  /** The operator's default quota (TWIN_QUOTA_*); given, the twin enforces quotas and admins may change them. */
+  quotaDefaults?: TenantQuota;
 }
 
 export interface TwinHarness {
@@ -70,6 +74,7 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
     logger,
     estimateCost: (model, p, c) => estimateCostUsd(model, p, c),
     chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
+    ...(opts.quotaDefaults && { quota: new TenantQuotaGuard(usage, opts.quotaDefaults, systemClock) }),
     options: {
       deadlineMs: 10_000,
       userRate: { perMinute: 1_000, concurrent: 100 },

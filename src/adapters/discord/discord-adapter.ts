@@ -1,5 +1,6 @@
 /**
- * The Discord front door (discord.js v14): `/ask-twin`, @mentions and DMs, reply-chain follow-ups, `/twin-usage`.
+ * The Discord front door (discord.js v14): `/ask-twin`, @mentions and DMs, reply-chain follow-ups, and
+ * `/twin-usage report|quota`.
  * It translates only: reads Discord's facts, acknowledges first, calls the TwinService, renders its reply.
  */
 import { once } from 'node:events';
@@ -20,7 +21,7 @@ import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskRequest, UsageResult } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
-import { ASK_COMMAND, USAGE_COMMAND } from './discord-commands.js';
+import { ASK_COMMAND, QUOTA_SUBCOMMAND, USAGE_COMMAND } from './discord-commands.js';
 import {
   botRoleIdsOf,
   displayNameOf,
@@ -30,7 +31,8 @@ import {
   readReplyChain,
   tenantOf,
 } from './discord-facts.js';
-import { failurePieces, NO_MENTIONS, usagePieces } from './discord-render.js';
+import { readQuotaCommand } from './discord-quota-options.js';
+import { failurePieces, NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
 import { chartAttachment, InteractionSurface, MessageSurface } from './discord-surfaces.js';
 import { type RenderOutcome, type ReplySurface, renderReply } from './render-reply.js';
 import { safeError } from './safe-error.js';
@@ -166,18 +168,30 @@ export class DiscordAdapter {
     }
   }
 
+  /** `/twin-usage report|quota`, answered privately. A payload without a subcommand (older registration) reports. */
   private async onUsage(interaction: ChatInputCommandInteraction): Promise<void> {
     if (!(await this.defer(interaction, true))) return;
     const surface = new InteractionSurface(interaction, true);
+    const asker = {
+      platform: 'discord' as const,
+      tenantId: tenantOf(interaction.guildId, interaction.user.id),
+      userId: interaction.user.id,
+      isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
+    };
     try {
-      const result = await this.options.twin.usage({
-        platform: 'discord',
-        tenantId: tenantOf(interaction.guildId, interaction.user.id),
-        userId: interaction.user.id,
-        isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
-        window: parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h',
-      });
-      await this.showUsage(surface, result);
+      if (interaction.options.getSubcommand(false) === QUOTA_SUBCOMMAND) {
+        const command = readQuotaCommand(interaction.options);
+        const text =
+          'hint' in command
+            ? command.hint
+            : quotaText(await this.options.twin.setQuota({ ...asker, change: command.change }));
+        for (const [index, piece] of plainPieces(text).entries()) {
+          await (index === 0 ? surface.show(piece) : surface.append(piece));
+        }
+        return;
+      }
+      const window = parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h';
+      await this.showUsage(surface, await this.options.twin.usage({ ...asker, window }));
     } catch (err) {
       await this.showFault(surface, err);
     }

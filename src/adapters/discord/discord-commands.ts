@@ -13,9 +13,14 @@ import {
 } from 'discord.js';
 import { asTwinError, TwinError } from '../../core/errors.js';
 import { MAX_QUESTION_CHARS } from '../../core/input-rules.js';
+import { CLEAR_OPTION, QUOTA_OPTIONS } from './discord-quota-options.js';
 
 export const ASK_COMMAND = 'ask-twin';
 export const USAGE_COMMAND = 'twin-usage';
+/** `/twin-usage report [window]`: the usage report. */
+export const REPORT_SUBCOMMAND = 'report';
+/** `/twin-usage quota [limits…] [clear]`: change this server's quota. */
+export const QUOTA_SUBCOMMAND = 'quota';
 
 /** The command definitions as Discord's JSON (SlashCommandBuilder output). */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
@@ -33,21 +38,39 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     );
   const usage = new SlashCommandBuilder()
     .setName(USAGE_COMMAND)
-    .setDescription("Show this server's twin usage and cost (admins only)")
-    // Hidden from members without Manage Server; the adapter checks again on every call.
+    .setDescription("This server's twin usage, cost and quota (admins only)")
+    // Hidden from members without Manage Server; the core checks the admin bit again on every call.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setDMPermission(false)
     .setContexts(InteractionContextType.Guild)
-    .addStringOption((option) =>
-      option
-        .setName('window')
-        .setDescription('How far back (default: last 24 hours)')
-        .addChoices(
-          { name: 'last 24 hours', value: '24h' },
-          { name: 'last 7 days', value: '7d' },
-          { name: 'last 30 days', value: '30d' },
+    .addSubcommand((report) =>
+      report
+        .setName(REPORT_SUBCOMMAND)
+        .setDescription("Show this server's twin usage and cost")
+        .addStringOption((option) =>
+          option
+            .setName('window')
+            .setDescription('How far back (default: last 24 hours)')
+            .addChoices(
+              { name: 'last 24 hours', value: '24h' },
+              { name: 'last 7 days', value: '7d' },
+              { name: 'last 30 days', value: '30d' },
+            ),
         ),
-    );
+    )
+    .addSubcommand((quota) => {
+      quota.setName(QUOTA_SUBCOMMAND).setDescription("Set or clear this server's quota (the operator's limits cap it)");
+      for (const o of QUOTA_OPTIONS) {
+        if (o.kind === 'integer') {
+          quota.addIntegerOption((option) => option.setName(o.name).setDescription(o.description).setMinValue(0));
+        } else {
+          quota.addNumberOption((option) => option.setName(o.name).setDescription(o.description).setMinValue(0));
+        }
+      }
+      return quota.addBooleanOption((option) =>
+        option.setName(CLEAR_OPTION).setDescription("Remove this server's own limits and use the bot's defaults"),
+      );
+    });
   return [ask.toJSON(), usage.toJSON()];
 }
 

@@ -3,7 +3,7 @@
  * progress notes, and everything cut into pieces Discord accepts. Pure functions, no discord.js.
  */
 import { splitText } from '../../core/split-text.js';
-import type { Answer, Failure, Source, UsageResult } from '../../core/types.js';
+import type { Answer, Failure, QuotaChangeResult, Source, UsageResult } from '../../core/types.js';
 
 /** why: Discord refuses message content over 2 000 characters; longer answers are split, never truncated. */
 export const MESSAGE_LIMIT = 2_000;
@@ -73,4 +73,14 @@ export function usagePieces(result: UsageResult): string[] {
   // why: names in "Top askers" are user-chosen; a ``` in one would end the code block early.
   const text = result.text.replace(/```/g, '`\u200b``');
   return splitText(`\`\`\`\n${text}\n\`\`\``, MESSAGE_LIMIT);
+}
+
+/** A plain sentence (a hint, a quota change's outcome) in message-sized pieces, made inert. */
+export function plainPieces(text: string): string[] {
+  return splitText(inertMentions(text), MESSAGE_LIMIT);
+}
+
+/** `/twin-usage quota`: the core's words as they are, whether the quota changed or not. */
+export function quotaText(result: QuotaChangeResult): string {
+  return result.kind === 'updated' ? result.text : result.message;
 }

@@ -1,7 +1,7 @@
 /**
  * Calls the twin for one Slack request and shows what comes back: an answer through `SlackReplyWriter`, a usage
- * report privately through the response_url (its chart by DM). The only platform fact read here is the admin bit
- * (users.info).
+ * report or a quota change privately through the response_url (the report's chart by DM). The only platform fact
+ * read here is the admin bit (users.info).
  */
 import type { webApi } from '@slack/bolt';
 import { asTwinError } from '../../core/errors.js';
@@ -9,13 +9,13 @@ import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
-import { parseWindow } from '../../core/usage-report.js';
-import type { QuestionHeader } from './slack-blocks.js';
+import type { QuestionHeader, SlackMessage } from './slack-blocks.js';
 import { renderNote, renderReport } from './slack-blocks.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { ReplyOutcome, ResponseMessage } from './slack-reply-writer.js';
 import { SlackReplyWriter } from './slack-reply-writer.js';
+import { parseUsageCommand, type UsageCommand } from './usage-command.js';
 
 /** Bolt's `respond` for a command: posts to its response_url. */
 export type Respond = (message: ResponseMessage) => Promise<unknown>;
@@ -44,7 +44,7 @@ export interface UsageInput {
   client: webApi.WebClient;
   teamId: string;
   userId: string;
-  /** The command text: empty, 24h, 7d or 30d. */
+  /** The command text: empty, a window (`7d`), `report 30d`, or `quota …` (usage-command.ts). */
   text: string;
   respond: Respond;
   ref: string;
@@ -107,31 +107,47 @@ export class SlackReplies {
     return outcome;
   }
 
+  /** `/twin-usage [report] [window]` or `/twin-usage quota …`, answered privately through the response_url. */
   async usage({ client, teamId, userId, text, respond, ref }: UsageInput): Promise<void> {
-    const window = parseWindow(text);
-    let messages = [renderNote('Try /twin-usage, /twin-usage 7d or /twin-usage 30d.', 'failure')];
-    if (window) {
-      const isPlatformAdmin = await this.isWorkspaceAdmin(client, userId);
-      try {
-        const result = await this.twin.usage({
-          platform: 'slack',
-          tenantId: `slack:${teamId}`,
-          userId,
-          isPlatformAdmin,
-          window,
-        });
-        messages =
-          result.kind === 'report'
-            ? renderReport(await this.reportText(client, userId, result))
-            : [renderNote(result.message, 'failure')];
-      } catch (err) {
-        const e = asTwinError(err, 'storage');
-        this.log.error({ event: 'slack.usage_failed', err: e, code: e.code }, 'usage report failed');
-        messages = [renderNote(fromError(e, 0).message, 'failure')];
-      }
-    }
+    const command = parseUsageCommand(text);
+    const messages =
+      command.kind === 'hint'
+        ? [renderNote(command.text, 'failure')]
+        : await this.runUsage(command, client, teamId, userId);
     for (const message of messages) await respond({ ...message, response_type: 'ephemeral' });
-    this.log.info({ event: 'slack.replied', ref, command: 'twin-usage', messages: messages.length }, 'usage answered');
+    this.log.info(
+      { event: 'slack.replied', ref, command: 'twin-usage', kind: command.kind, messages: messages.length },
+      'usage answered',
+    );
+  }
+
+  /** A report, or a quota change: the core's words as they are, the refusals as plain notes. */
+  private async runUsage(
+    command: Exclude<UsageCommand, { kind: 'hint' }>,
+    client: webApi.WebClient,
+    teamId: string,
+    userId: string,
+  ): Promise<SlackMessage[]> {
+    const asker = {
+      platform: 'slack' as const,
+      tenantId: `slack:${teamId}`,
+      userId,
+      isPlatformAdmin: await this.isWorkspaceAdmin(client, userId),
+    };
+    try {
+      if (command.kind === 'quota') {
+        const result = await this.twin.setQuota({ ...asker, change: command.change });
+        return result.kind === 'updated' ? renderReport(result.text) : [renderNote(result.message, 'failure')];
+      }
+      const result = await this.twin.usage({ ...asker, window: command.window });
+      return result.kind === 'report'
+        ? renderReport(await this.reportText(client, userId, result))
+        : [renderNote(result.message, 'failure')];
+    } catch (err) {
+      const e = asTwinError(err, 'storage');
+      this.log.error({ event: 'slack.usage_failed', err: e, code: e.code, kind: command.kind }, 'usage command failed');
+      return [renderNote(fromError(e, 0).message, 'failure')];
+    }
   }
 
   /** The report's text; with a chart, the chart goes to the asker's DM first and the text says so. */

@@ -234,7 +234,7 @@ describe('discord adapter', () => {
   test('/twin-usage is this guild’s report only: a DM question is not counted in it', async () => {
     const asAdmin = { permissions: PERMISSIONS.administrator }; // the Administrator bit alone makes an admin
     const report = async () => {
-      const { interaction } = await runSlash(rig, 'twin-usage', { window: '7d' }, asAdmin);
+      const { interaction } = await runSlash(rig, 'twin-usage report', { window: '7d' }, asAdmin);
       const [m] = rig.fake.interactionMessages(interaction.token);
       assert.ok(m && (m.flags & 64) !== 0, 'ephemeral');
       assert.match(m.content, /^```\n[\s\S]*last 7 days[\s\S]*\n```$/);

@@ -3,6 +3,7 @@
  * the gateway, and what people would see is read back from the fake's stored messages.
  */
 import { DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
+import { registerCommands } from '../../../src/adapters/discord/discord-commands.js';
 import type { FakeMessage, FakeUser } from '../../fakes/discord/fake-discord-payloads.js';
 import {
   FakeDiscord,
@@ -11,6 +12,7 @@ import {
   PERMISSIONS,
   type RecordedCall,
 } from '../../fakes/discord/fake-discord-server.js';
+import type { SlashValue } from '../../fakes/discord/fake-slash-options.js';
 import type { FakeGroq } from '../../fakes/groq/fake-groq-server.js';
 import { startTwinHarness, type TwinHarness, type TwinHarnessOptions } from '../../support/twin-harness.js';
 import type { AdapterDriver, Visible } from '../adapter-scenarios.js';
@@ -56,7 +58,8 @@ export interface DiscordRig extends DiscordActors {
 }
 
 /**
- * A twin (real TwinService + fake Groq), a fake Discord, and a started DiscordAdapter between them.
+ * A twin (real TwinService + fake Groq), a fake Discord with the bot's commands registered in its guild (so the
+ * fake types option values by their definitions), and a started DiscordAdapter between them.
  * why maxTokens 4 000: the long-answer scenarios need more than the harness's default 500 completion tokens.
  */
 export async function startDiscordRig(
@@ -64,6 +67,12 @@ export async function startDiscordRig(
 ): Promise<DiscordRig> {
   const harness = await startTwinHarness({ groq: {}, options: { maxTokens: 4_000 }, ...options.harness });
   const fake = await FakeDiscord.start(options.fake);
+  await registerCommands({
+    token: fake.token,
+    applicationId: fake.applicationId,
+    apiUrl: fake.apiUrl,
+    guildId: fake.guild.id,
+  });
   const adapter = new DiscordAdapter({
     twin: harness.twin,
     token: fake.token,
@@ -88,16 +97,26 @@ export async function startDiscordRig(
   };
 }
 
-/** Runs a slash command and waits until the adapter has finished with it. */
+/**
+ * Runs a slash command and waits until the adapter has finished with it. `command` is written as people type it,
+ * with any subcommand: `ask-twin`, `twin-usage report`.
+ */
 export async function runSlash(
   actors: DiscordActors,
-  name: string,
-  options: Record<string, string>,
+  command: string,
+  options: Record<string, SlashValue>,
   extra: { permissions?: string; dm?: boolean; user?: FakeUser } = {},
 ): Promise<{ interaction: FakeInteraction; calls: RecordedCall[] }> {
   const { fake, adapter } = actors;
   const since = fake.calls.length;
-  const interaction = fake.slashCommand({ name, options, user: extra.user ?? actors.member, ...extra });
+  const [name = '', subcommand] = command.split(' ');
+  const interaction = fake.slashCommand({
+    name,
+    ...(subcommand && { subcommand }),
+    options,
+    user: extra.user ?? actors.member,
+    ...extra,
+  });
   await fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`), since);
   await adapter.settled();
   return { interaction, calls: fake.calls.slice(since) };
@@ -150,7 +169,7 @@ export function discordDriver(actors: DiscordActors, groq: FakeGroq): AdapterDri
     },
     async usage(asAdmin) {
       const permissions = asAdmin ? PERMISSIONS.manageGuild : PERMISSIONS.member;
-      const { interaction, calls } = await runSlash(actors, 'twin-usage', {}, { permissions });
+      const { interaction, calls } = await runSlash(actors, 'twin-usage report', {}, { permissions });
       return visibleOf(fake.interactionMessages(interaction.token), calls);
     },
   };

@@ -100,12 +100,34 @@ describe('discord adapter start-up', () => {
     assert.equal(usage.default_member_permissions, '32'); // ManageGuild
     assert.equal(usage.dm_permission, false);
     assert.deepEqual(usage.contexts, [0]);
-    assert.equal(usage.options[0].name, 'window');
-    assert.notEqual(usage.options[0].required, true);
+    // One command, two subcommands (type 1): report [window] and quota [limits…] [clear].
+    const [report, quota] = usage.options;
+    assert.deepEqual([report.type, report.name, quota.type, quota.name], [1, 'report', 1, 'quota']);
+    assert.equal(report.options[0].name, 'window');
+    assert.notEqual(report.options[0].required, true);
     assert.deepEqual(
-      usage.options[0].choices.map((c: { value: string }) => c.value),
+      report.options[0].choices.map((c: { value: string }) => c.value),
       ['24h', '7d', '30d'],
     );
+    assert.deepEqual(
+      quota.options.map((o: { name: string; type: number; min_value?: number; required?: boolean }) => [
+        o.name,
+        o.type,
+        o.min_value,
+        o.required ?? false,
+      ]),
+      [
+        ['requests-per-day', 4, 0, false],
+        ['tokens-per-day', 4, 0, false],
+        ['requests-per-month', 4, 0, false],
+        ['tokens-per-month', 4, 0, false],
+        ['usd-per-month', 10, 0, false],
+        ['clear', 5, undefined, false],
+      ],
+    );
+    for (const o of [usage, report, quota, ...report.options, ...quota.options]) {
+      assert.ok(o.description.length >= 1 && o.description.length <= 100, `${o.name}: Discord's description limit`);
+    }
 
     assert.equal((await registerCommands(base)).scope, 'global');
     assert.equal(fake.calls.at(-1)?.path, `/applications/${fake.applicationId}/commands`);

@@ -87,7 +87,12 @@ describe('discord /twin-usage with a chart', () => {
   });
 
   test('an admin gets the report and the chart as a PNG file on the same ephemeral message', async () => {
-    const { interaction, calls } = await runSlash(actors, 'twin-usage', {}, { permissions: PERMISSIONS.manageGuild });
+    const { interaction, calls } = await runSlash(
+      actors,
+      'twin-usage report',
+      {},
+      { permissions: PERMISSIONS.manageGuild },
+    );
     const messages = fake.interactionMessages(interaction.token);
     assert.equal(messages.length, 1);
     const [m] = messages;
@@ -121,8 +126,20 @@ describe('discord /twin-usage with a chart', () => {
     );
   });
 
+  test('an interaction from the registration before subcommands (window at the top) is still a report', async () => {
+    // This fake has no commands registered, so it sends `window` as a top-level option, as the old command had it.
+    const { interaction } = await runSlash(
+      actors,
+      'twin-usage',
+      { window: '7d' },
+      { permissions: PERMISSIONS.manageGuild },
+    );
+    const [m] = fake.interactionMessages(interaction.token);
+    assert.match(m?.content ?? '', /last 7 days[\s\S]*Requests: 12/);
+  });
+
   test('a regular member is refused, with no numbers and no picture', async () => {
-    const { interaction, calls } = await runSlash(actors, 'twin-usage', { window: '7d' });
+    const { interaction, calls } = await runSlash(actors, 'twin-usage report', { window: '7d' });
     const [m, ...rest] = fake.interactionMessages(interaction.token);
     assert.equal(rest.length, 0);
     assert.ok(m && (m.flags & EPHEMERAL) !== 0);
@@ -137,7 +154,7 @@ describe('discord /twin-usage with a chart', () => {
 
   test('with no requests in the window there is no chart: text only, as before', async () => {
     // The operator (TWIN_ADMINS) asks from a DM: their own tenant, which has no records.
-    const { interaction, calls } = await runSlash(actors, 'twin-usage', {}, { dm: true, user: operator });
+    const { interaction, calls } = await runSlash(actors, 'twin-usage report', {}, { dm: true, user: operator });
     const [m] = fake.interactionMessages(interaction.token);
     assert.match(m?.content ?? '', /Requests: 0/);
     assert.equal(m?.attachments.length, 0);
@@ -146,7 +163,12 @@ describe('discord /twin-usage with a chart', () => {
 
   test('when Discord refuses the file, the report still arrives, without it', async () => {
     fake.failOnce('PATCH', ORIGINAL, { status: 413, body: { message: 'Request entity too large', code: 40005 } });
-    const { interaction, calls } = await runSlash(actors, 'twin-usage', {}, { permissions: PERMISSIONS.administrator });
+    const { interaction, calls } = await runSlash(
+      actors,
+      'twin-usage report',
+      {},
+      { permissions: PERMISSIONS.administrator },
+    );
     const edits = calls.filter((c) => c.method === 'PATCH' && ORIGINAL.test(c.path));
     assert.deepEqual(
       edits.map((c) => [c.status, c.files?.length ?? 0]),

@@ -45,6 +45,32 @@ describe('Slack state on the key-value store', () => {
     await second.close();
   });
 
+  test('an org-wide install serves every workspace of its org; workspace installs stay apart', async () => {
+    const db = await LibsqlUsageStore.open({ url: ':memory:' });
+    const store = new KeyValueInstallationStore(db.keyValues);
+    await store.storeInstallation(workspace('T5'));
+    await store.storeInstallation(workspace('T6'));
+    await store.storeInstallation({
+      ...workspace('T-org', 'E1'),
+      team: undefined,
+      bot: { token: 'xoxb-E1', scopes: ['chat:write'], id: 'B1', userId: 'UBOT' },
+      isEnterpriseInstall: true,
+    } as unknown as Installation<'v2', true>);
+    const inOrg = await store.fetchInstallation({ teamId: 'T9', enterpriseId: 'E1', isEnterpriseInstall: false });
+    assert.equal(inOrg.bot?.token, 'xoxb-E1');
+    assert.equal(await store.has({ enterpriseId: 'E1' }), true);
+    assert.equal(await store.has({ teamId: 'T9', enterpriseId: 'E1' }), true);
+    assert.equal(
+      (await store.fetchInstallation({ teamId: 'T6', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token,
+      'xoxb-T6',
+    );
+    await store.deleteInstallation({ teamId: 'T5', enterpriseId: undefined, isEnterpriseInstall: false });
+    assert.deepEqual([await store.has({ teamId: 'T5' }), await store.has({ teamId: 'T6' })], [false, true]);
+    await store.deleteInstallation({ teamId: undefined, enterpriseId: 'E1', isEnterpriseInstall: true });
+    assert.equal(await store.has({ enterpriseId: 'E1' }), false);
+    await db.close();
+  });
+
   test('an event answered before a restart is recognised after it', async () => {
     const first = await LibsqlUsageStore.open({ url });
     assert.equal(await new KeyValueEventDedupeStore(first.keyValues).seen('Ev1'), false);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MemorySlackInstallationStore } from '../../../src/adapters/slack/memory-installation-store.js';
+import { KeyValueInstallationStore } from '../../../src/adapters/slack/key-value-installation-store.js';
 import { SlackAdapter } from '../../../src/adapters/slack/slack-adapter.js';
 import { TwinError } from '../../../src/core/errors.js';
 import { startFakeSlack } from '../../fakes/slack/fake-slack-server.js';
@@ -355,7 +355,8 @@ describe('Slack adapter: Socket Mode connection', () => {
 
 describe('Slack adapter: OAuth install and uninstall (many workspaces)', () => {
   test('install two workspaces through /slack/install and /slack/oauth_redirect, answer in one, then app_uninstalled and tokens_revoked delete them', async () => {
-    const store = new MemorySlackInstallationStore();
+    // The store production uses: installations in the ledger's database, through the KeyValueStore port.
+    let store: KeyValueInstallationStore | undefined;
     const rig = await startSlackRig({
       mode: 'http',
       fake: {
@@ -374,8 +375,11 @@ describe('Slack adapter: OAuth install and uninstall (many workspaces)', () => {
           },
         },
       },
-      adapter: {
-        oauth: { clientId: 'CID', clientSecret: 'CSECRET', stateSecret: 'state-secret', installationStore: store },
+      adapter: (harness) => {
+        store = new KeyValueInstallationStore(harness.usage.keyValues);
+        return {
+          oauth: { clientId: 'CID', clientSecret: 'CSECRET', stateSecret: 'state-secret', installationStore: store },
+        };
       },
     });
     try {
@@ -393,8 +397,8 @@ describe('Slack adapter: OAuth install and uninstall (many workspaces)', () => {
       };
       await installWith('code-1');
       await installWith('code-2');
-      assert.equal(store.size, 2);
-      assert.ok(store.has({ teamId: 'T2' }));
+      const installed = (teamId: string) => store!.has({ teamId });
+      assert.deepEqual([await installed('T2'), await installed('T3')], [true, true]);
 
       rig.groq.script({ kind: 'answer', text: 'I mentor junior engineers every week.' });
       const typed = rig.fake.addMessage({ channel: 'CT2', user: 'UT2', text: '<@UBOT2> Do you mentor people?' });
@@ -414,13 +418,13 @@ describe('Slack adapter: OAuth install and uninstall (many workspaces)', () => {
 
       await rig.deliverEvent(eventCallback({ teamId: 'T2', event: { type: 'app_uninstalled' } }));
       await rig.waitForLog((r) => r.event === 'slack.uninstalled' && r.team === 'T2', 'the uninstall');
-      assert.equal(store.has({ teamId: 'T2' }), false);
+      assert.equal(await installed('T2'), false);
 
       await rig.deliverEvent(
         eventCallback({ teamId: 'T3', event: { type: 'tokens_revoked', tokens: { oauth: [], bot: ['UBOT3'] } } }),
       );
       await rig.waitForLog((r) => r.event === 'slack.uninstalled' && r.team === 'T3', 'the revocation');
-      assert.equal(store.size, 0);
+      assert.deepEqual([await installed('T2'), await installed('T3')], [false, false]);
     } finally {
       await rig.close();
     }

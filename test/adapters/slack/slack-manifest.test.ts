@@ -10,7 +10,10 @@ test('the app manifest asks for exactly the scopes the install flow requests, an
   const scopes = [...bot.matchAll(/^\s+- ([a-z_:.]+)/gm)].map((m) => m[1]);
   assert.deepEqual([...scopes].sort(), [...BOT_SCOPES].sort());
   for (const command of ['/ask-twin', '/twin-usage']) assert.match(manifest, new RegExp(`command: ${command}\\n`));
-  assert.match(manifest, /usage_hint: "\[24h\|7d\|30d\]"/);
+  assert.match(
+    manifest,
+    /usage_hint: "\[report\] \[24h\|7d\|30d\] \| quota requests-per-day 100 usd-per-month 5 \| quota clear"/,
+  );
   for (const event of [
     'app_mention',
     'message.channels',

@@ -20,8 +20,11 @@ export interface RigOptions {
   mode: 'socket' | 'http';
   fake?: FakeSlackOptions;
   harness?: TwinHarnessOptions;
-  /** Overrides of the adapter's options (e.g. `oauth` instead of a bot token). */
-  adapter?: Partial<SlackAdapterOptions>;
+  /**
+   * Overrides of the adapter's options (e.g. `oauth` instead of a bot token); a function gets the twin harness,
+   * for options built on its database (`new KeyValueInstallationStore(harness.usage.keyValues)`).
+   */
+  adapter?: Partial<SlackAdapterOptions> | ((harness: TwinHarness) => Partial<SlackAdapterOptions>);
 }
 
 /** Counts of what the fake held before an action, so the action's output can be told apart. */
@@ -130,14 +133,15 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
     options: { maxTokens: 4_000, ...options.harness?.options },
   });
   const groq = harness.groq!;
+  const overrides = typeof options.adapter === 'function' ? options.adapter(harness) : options.adapter;
   const adapter = new SlackAdapter({
     twin: harness.twin,
-    botToken: options.adapter?.oauth ? undefined : 'xoxb-test',
+    botToken: overrides?.oauth ? undefined : 'xoxb-test',
     ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SIGNING_SECRET, port: 0 }),
     apiUrl: fake.apiUrl,
     logger: harness.logger,
     updateIntervalMs: 20,
-    ...options.adapter,
+    ...overrides,
   });
   await adapter.start();
   const eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;

@@ -2,6 +2,7 @@
  * JSON shapes of the fake Discord, as Discord's API v10 sends them (users, members, guilds, messages,
  * interactions). Only the fields discord.js reads are filled in, with Discord's names and types.
  */
+import type { SlashOptionJson } from './fake-slash-options.js';
 
 /** A user as Discord sends it. */
 export interface FakeUser {
@@ -193,18 +194,14 @@ export function guildCreateJson(guild: FakeGuild, bot: FakeUser): Record<string,
   };
 }
 
-export interface SlashOption {
-  name: string;
-  value: string;
-}
-
 export interface InteractionJsonInput {
   id: string;
   token: string;
   applicationId: string;
   commandId: string;
   name: string;
-  options: SlashOption[];
+  /** `data.options`, already typed (fake-slash-options.ts). */
+  options: SlashOptionJson[];
   user: FakeUser;
   channelId: string;
   /** Absent in a DM. */
@@ -229,7 +226,7 @@ export function interactionJson(i: InteractionJsonInput): Record<string, unknown
       id: i.commandId,
       name: i.name,
       type: 1,
-      options: i.options.map((o) => ({ name: o.name, type: 3, value: o.value })),
+      options: i.options,
     },
   };
   if (!i.guild) {

@@ -33,6 +33,7 @@ import type {
   SlashCommandInput,
 } from './fake-discord-types.js';
 import { PERMISSIONS } from './fake-discord-types.js';
+import { slashOptionsJson } from './fake-slash-options.js';
 
 export class FakeDiscord implements RouteContext {
   readonly calls: RecordedCall[] = [];
@@ -161,6 +162,7 @@ export class FakeDiscord implements RouteContext {
       id: snowflake(),
       token: `itok_${randomBytes(24).toString('hex')}`,
       name: input.name,
+      ...(input.subcommand && { subcommand: input.subcommand }),
       user: input.user,
       channelId: input.dm ? this.dmChannelOf(input.user.id) : this.guild.channelId,
       guildId: input.dm ? undefined : this.guild.id,
@@ -174,7 +176,7 @@ export class FakeDiscord implements RouteContext {
       applicationId: this.applicationId,
       commandId: snowflake(),
       name: input.name,
-      options: Object.entries(input.options ?? {}).map(([name, value]) => ({ name, value })),
+      options: slashOptionsJson(input.options ?? {}, input.subcommand, this.registeredCommand(input.name, input.dm)),
       user: input.user,
       channelId: interaction.channelId,
       guild: input.dm ? undefined : this.guild,
@@ -182,6 +184,12 @@ export class FakeDiscord implements RouteContext {
     });
     this.gateway.dispatch('INTERACTION_CREATE', data);
     return interaction;
+  }
+
+  /** The command as the bot last registered it: in the guild (not in a DM), else globally. */
+  registeredCommand(name: string, dm = false): Record<string, unknown> | undefined {
+    const inGuild = dm ? undefined : this.commands.get(this.guild.id)?.find((c) => c.name === name);
+    return inGuild ?? this.commands.get('global')?.find((c) => c.name === name);
   }
 
   /** Someone posts a message: stores it and dispatches MESSAGE_CREATE (subject to intents). */

@@ -1,5 +1,6 @@
 /** The test-facing shapes of the fake Discord (see fake-discord-server.ts). */
 import type { FakeMessage, FakeUser } from './fake-discord-payloads.js';
+import type { SlashValue } from './fake-slash-options.js';
 
 export interface FakeDiscordOptions {
   /** The bot token Discord accepts. Default 'fake-bot-token'. */
@@ -52,6 +53,7 @@ export interface FakeInteraction {
   id: string;
   token: string;
   name: string;
+  subcommand?: string;
   user: FakeUser;
   channelId: string;
   guildId?: string;
@@ -63,7 +65,10 @@ export interface FakeInteraction {
 
 export interface SlashCommandInput {
   name: string;
-  options?: Record<string, string>;
+  /** e.g. `report` for `/twin-usage report`. */
+  subcommand?: string;
+  /** Option values; typed by the registered command when there is one (fake-slash-options.ts). */
+  options?: Record<string, SlashValue>;
   user: FakeUser;
   /** In the bot's DM channel with the user instead of the guild channel. */
   dm?: boolean;

@@ -1,0 +1,77 @@
+/**
+ * The options of `/twin-usage quota` and how they read into a quota change. One table drives both the command's
+ * definition (discord-commands.ts) and the reading, so the two cannot drift apart. Syntax only: whether the
+ * change is allowed is the core's rule (TwinService.setQuota).
+ */
+import type { QuotaChangeRequest, TenantQuota } from '../../core/types.js';
+
+export interface QuotaOption {
+  /** The option's name in Discord (lower case, hyphens). */
+  name: string;
+  field: keyof TenantQuota;
+  /** Discord's option type: whole numbers for counts, any number for dollars. */
+  kind: 'integer' | 'number';
+  description: string;
+}
+
+export const QUOTA_OPTIONS: readonly QuotaOption[] = [
+  {
+    name: 'requests-per-day',
+    field: 'requestsPerDay',
+    kind: 'integer',
+    description: 'Most questions per day (UTC) for this server',
+  },
+  { name: 'tokens-per-day', field: 'tokensPerDay', kind: 'integer', description: 'Most tokens per day (UTC)' },
+  {
+    name: 'requests-per-month',
+    field: 'requestsPerMonth',
+    kind: 'integer',
+    description: 'Most questions per calendar month (UTC)',
+  },
+  {
+    name: 'tokens-per-month',
+    field: 'tokensPerMonth',
+    kind: 'integer',
+    description: 'Most tokens per calendar month (UTC)',
+  },
+  {
+    name: 'usd-per-month',
+    field: 'usdPerMonth',
+    kind: 'number',
+    description: 'Most estimated spend per calendar month (UTC), in US dollars',
+  },
+];
+
+export const CLEAR_OPTION = 'clear';
+
+/**
+ * What to say when `/twin-usage quota` is given nothing to do. why no digits: a member who is not an admin may
+ * see it too, and nothing shown to them carries numbers (DESIGN.md).
+ */
+export const QUOTA_HINT =
+  `Give at least one limit: ${QUOTA_OPTIONS.map((o) => o.name).join(', ')} ` +
+  '(whole numbers; dollars for usd-per-month), or `clear: True` on its own to go back to the bot’s defaults.';
+
+/** The subset of discord.js's option resolver this reads (its `interaction.options` satisfies it). */
+export interface QuotaOptionReader {
+  getInteger(name: string): number | null;
+  getNumber(name: string): number | null;
+  getBoolean(name: string): boolean | null;
+}
+
+/** A change to pass to the core, or the hint when the options say nothing usable. */
+export type QuotaCommand = { change: QuotaChangeRequest['change'] } | { hint: string };
+
+/** Reads `/twin-usage quota` options: limits to set, or `clear` alone; anything else gets the hint. */
+export function readQuotaCommand(options: QuotaOptionReader): QuotaCommand {
+  const set: TenantQuota = {};
+  for (const option of QUOTA_OPTIONS) {
+    const value = option.kind === 'integer' ? options.getInteger(option.name) : options.getNumber(option.name);
+    if (value !== null) set[option.field] = value;
+  }
+  const clear = options.getBoolean(CLEAR_OPTION) === true;
+  const limits = Object.keys(set).length;
+  if (clear && limits === 0) return { change: { clear: true } };
+  if (!clear && limits > 0) return { change: { set } };
+  return { hint: QUOTA_HINT };
+}
