@@ -51,7 +51,8 @@ export interface Config {
   databaseUrl: string;
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
-  logLevel: string;
+  /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
+  logLevel?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -207,8 +208,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (slackSecret && !slackApp && port === undefined)
     r.problems.push('Slack HTTP mode (SLACK_SIGNING_SECRET) needs PORT');
 
-  const logLevel = (r.str('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel))
+  const logLevel = r.str('LOG_LEVEL')?.toLowerCase();
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
     r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
   const config: Config = {

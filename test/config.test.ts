@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     assert.equal(c.discord, undefined);
     assert.equal(c.slack, undefined);
     assert.equal(c.upstash, undefined);
-    assert.equal(c.logLevel, 'info');
+    assert.equal(c.logLevel, undefined, 'the caller picks the level');
   });
 
   test('every problem is listed in one error', () => {

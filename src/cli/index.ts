@@ -54,7 +54,9 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(`${describeStartupError(err)}\n`);
     return 2;
   }
-  const logger = createLogger(config.logLevel);
+  // why: an interactive chat shares the terminal with stderr; info lines would land in the middle of answers.
+  const interactiveChat = command === 'start' && !config.discord && !config.slack && process.stdin.isTTY === true;
+  const logger = createLogger(config.logLevel ?? (interactiveChat ? 'warn' : 'info'));
   try {
     switch (command) {
       case 'start':

@@ -140,7 +140,7 @@ export class ConsoleAdapter {
             output.write('\n');
             const sources = sourcesLine(answer);
             if (sources) output.write(`${dim(sources)}\n`);
-            if (answer.notice) output.write(`${dim(answer.notice)}\n`);
+            // The banner already said the twin is offline; the notice would say it twice.
             output.write('\n');
           } else {
             output.write(`${oneLine(answer.text)}\n`);
