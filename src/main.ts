@@ -11,7 +11,7 @@ import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
 import { LlmGateway } from './llm/gateway/llm-gateway.js';
 import { GroqLlmClient } from './llm/groq-llm-client.js';
-import { describeModel, estimateCostUsd, modelWarnings } from './llm/model-catalog.js';
+import { describeModel, estimateCostUsd, modelChain, modelWarnings } from './llm/model-catalog.js';
 import { loadProfile } from './profile/load-profile.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
@@ -77,13 +77,18 @@ export async function buildRetriever(config: Config, profile: TwinProfile, logge
 /** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
 export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger: Logger): LlmClient | undefined {
   if (!groq.apiKey) return undefined;
-  const models = [groq.model, ...groq.fallbackModels.filter((m) => m !== groq.model)];
-  for (const warning of modelWarnings(models)) logger.warn({ event: 'twin.model_warning' }, warning);
+  const models = modelChain(groq.model, groq.fallbackModels);
+  for (const warning of modelWarnings([groq.model, ...groq.fallbackModels])) {
+    logger.warn(
+      { event: 'twin.model_warning', models },
+      `${warning} Answers will fall back along: ${models.join(', ')}.`,
+    );
+  }
   const inner = new GroqLlmClient({
     apiKey: groq.apiKey,
     baseURL: groq.baseURL,
     model: groq.model,
-    fallbackModels: groq.fallbackModels,
+    fallbackModels: models.slice(1),
     temperature: groq.temperature,
     maxTokens: groq.maxTokens,
     stallTimeoutMs: groq.timeoutMs,

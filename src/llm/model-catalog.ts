@@ -163,3 +163,17 @@ export function modelWarnings(models: string[]): string[] {
   }
   return warnings;
 }
+
+/**
+ * The models to try, in order: the configured one, its fallbacks, then (when not already listed) the catalog's
+ * replacement for a retired model and the default model. why: DESIGN.md wants a retired or unknown GROQ_MODEL to
+ * be a fallback at run time, not a refusal, even when no GROQ_FALLBACK_MODELS are set; the gateway only moves on
+ * when a model is gone, exhausted or failing, so a working configured model is never bypassed.
+ */
+export function modelChain(model: string, fallbacks: readonly string[]): string[] {
+  const chain = [model, ...fallbacks];
+  const replacement = describeModel(model)?.replacement;
+  if (replacement) chain.push(replacement);
+  chain.push(DEFAULT_MODEL);
+  return [...new Set(chain)];
+}

@@ -42,6 +42,18 @@ describe('twinbot start', () => {
     assert.equal(csv.stdout.trim().split('\r\n').length, 3, 'a header and two records');
   });
 
+  test("the workshop's retired model is a warning at start and a fallback at run time", async () => {
+    const cwd = tempWorkdir();
+    const env = { GROQ_API_KEY: 'k', GROQ_BASE_URL: groq.url, GROQ_MODEL: 'llama-3.1-8b-instant' };
+    const before = groq.requests.length;
+    const r = await runCli(['start'], env, cwd, 'Where did you study?\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /retired by Groq/);
+    assert.match(r.stdout, /loved distributed systems/);
+    const models = groq.requests.slice(before).map((q) => q.model);
+    assert.deepEqual(models, ['llama-3.1-8b-instant', 'openai/gpt-oss-20b']);
+  });
+
   test('a refused key reaches the user as a plain sentence and is recorded', async () => {
     const cwd = tempWorkdir();
     const env = { GROQ_API_KEY: 'wrong', GROQ_BASE_URL: groq.url };
