@@ -41,13 +41,16 @@ export class FairQueue<T> {
   private readonly credit: number;
   private readonly queues = new Map<string, T[]>();
   private readonly entries = new Map<T, Entry>();
+  /**
+   * Every waiting item in admission order, by (tag, seq). why: kept sorted on every change (a binary search and one
+   * splice) so that a burst of arrivals, each asking for its place, costs O(log n) each instead of a sort each.
+   */
+  private readonly sorted: T[] = [];
   /** Virtual finish time of each tenant's last call. */
   private readonly finish = new Map<string, number>();
   private virtualTime = 0;
   private seq = 0;
   private shifts = 0;
-  /** Admission order, computed lazily after a change. */
-  private order: Map<T, number> | undefined;
 
   constructor(options: FairQueueOptions) {
     this.maxPerTenant = options.maxPerTenant;
@@ -89,20 +92,24 @@ export class FairQueue<T> {
     }
     let tag = Number.NEGATIVE_INFINITY;
     if (options.front) {
-      queue.unshift(item);
+      // why: behind retried calls already at the front, which waited longer, so the tenant's queue keeps (tag, seq) order.
+      let at = 0;
+      while (at < queue.length && (this.entries.get(queue[at] as T) as Entry).tag === Number.NEGATIVE_INFINITY) at++;
+      queue.splice(at, 0, item);
     } else {
       tag = Math.max(this.finish.get(tenantId) ?? Number.NEGATIVE_INFINITY, this.virtualTime - this.credit);
       this.finish.set(tenantId, tag + 1);
       queue.push(item);
     }
-    this.entries.set(item, { tenant: tenantId, tag, seq: this.seq++ });
-    this.order = undefined;
+    const entry: Entry = { tenant: tenantId, tag, seq: this.seq++ };
+    this.entries.set(item, entry);
+    this.sorted.splice(this.rank(entry), 0, item);
     return true;
   }
 
   /** The item admitted next, without removing it. */
   peek(): T | undefined {
-    return this.best()?.[0];
+    return this.sorted[0];
   }
 
   /** The first waiting item of one tenant. */
@@ -112,9 +119,9 @@ export class FairQueue<T> {
 
   /** Removes and returns the next item. */
   shift(): T | undefined {
-    const best = this.best();
-    if (!best) return undefined;
-    const [item, entry] = best;
+    const item = this.sorted[0];
+    if (item === undefined) return undefined;
+    const entry = this.entries.get(item) as Entry;
     this.virtualTime = Math.max(this.virtualTime, entry.tag);
     this.take(item, entry);
     if (++this.shifts % PRUNE_EVERY === 0) this.prune();
@@ -135,12 +142,9 @@ export class FairQueue<T> {
 
   /** The place of an item in admission order (exact as long as nothing else arrives). */
   place(item: T): QueuePlace | undefined {
-    if (!this.entries.has(item)) return undefined;
-    if (!this.order) {
-      const sorted = [...this.entries].sort(([, a], [, b]) => compare(a, b));
-      this.order = new Map(sorted.map(([queued], index) => [queued, index]));
-    }
-    const ahead = this.order.get(item) as number;
+    const entry = this.entries.get(item);
+    if (!entry) return undefined;
+    const ahead = this.rank(entry);
     return { position: ahead + 1, ahead };
   }
 
@@ -154,27 +158,28 @@ export class FairQueue<T> {
     const all = this.items();
     this.queues.clear();
     this.entries.clear();
-    this.order = undefined;
+    this.sorted.length = 0;
     return all;
   }
 
-  /** The head with the smallest (tag, seq) among the tenants' heads. */
-  private best(): [T, Entry] | undefined {
-    let best: [T, Entry] | undefined;
-    for (const queue of this.queues.values()) {
-      const head = queue[0] as T;
-      const entry = this.entries.get(head) as Entry;
-      if (!best || compare(entry, best[1]) < 0) best = [head, entry];
+  /** How many waiting items come before `entry` in admission order: its index in `sorted` (keys are unique). */
+  private rank(entry: Entry): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(this.entries.get(this.sorted[mid] as T) as Entry, entry) < 0) low = mid + 1;
+      else high = mid;
     }
-    return best;
+    return low;
   }
 
   private take(item: T, entry: Entry): void {
     const queue = this.queues.get(entry.tenant) as T[];
     queue.splice(queue.indexOf(item), 1);
     if (queue.length === 0) this.queues.delete(entry.tenant);
+    this.sorted.splice(this.rank(entry), 1);
     this.entries.delete(item);
-    this.order = undefined;
   }
 
   /** Forgets idle tenants whose finish time no longer matters (they would start at virtual time - credit anyway). */

@@ -68,6 +68,60 @@ describe('FairQueue', () => {
     assert.deepEqual(drain(q), ['A0', 'B0', 'A1', 'B1']);
   });
 
+  it('serves retried calls in the order they were retried, within a tenant and across tenants', () => {
+    const q = new FairQueue<string>({ maxPerTenant: 100 });
+    for (const t of ['A', 'B']) for (let i = 0; i < 3; i++) q.push(t, `${t}${i}`);
+    const [a0, b0, a1] = [q.shift(), q.shift(), q.shift()] as string[];
+    q.push('A', a0 as string, { front: true });
+    q.push('B', b0 as string, { front: true });
+    q.push('A', a1 as string, { front: true });
+    assert.equal(q.head('A'), 'A0');
+    assert.deepEqual(drain(q), ['A0', 'B0', 'A1', 'B1', 'A2', 'B2']);
+  });
+
+  it('keeps every place equal to the drain order through random pushes, retries, removals and shifts', () => {
+    let state = 12_345;
+    const random = () => {
+      state = (state * 48_271) % 2_147_483_647;
+      return state / 2_147_483_647;
+    };
+    const ops: ((q: FairQueue<string>) => void)[] = [];
+    let shifted: string[] = [];
+    let next = 0;
+    for (let i = 0; i < 400; i++) {
+      const draw = random();
+      const tenant = `T${Math.floor(random() * 6)}`;
+      if (draw < 0.55) {
+        const item = `i${next++}`;
+        ops.push((q) => q.push(tenant, item));
+      } else if (draw < 0.75) {
+        ops.push((q) => {
+          const item = q.shift();
+          if (item !== undefined) shifted.push(item);
+        });
+      } else if (draw < 0.88) {
+        ops.push((q) => {
+          const item = shifted.pop();
+          if (item !== undefined) q.push(tenant, item, { front: true });
+        });
+      } else {
+        const victim = `i${Math.floor(random() * Math.max(1, next))}`;
+        ops.push((q) => q.remove(victim));
+      }
+    }
+    const build = () => {
+      shifted = [];
+      const q = new FairQueue<string>({ maxPerTenant: 1_000, newcomerCredit: 2 });
+      for (const op of ops) op(q);
+      return q;
+    };
+    const q = build();
+    const order = drain(build());
+    assert.ok(order.length > 20, `only ${order.length} left to check`);
+    assert.equal(q.size, order.length);
+    for (const [index, item] of order.entries()) assert.equal(q.place(item)?.ahead, index, item);
+  });
+
   it('bounds each tenant queue, but a retried call re-enters at the front past the bound', () => {
     const q = new FairQueue<string>({ maxPerTenant: 2 });
     assert.equal(q.push('A', 'a1'), true);

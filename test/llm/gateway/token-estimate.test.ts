@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import {
   countTextTokens,
   estimatePromptTokens,
@@ -35,5 +37,17 @@ describe('token estimate', () => {
 
   it("agrees with the fake Groq's count for gpt-oss", () => {
     assert.equal(estimatePromptTokens(MESSAGES, 'openai/gpt-oss-20b'), countPromptTokens(MESSAGES));
+  });
+
+  it('remembers counts per vocabulary, and counts again what it has forgotten', () => {
+    // why: this text has different counts in the two vocabularies, so a cache shared between them would show.
+    const text = 'Kubernetes, PostgreSQL und Straßenbahn-Fahrpläne: 12345 ✓ — déjà vu';
+    assert.notEqual(countO200k(text), countCl100k(text));
+    for (let round = 0; round < 2; round++) {
+      assert.equal(countTextTokens(text, 'openai/gpt-oss-20b'), countO200k(text));
+      assert.equal(countTextTokens(text, 'llama-3.1-8b-instant'), countCl100k(text));
+    }
+    for (let i = 0; i < 1_000; i++) countTextTokens(`filler text number ${i}`, 'openai/gpt-oss-20b');
+    assert.equal(countTextTokens(text, 'openai/gpt-oss-20b'), countO200k(text));
   });
 });
