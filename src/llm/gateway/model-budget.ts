@@ -103,6 +103,10 @@ export class ModelBudget {
   private readonly buckets: Record<BudgetDimension, RefillingBucket>;
   private reservedTokens = 0;
   private reservedRequests = 0;
+  /** Recent admissions with the running totals after each, oldest first: which calls came after a given moment. */
+  private readonly admissions: { at: number; tokenMark: number; requestMark: number }[] = [];
+  /** The shortest time seen from admitting a call to its rate-limit headers (a round trip at least). */
+  private headersMs = Number.POSITIVE_INFINITY;
   private closed = 0;
   private exhausted = 0;
 
@@ -196,6 +200,9 @@ export class ModelBudget {
     b.tpd.add(-tokens, now);
     this.reservedTokens += tokens;
     this.reservedRequests += 1;
+    this.admissions.push({ at: now, tokenMark: this.reservedTokens, requestMark: this.reservedRequests });
+    // why: a snapshot arrives within one call's time to headers; a window back is far more than that needs.
+    while ((this.admissions[0] as { at: number }).at < now - 2 * this.windowMs) this.admissions.shift();
     return {
       model: this.model,
       tokens,
@@ -234,17 +241,41 @@ export class ModelBudget {
 
   /**
    * Lowers the local budgets to what the server reported on the response to `reservation` (more pessimistic wins).
-   * Calls admitted after it may not have reached the server yet, so they are subtracted from its figures.
+   * Calls admitted after it may not have reached the server when it wrote the headers, so they are subtracted from its
+   * figures; but only those admitted within the shortest admission-to-headers time seen before now. why: a call sent
+   * earlier than that had reached the server when it wrote these headers (a time to headers is a round trip plus
+   * the server's own work), so it is already in the figures; subtracting it again would count it twice and leave a
+   * busy account's budget well below what it has, most of all in bursts and on plans with many calls a minute.
    */
   clamp(snapshot: RateLimitSnapshot, reservation?: BudgetReservation): void {
     const now = this.clock.now();
     const b = this.buckets;
     if (snapshot.tokensLimit !== undefined) b.tpm.lowerCapacity(snapshot.tokensLimit, now);
     if (snapshot.requestsLimit !== undefined) b.rpd.lowerCapacity(snapshot.requestsLimit, now);
-    const laterTokens = reservation ? this.reservedTokens - reservation.mark : 0;
-    const laterRequests = reservation ? this.reservedRequests - reservation.requestMark : 0;
+    let laterTokens = 0;
+    let laterRequests = 0;
+    if (reservation) {
+      this.headersMs = Math.min(this.headersMs, now - reservation.at);
+      const seen = this.seenBy(now - this.headersMs);
+      const tokenMark = Math.max(reservation.mark, seen?.tokenMark ?? 0);
+      const requestMark = Math.max(reservation.requestMark, seen?.requestMark ?? 0);
+      laterTokens = this.reservedTokens - tokenMark;
+      laterRequests = this.reservedRequests - requestMark;
+    }
     if (snapshot.tokensRemaining !== undefined) b.tpm.clampTo(snapshot.tokensRemaining - laterTokens, now);
     if (snapshot.requestsRemaining !== undefined) b.rpd.clampTo(snapshot.requestsRemaining - laterRequests, now);
+  }
+
+  /** The last admission before `at`, if still remembered. */
+  private seenBy(at: number): { tokenMark: number; requestMark: number } | undefined {
+    let low = 0;
+    let high = this.admissions.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.admissions[mid] as { at: number }).at < at) low = mid + 1;
+      else high = mid;
+    }
+    return this.admissions[low - 1];
   }
 
   /** Lowers one limit the server revealed (e.g. in a 429's text) below the configured one. */

@@ -123,6 +123,27 @@ describe('ModelBudget', () => {
     assert.equal(b.remaining().rpd, 14_397);
   });
 
+  it('counts a later call as seen by the server when it was sent longer ago than the quickest headers seen', () => {
+    const clock = new FakeClock();
+    const b = budget(clock);
+    const probe = b.tryReserve(1_000);
+    assert.ok(probe);
+    clock.advance(100);
+    // the quickest admission-to-headers time so far: 100 ms.
+    b.clamp({ tokensRemaining: 5_000 }, probe);
+    const first = b.tryReserve(1_000);
+    assert.ok(first);
+    clock.advance(10);
+    b.tryReserve(1_000);
+    clock.advance(190);
+    b.tryReserve(1_000);
+    clock.advance(50);
+    // headers for `first`, 250 ms after it: the call sent 240 ms ago is in the server's figures, the one sent 50 ms
+    // ago may not be.
+    b.clamp({ tokensRemaining: 2_000 }, first);
+    assert.equal(b.remaining().tpm, 1_000);
+  });
+
   it('adopts a lower limit reported by the server (account on a lower plan than configured)', () => {
     const clock = new FakeClock();
     const b = budget(clock, { rpm: 60, tpm: 12_000, rpd: 28_800, tpd: 1_000_000 });
