@@ -34,10 +34,10 @@ export interface Contender {
 }
 
 /** The request body every contender sends: the same as GroqLlmClient's. */
-function params(question: Question): ChatCompletionCreateParamsStreaming {
+export function requestBody(messages: Question['messages']): ChatCompletionCreateParamsStreaming {
   const body: ChatCompletionCreateParamsStreaming = {
     model: MODEL,
-    messages: question.messages,
+    messages,
     stream: true,
     temperature: 0.7,
     max_completion_tokens: MAX_TOKENS,
@@ -52,7 +52,7 @@ function params(question: Question): ChatCompletionCreateParamsStreaming {
 
 /** One streamed call through groq-sdk; text, errors and retries are the SDK's. */
 async function sdkAnswer(groq: Groq, question: Question, signal: AbortSignal): Promise<{ firstText?: number }> {
-  const stream = await groq.chat.completions.create(params(question), { signal });
+  const stream = await groq.chat.completions.create(requestBody(question.messages), { signal });
   let firstText: number | undefined;
   for await (const chunk of stream) {
     if (chunk.choices?.[0]?.delta?.content && firstText === undefined) firstText = performance.now();

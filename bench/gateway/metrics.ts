@@ -29,6 +29,8 @@ export interface RunFigures {
   rateLimited: number;
   makespanMs: number;
   idealMs: number;
+  /** The shortest answer the server gave, admission to end: how long it holds a reservation at least. */
+  answerMs: number;
   waits: Partial<Record<TenantClass, { p50: number; p95: number }>>;
   jain: number;
   overhead: { p50: number; p99: number; n: number };
@@ -49,16 +51,26 @@ export interface ChargedCall {
   charge: number;
 }
 
+/** A call to replay through the ideal: not before `at` (ms), lower `rank` first, then in the given order. */
+export interface IdealCall extends ChargedCall {
+  at?: number;
+  rank?: number;
+}
+
 /**
- * When the last of `calls` could have been admitted by an account with these limits, enforced like Groq does
- * (continuous buckets, full at start; a call needs prompt + max completion tokens free and is charged its real
- * usage), admitting greedily in order: the ideal the limits allow.
+ * When each of `calls` could have been admitted by an account with these limits, enforced as the fake (like Groq)
+ * enforces them: continuous buckets, full at start; a call needs 1 request and prompt + max completion tokens free,
+ * holds them while it runs (`holdMs`: the shortest answer the server gave) and is then charged its real usage. Every call is
+ * admitted as soon as it has arrived and fits, in rank order: the ideal the limits allow, in 1 ms steps.
+ * why the hold: the server frees what a call did not use only when the answer ends, so no scheduler can spend those
+ * tokens earlier; an ideal that charged the real usage at admission would count that as the contender's loss.
  */
-export function idealLastAdmissionMs(
+export function idealAdmissions(
   limits: { rpm: number; tpm: number; rpd: number; tpd: number },
   windowMs: number,
-  calls: ChargedCall[],
-): number {
+  calls: IdealCall[],
+  holdMs: number,
+): number[] {
   const day = windowMs * 1_440;
   const buckets = [
     { cap: limits.rpm, rate: limits.rpm / windowMs, level: limits.rpm, tokens: false },
@@ -66,18 +78,30 @@ export function idealLastAdmissionMs(
     { cap: limits.tpm, rate: limits.tpm / windowMs, level: limits.tpm, tokens: true },
     { cap: limits.tpd, rate: limits.tpd / day, level: limits.tpd, tokens: true },
   ];
-  let t = 0;
-  for (const call of calls) {
-    let wait = 0;
-    for (const b of buckets) {
-      const need = b.tokens ? Math.min(call.reserve, b.cap) : 1;
-      wait = Math.max(wait, (need - b.level) / b.rate);
+  const waiting = calls.map((call, index) => ({ call, index })).sort((a, b) => (a.call.rank ?? 0) - (b.call.rank ?? 0));
+  // why: every hold lasts holdMs, so refunds fall due in admission order and a FIFO is enough.
+  const refunds: { at: number; tokens: number }[] = [];
+  const admitted = new Array<number>(calls.length);
+  for (let t = 0; waiting.length > 0; t += 1) {
+    for (const b of buckets) b.level = Math.min(b.cap, b.level + b.rate);
+    while (refunds.length > 0 && (refunds[0] as { at: number }).at <= t) {
+      const refund = refunds.shift() as { tokens: number };
+      for (const b of buckets) if (b.tokens) b.level = Math.min(b.cap, b.level + refund.tokens);
     }
-    const dt = Math.max(0, wait);
-    t += dt;
-    for (const b of buckets) b.level = Math.min(b.cap, b.level + dt * b.rate) - (b.tokens ? call.charge : 1);
+    for (let i = 0; i < waiting.length; ) {
+      const { call, index } = waiting[i] as { call: IdealCall; index: number };
+      if ((call.at ?? 0) > t) {
+        i += 1;
+        continue;
+      }
+      if (!buckets.every((b) => b.level >= (b.tokens ? Math.min(call.reserve, b.cap) : 1))) break;
+      for (const b of buckets) b.level -= b.tokens ? call.reserve : 1;
+      refunds.push({ at: t + holdMs, tokens: call.reserve - call.charge });
+      admitted[index] = t;
+      waiting.splice(i, 1);
+    }
   }
-  return t;
+  return admitted;
 }
 
 /**
@@ -111,7 +135,7 @@ export function jainIndex(records: RequestRecord[]): number {
 export function figures(
   contender: string,
   records: RequestRecord[],
-  server: { requests: number; rateLimited: number; charged: ChargedCall[] },
+  server: { requests: number; rateLimited: number; charged: ChargedCall[]; answerMs: number },
   limits: { rpm: number; tpm: number; rpd: number; tpd: number },
   windowMs: number,
 ): RunFigures {
@@ -122,10 +146,9 @@ export function figures(
     const w = records.filter((r) => r.cls === cls && r.waitMs !== undefined).map((r) => r.waitMs as number);
     waits[cls] = { p50: percentile(w, 50), p95: percentile(w, 95) };
   }
-  // why: the ideal ends when the last admitted call could have finished: add the shortest answer seen (SDK
-  // retries inside a baseline's call would otherwise inflate it).
-  const modelTimes = records.filter((r) => r.modelMs !== undefined).map((r) => r.modelMs as number);
-  const answerMs = modelTimes.length ? Math.min(...modelTimes) : Number.NaN;
+  // why: the ideal ends when the last admitted call could have finished, the shortest answer the server gave after
+  // its admission; the same time is how long each call holds its reservation.
+  const hold = Number.isNaN(server.answerMs) ? 0 : server.answerMs;
   const overhead = records.filter((r) => r.overheadMs !== undefined).map((r) => r.overheadMs as number);
   const failures: Record<string, number> = {};
   for (const r of records)
@@ -138,7 +161,8 @@ export function figures(
     requestsSent: server.requests,
     rateLimited: server.rateLimited,
     makespanMs: ends.length ? Math.max(...ends) : 0,
-    idealMs: idealLastAdmissionMs(limits, windowMs, server.charged) + (Number.isNaN(answerMs) ? 0 : answerMs),
+    idealMs: Math.max(0, ...idealAdmissions(limits, windowMs, server.charged, hold)) + hold,
+    answerMs: server.answerMs,
     waits,
     jain: jainIndex(records),
     overhead: { p50: percentile(overhead, 50), p99: percentile(overhead, 99), n: overhead.length },

@@ -112,6 +112,7 @@ export async function startFakeGroq(options: FakeGroqOptions = {}): Promise<Fake
     };
     requests.push(record);
     res.on('close', () => {
+      record.endedAt = now();
       if (!res.writableFinished && !closed) record.clientClosed = true;
     });
 

@@ -44,6 +44,8 @@ export interface RecordedRequest {
   status: number;
   /** Added: the client closed the connection before the response was complete (abort, stall timeout). */
   clientClosed: boolean;
+  /** When the response ended or the connection closed, on the same clock as `at`; absent while it is open. */
+  endedAt?: number;
 }
 
 export type ScriptedResponse =
