@@ -1,6 +1,6 @@
 /** Runs the real `twinbot` command in a child process, as a user would, with a clean environment. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,9 +16,16 @@ export interface CliRun {
   stderr(): string;
 }
 
-/** A fresh working directory (so no developer .env is read) with a ledger of its own. */
+const workdirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of workdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh working directory (so no developer .env is read) with a ledger of its own; removed when the test exits. */
 export function tempWorkdir(): string {
-  return mkdtempSync(join(tmpdir(), 'twinbot-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'twinbot-cli-'));
+  workdirs.push(dir);
+  return dir;
 }
 
 export function startCli(args: string[], env: Record<string, string>, cwd: string): CliRun {
