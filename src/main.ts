@@ -35,11 +35,13 @@ export interface App {
 
 /** Loads the profile named by the config, logging its warnings. Throws TwinError('profile') naming file and field. */
 export async function loadConfiguredProfile(config: Config, logger: Logger): Promise<TwinProfile> {
-  const { profile, warnings } = await loadProfile(config.twin.profilePath, {
+  const { profile, warnings, notices } = await loadProfile(config.twin.profilePath, {
     shareSalary: config.twin.shareSalary,
     shareContact: config.twin.shareContact,
   });
   for (const warning of warnings) logger.warn({ event: 'twin.profile_warning' }, warning);
+  // why: hiding salary is the default, so on most profiles this is expected, not something to fix.
+  for (const notice of notices) logger.info({ event: 'twin.profile_notice' }, notice);
   return profile;
 }
 

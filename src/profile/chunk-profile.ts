@@ -22,6 +22,8 @@ export interface ChunkOptions {
 export interface ChunkResult {
   chunks: Chunk[];
   warnings: string[];
+  /** What the settings left out on purpose (salary, contact): worth a line in the log, not a warning. */
+  notices: string[];
   /** Faults (duplicate ids): the caller reports them with the validation problems, in one error. */
   problems: string[];
 }
@@ -70,12 +72,10 @@ function contentDrafts(entries: ContentChunkEntry[], options: Required<ChunkOpti
     });
   }
   if (hidden.salary.length > 0) {
-    out.warnings.push(
-      `salary sharing is off, so content_chunks about salary are left out: ${hidden.salary.join(', ')}`,
-    );
+    out.notices.push(`salary sharing is off, so content_chunks about salary are left out: ${hidden.salary.join(', ')}`);
   }
   if (hidden.contact.length > 0) {
-    out.warnings.push(
+    out.notices.push(
       `contact sharing is off, so content_chunks about contact are left out: ${hidden.contact.join(', ')}`,
     );
   }
@@ -100,7 +100,7 @@ export function chunkProfile(profile: WorkshopProfile, options: ChunkOptions = {
     shareContact: options.shareContact ?? true,
     maxChunkChars: options.maxChunkChars ?? MAX_CHUNK_CHARS,
   };
-  const out: ChunkResult = { chunks: [], warnings: [], problems: [] };
+  const out: ChunkResult = { chunks: [], warnings: [], notices: [], problems: [] };
   let drafts = profile.contentChunks ? contentDrafts(profile.contentChunks, settings, out) : [];
   if (!profile.contentChunks) {
     drafts = deriveChunks(profile, settings);

@@ -21,8 +21,10 @@ export interface ProfileOptions {
 
 export interface ProfileLoadResult {
   profile: TwinProfile;
-  /** Doubts that did not stop loading (a misspelt section, an empty chunk, hidden salary chunks); log them. */
+  /** Doubts that did not stop loading (a misspelt section, an empty chunk); log them as warnings. */
   warnings: string[];
+  /** What the settings left out on purpose (salary or contact chunks); log them as information. */
+  notices: string[];
 }
 
 /**
@@ -44,5 +46,6 @@ export function parseProfile(json: unknown, source: string, options: ProfileOpti
       exampleQuestions: exampleQuestions(model, chunked.chunks),
     },
     warnings: [...reader.warnings, ...chunked.warnings],
+    notices: chunked.notices,
   };
 }

@@ -69,13 +69,14 @@ describe('chunkProfile via parseProfile: content_chunks', () => {
       hidden.profile.chunks.map((c) => c.id),
       ['a', 'd'],
     );
-    assert.deepEqual(hidden.warnings, ['salary sharing is off, so content_chunks about salary are left out: b, c']);
+    assert.deepEqual(hidden.notices, ['salary sharing is off, so content_chunks about salary are left out: b, c']);
+    assert.deepEqual(hidden.warnings, []);
     const shown = parseProfile(json, 'pay.json', { shareSalary: true, shareContact: false });
     assert.deepEqual(
       shown.profile.chunks.map((c) => c.id),
       ['a', 'b', 'c'],
     );
-    assert.deepEqual(shown.warnings, ['contact sharing is off, so content_chunks about contact are left out: d']);
+    assert.deepEqual(shown.notices, ['contact sharing is off, so content_chunks about contact are left out: d']);
   });
 
   it('reports duplicate ids with other problems in one error', () => {
