@@ -75,11 +75,22 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
       errorOutput: io.stderr as import('node:stream').Writable,
       interactive: Boolean(io.stdin.isTTY),
     });
-    const onSignal = (signal: string) => void shutdown(signal);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // why: a signal ends the chat as `exit` does (the answer in flight gets the grace period, then the session's
+    // totals, read from the ledger), and only then is everything closed; closing at once would pull the ledger from
+    // under the totals. A second Ctrl-C stops the answer in flight at once; its record is still written.
+    let signalled: string | undefined;
+    const onSignal = (signal: string) => {
+      const again = signalled !== undefined;
+      signalled = signal;
+      consoleAdapter?.stop();
+      void app.twin.close(again ? 0 : config.twin.shutdownGraceMs);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     await consoleAdapter.run();
-    await shutdown('end of input');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await shutdown(signalled ?? 'end of input');
     return 0;
   }
 

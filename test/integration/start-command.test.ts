@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js';
-import { runCli, startCli, tempWorkdir, waitFor } from '../support/run-cli.js';
+import { runCli, startCli, startCliInTerminal, tempWorkdir, waitFor } from '../support/run-cli.js';
 
 describe('twinbot start', () => {
   let groq: FakeGroq;
@@ -68,6 +68,20 @@ describe('twinbot start', () => {
     const usage = await runCli(['usage'], env, cwd);
     assert.match(usage.stdout, /Failed: 1/);
     assert.match(usage.stdout, /Top failure reasons: auth \(1\)/);
+  });
+
+  test("Ctrl-C in the interactive chat ends it like `exit`: the session's totals, exit 0", async () => {
+    const cwd = tempWorkdir();
+    const run = startCliInTerminal(['start'], {}, cwd);
+    await waitFor(() => run.stdout().includes('you ›'), 'the prompt');
+    run.child.stdin!.write('Where did you study?\n');
+    await waitFor(() => run.stdout().includes('Sources:'), 'the answer');
+    run.child.stdin!.write('\x03');
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /This session: Requests: 1 · Tokens: 0 · .*Success rate: 100\.0%/);
+    assert.match(r.stdout, /Bye!/);
+    assert.doesNotMatch(r.stdout, /usage database/i);
   });
 
   test('a broken profile stops start-up with a message naming the file and field', async () => {

@@ -39,6 +39,10 @@ export function startCli(args: string[], env: Record<string, string>, cwd: strin
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  return collect(child);
+}
+
+function collect(child: ChildProcess): CliRun {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -47,6 +51,27 @@ export function startCli(args: string[], env: Record<string, string>, cwd: strin
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
   return { child, done, stdout: () => stdout, stderr: () => stderr };
+}
+
+/**
+ * Starts the command on a pseudo-terminal, as a person at a terminal runs it: util-linux `script` gives it a tty,
+ * and what is written to stdin is typed there (so "\x03" is a Ctrl-C the terminal turns into SIGINT).
+ */
+export function startCliInTerminal(args: string[], env: Record<string, string>, cwd: string): CliRun {
+  // why: exec, so the shell `script` starts is replaced and the Ctrl-C reaches only the command.
+  const command = `exec ${[process.execPath, '--import', TSX, CLI, ...args].map((a) => `'${a}'`).join(' ')}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: cwd,
+      TERM: 'dumb',
+      DATABASE_URL: `file:${join(cwd, 'twin.db')}`,
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return collect(child);
 }
 
 /** Runs to the end with the given stdin. */
