@@ -11,7 +11,7 @@ import { KeyValueInstallationStore } from '../adapters/slack/key-value-installat
 import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
-import type { Logger } from '../core/ports.js';
+import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
 
 interface Running {
@@ -32,15 +32,17 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
   let stopping = false;
   let health: Server | undefined;
 
+  const healthState: HealthState = {
+    status: () => (stopping ? 'stopping' : 'ok'),
+    details: () => ({ inFlight: app.twin.inFlightCount, online: app.twin.online }),
+  };
+
   const stopRollUps = scheduleRollUps(app, config, logger);
-  const platforms = await startPlatforms(app, config, logger);
+  const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
   if (config.port !== undefined && !slackServesHttp) {
-    health = await startHealthServer(config.port, {
-      status: () => (stopping ? 'stopping' : 'ok'),
-      details: () => ({ inFlight: app.twin.inFlightCount, online: app.twin.online }),
-    });
+    health = await startHealthServer(config.port, healthState);
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
   }
 
@@ -132,6 +134,7 @@ async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
+  health: HealthState,
 ): Promise<{ configured: number; running: Running[] }> {
   const running: Running[] = [];
   let configured = 0;
@@ -160,6 +163,7 @@ async function startPlatforms(
       oauth: slack.oauth ? { ...slack.oauth, installationStore: new KeyValueInstallationStore(kv) } : undefined,
       dedupe: new KeyValueEventDedupeStore(kv),
       logger: logger.child({ platform: 'slack' }),
+      health,
     });
     await tryStart(mode, adapter, running, logger);
   }

@@ -121,6 +121,13 @@ export interface KeyValueStore {
   deletePrefix(namespace: string, prefix: string): Promise<number>;
 }
 
+/** What GET /healthz reports, whichever server answers it (the health server, or Slack's HTTP receiver). */
+export interface HealthState {
+  /** 'ok' while answering, 'stopping' during shutdown (a 503 tells the balancer to drain). */
+  status(): 'ok' | 'stopping';
+  details?(): Record<string, unknown>;
+}
+
 export interface Clock {
   now(): number;
 }

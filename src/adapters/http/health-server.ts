@@ -3,12 +3,7 @@
  * It reports the twin's state; it never touches Groq or Upstash, so a provider outage does not fail health checks.
  */
 import { createServer, type Server } from 'node:http';
-
-export interface HealthState {
-  /** 'ok' while answering, 'stopping' during shutdown (a 503 tells the balancer to drain). */
-  status: () => 'ok' | 'stopping';
-  details?: () => Record<string, unknown>;
-}
+import type { HealthState } from '../../core/ports.js';
 
 export async function startHealthServer(port: number, state: HealthState, host = '0.0.0.0'): Promise<Server> {
   const server = createServer((req, res) => {

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver, webApi } from '@slack/bolt';
 import { TwinError } from '../../core/errors.js';
-import type { Logger } from '../../core/ports.js';
+import type { HealthState, Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import { boltLogger } from './bolt-logger.js';
 import type { EventDedupeStore } from './event-dedupe.js';
@@ -46,8 +46,8 @@ export interface SlackAdapterOptions {
   clientTimeoutMs?: number;
   /** How long `start()` waits for the Socket Mode connection. Default 30 000 ms. */
   connectTimeoutMs?: number;
-  /** Body of GET /healthz in HTTP mode. Default `{ ok: true }`. */
-  health?: () => Record<string, unknown>;
+  /** What GET /healthz reports in HTTP mode (503 while stopping). Default: always ok. */
+  health?: HealthState;
 }
 
 const SLACK_API = 'https://slack.com/api/';
@@ -105,7 +105,7 @@ export class SlackAdapter {
       oauth: this.o.oauth,
       clientOptions,
       boltLogger: boltLogger(this.log),
-      health: this.o.health ?? (() => ({ ok: true })),
+      health: this.o.health ?? { status: () => 'ok' },
     });
     new SlackListeners({
       replies: new SlackReplies(this.o.twin, this.log, this.o.updateIntervalMs ?? 1_200),

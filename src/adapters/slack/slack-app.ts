@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger as BoltLogger, CustomRoute, InstallationStore } from '@slack/bolt';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { HealthState } from '../../core/ports.js';
 
 /** Bot scopes asked for at install (see slack/manifest.yaml). */
 export const BOT_SCOPES = [
@@ -46,8 +47,8 @@ export interface BoltAppConfig {
   oauth?: SlackOAuthOptions;
   clientOptions: () => webApi.WebClientOptions;
   boltLogger: BoltLogger;
-  /** Body of GET /healthz, served beside /slack/events. */
-  health: () => Record<string, unknown>;
+  /** What GET /healthz, served beside /slack/events, reports. */
+  health: HealthState;
 }
 
 export interface BoltApp {
@@ -65,13 +66,14 @@ export function webClientOptions(apiUrl: string, retries: number, timeoutMs: num
   };
 }
 
-function healthRoute(health: () => Record<string, unknown>): CustomRoute {
+function healthRoute(health: HealthState): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(health()));
+      const status = health.status();
+      res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status, ...health.details?.() }));
     },
   };
 }

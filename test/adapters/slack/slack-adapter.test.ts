@@ -215,7 +215,7 @@ describe('Slack adapter, HTTP mode: Slack behaviour', () => {
   test('GET /healthz answers on the events port', async () => {
     const res = await fetch(rig.eventsUrl.replace('/slack/events', '/healthz'));
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { ok: true });
+    assert.deepEqual(await res.json(), { status: 'ok' });
   });
 
   test('a 7 000-character answer is split into sections and messages with nothing lost', async () => {
@@ -486,6 +486,36 @@ describe('Slack adapter: start-up', () => {
       assert.equal(fake.socket.openConnections, 0);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+      await harness.close();
+      await fake.close();
+    }
+  });
+
+  test('in HTTP mode GET /healthz says 503 while the bot is stopping, so a balancer drains it', async () => {
+    const fake = await startFakeSlack();
+    const harness = await startTwinHarness({ groq: false });
+    let status: 'ok' | 'stopping' = 'ok';
+    const adapter = new SlackAdapter({
+      twin: harness.twin,
+      botToken: 'xoxb-test',
+      signingSecret: 's',
+      port: 0,
+      apiUrl: fake.apiUrl,
+      logger: harness.logger,
+      health: { status: () => status, details: () => ({ inFlight: 2 }) },
+    });
+    try {
+      await adapter.start();
+      const url = `http://127.0.0.1:${adapter.port}/healthz`;
+      const up = await fetch(url);
+      assert.equal(up.status, 200);
+      assert.deepEqual(await up.json(), { status: 'ok', inFlight: 2 });
+      status = 'stopping';
+      const draining = await fetch(url);
+      assert.equal(draining.status, 503);
+      assert.deepEqual(await draining.json(), { status: 'stopping', inFlight: 2 });
+    } finally {
+      await adapter.stop();
       await harness.close();
       await fake.close();
     }
