@@ -144,6 +144,14 @@ export class AdmissionControl {
     this.gone.set(model, until);
   }
 
+  /** Whether every model this ticket may use has spent a day budget: waiting means waiting for tomorrow. */
+  dayExhausted(ticket: Ticket): boolean {
+    const usable = this.o.models.filter((m) => !ticket.skip.has(m) && !this.isGone(m));
+    return (
+      usable.length > 0 && usable.every((m) => (this.o.budgets.get(m) as ModelBudget).dayWaitMs(ticket.costFor(m)) > 0)
+    );
+  }
+
   /** Whether any model other than those in `skip` could still serve a call. */
   hasUsableModel(skip: ReadonlySet<string>): boolean {
     return this.o.models.some((m) => !skip.has(m) && !this.isGone(m));

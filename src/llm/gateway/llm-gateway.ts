@@ -233,6 +233,14 @@ export class LlmGateway implements LlmClient {
         const latestStart = ticket.deadline - this.admission.expectedAnswerMs;
         if (now + waitMs > latestStart) {
           this.admission.remove(ticket);
+          // why: a spent day budget is not "busy": the person should hear it lasts until tomorrow.
+          if (this.admission.dayExhausted(ticket)) {
+            throw new TwinError('rate_limited', "Groq's daily limit is spent on every configured model", {
+              retryAfterMs: waitMs,
+              limitScope: 'day',
+              retryable: false,
+            });
+          }
           throw this.busy('The twin cannot answer in time right now', waitMs);
         }
         const place = this.admission.place(ticket);
