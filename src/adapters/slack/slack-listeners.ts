@@ -75,6 +75,8 @@ export class SlackListeners {
 
     app.event('app_mention', ({ event, body, client, context }) =>
       this.track('app_mention', async () => {
+        // why: another bot (or an integration) mentioning the twin is not a person asking; answering could loop.
+        if ((event as { bot_id?: string }).bot_id || !event.user) return;
         if (await this.duplicate(body, `${event.channel}:${event.ts}`, context.retryNum)) return;
         const self = this.self(context);
         const threadTs = event.thread_ts ?? event.ts;

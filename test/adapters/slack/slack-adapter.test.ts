@@ -174,6 +174,31 @@ describe('Slack adapter, HTTP mode: Slack behaviour', () => {
     assert.equal(rig.groq.requests.length, before);
   });
 
+  test("other bots are not answered: a bot's mention, or a bot's reply in a twin thread", async () => {
+    const answered = rig.fake.addMessage({ channel: CHANNEL, user: 'UBOT', text: 'An earlier answer' });
+    const events = [
+      { type: 'app_mention', user: 'UOTHERBOT', bot_id: 'BOTHER', text: '<@UBOT> what do you do?', channel: CHANNEL },
+      {
+        type: 'message',
+        channel_type: 'channel',
+        user: 'UOTHERBOT',
+        bot_id: 'BOTHER',
+        text: 'And what else?',
+        thread_ts: answered.ts,
+        parent_user_id: 'UBOT',
+        channel: CHANNEL,
+      },
+    ];
+    const mark = rig.mark();
+    const before = rig.groq.requests.length;
+    for (const [i, event] of events.entries()) {
+      await rig.deliverEvent(eventCallback({ teamId: 'T1', event: { ...event, ts: `9.00000${i}` } }));
+    }
+    await rig.adapter.drain();
+    assert.equal(rig.visibleSince(mark).messages, 0);
+    assert.equal(rig.groq.requests.length, before);
+  });
+
   test('a direct message to the bot is answered in the DM', async () => {
     rig.groq.script({ kind: 'answer', text: 'I hold an AWS Solutions Architect certification.' });
     const typed = rig.fake.addMessage({ channel: 'DMEMBER', user: MEMBER, text: 'Any certifications?' });
