@@ -244,6 +244,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),
         requestsPerMonth: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_MONTH', 0),
         tokensPerMonth: r.optionalInt('TWIN_QUOTA_TOKENS_PER_MONTH', 0),
+        usdPerDay:
+          r.str('TWIN_QUOTA_USD_PER_DAY') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_DAY', 0, 0, 1e9),
         usdPerMonth:
           r.str('TWIN_QUOTA_USD_PER_MONTH') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_MONTH', 0, 0, 1e9),
       }),

@@ -29,7 +29,7 @@ Commands:
   usage [--tenant T] [--window 24h|7d|30d] [--csv|--json]
                                 the usage ledger: all tenants by default
   quota show|set|clear <tenant> [--requests-per-day N] [--tokens-per-day N]
-        [--requests-per-month N] [--tokens-per-month N] [--usd-per-month X]
+        [--usd-per-day X] [--requests-per-month N] [--tokens-per-month N] [--usd-per-month X]
                                 per-tenant quotas
   forget <tenant> [--yes]       delete a tenant's usage records
   register-commands [--guild ID]
@@ -91,6 +91,7 @@ export async function cli(argv: string[]): Promise<number> {
             'tokens-per-day': { type: 'string' },
             'requests-per-month': { type: 'string' },
             'tokens-per-month': { type: 'string' },
+            'usd-per-day': { type: 'string' },
             'usd-per-month': { type: 'string' },
           }),
         );

@@ -7,6 +7,7 @@ import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
 import { parseWindow, renderUsageText, WINDOW_MS } from '../core/usage-report.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
+import { isDollarField } from '../usage/quota-types.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
 import type { ParsedArgs } from './index.js';
 
@@ -44,6 +45,7 @@ const QUOTA_FLAGS: Record<string, keyof TenantQuota> = {
   'tokens-per-day': 'tokensPerDay',
   'requests-per-month': 'requestsPerMonth',
   'tokens-per-month': 'tokensPerMonth',
+  'usd-per-day': 'usdPerDay',
   'usd-per-month': 'usdPerMonth',
 };
 
@@ -53,7 +55,7 @@ function quotaFromFlags(args: ParsedArgs): TenantQuota {
     const raw = args.values[flag];
     if (typeof raw !== 'string') continue;
     const n = Number(raw);
-    const whole = field !== 'usdPerMonth';
+    const whole = !isDollarField(field);
     if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
       throw new TwinError(
         'config',

@@ -10,6 +10,7 @@ export const QUOTA_LABELS: Record<keyof TenantQuota, string> = {
   tokensPerDay: 'tokens per day',
   requestsPerMonth: 'requests per month',
   tokensPerMonth: 'tokens per month',
+  usdPerDay: 'dollars per day',
   usdPerMonth: 'dollars per month',
 };
 

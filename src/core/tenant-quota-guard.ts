@@ -86,6 +86,11 @@ export class TenantQuotaGuard implements QuotaGuard {
       used: (u) => u.tokens,
       describe: (u, l) => `${int(u)} of ${int(l)} tokens this month`,
     });
+    add(q.usdPerDay, {
+      period: 'day',
+      used: (u) => u.costUsd,
+      describe: (u, l) => `${money(u)} of ${money(l)} today`,
+    });
     add(q.usdPerMonth, {
       period: 'month',
       used: (u) => u.costUsd,

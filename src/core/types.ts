@@ -235,6 +235,8 @@ export interface TenantQuota {
   tokensPerDay?: number;
   requestsPerMonth?: number;
   tokensPerMonth?: number;
+  /** Estimated spend in US dollars. */
+  usdPerDay?: number;
   usdPerMonth?: number;
 }
 

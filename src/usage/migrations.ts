@@ -115,6 +115,11 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX kv_entries_expires ON kv_entries (expires_at) WHERE expires_at IS NOT NULL',
     ],
   },
+  {
+    version: 4,
+    name: 'daily dollar quotas',
+    statements: ['ALTER TABLE quotas ADD COLUMN usd_per_day REAL'],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

@@ -2,7 +2,7 @@
 import type { Client, Row } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
-import { QUOTA_FIELDS, type TenantQuota, type TenantQuotaEntry } from './quota-types.js';
+import { isDollarField, QUOTA_FIELDS, type TenantQuota, type TenantQuotaEntry } from './quota-types.js';
 
 const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
   requestsPerDay: 'requests_per_day',
@@ -10,6 +10,7 @@ const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
   usdPerMonth: 'usd_per_month',
   requestsPerMonth: 'requests_per_month',
   tokensPerMonth: 'tokens_per_month',
+  usdPerDay: 'usd_per_day',
 };
 
 /** Throws a `config` TwinError naming the field when a limit is negative, not finite, or a fractional count. */
@@ -17,7 +18,7 @@ export function validateQuota(quota: TenantQuota): void {
   for (const field of QUOTA_FIELDS) {
     const value = quota[field];
     if (value === undefined || value === null) continue;
-    const whole = field !== 'usdPerMonth';
+    const whole = !isDollarField(field);
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
       throw new TwinError('config', `Quota ${field} must be ${whole ? 'a whole number' : 'a number'} of 0 or more`);
     }

@@ -22,4 +22,10 @@ export const QUOTA_FIELDS = [
   'usdPerMonth',
   'requestsPerMonth',
   'tokensPerMonth',
+  'usdPerDay',
 ] as const satisfies readonly (keyof TenantQuota)[];
+
+/** Dollar limits take cents; the others count whole requests or tokens. */
+export function isDollarField(field: keyof TenantQuota): boolean {
+  return field === 'usdPerDay' || field === 'usdPerMonth';
+}

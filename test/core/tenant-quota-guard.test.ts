@@ -70,4 +70,20 @@ describe('TenantQuotaGuard', () => {
       assert.match(refused.message, /This workspace has used this month's allowance .*\$1\.20 of \$1\.00/);
     assert.equal(await guard.describe('slack:T1'), 'Quota (UTC): 0 of 100 requests today; $1.20 of $1.00 this month');
   });
+
+  test("a daily dollar limit counts only today's spend and says when it resets", async () => {
+    const store = new ListQuotaStore();
+    const guard = new TenantQuotaGuard(store, { usdPerDay: 0.5 }, { now: () => NOON });
+    store.spends.push({ tenantId: 'discord:1', at: NOON - 13 * 3_600_000, tokens: 10, costUsd: 3 }); // yesterday
+    store.spends.push({ tenantId: 'discord:1', at: NOON - 1000, tokens: 10, costUsd: 0.25 });
+    assert.equal((await guard.check('discord:1')).ok, true);
+    assert.equal(await guard.describe('discord:1'), 'Quota (UTC): $0.25 of $0.50 today');
+    store.spends.push({ tenantId: 'discord:1', at: NOON - 500, tokens: 10, costUsd: 0.3 });
+    const refused = await guard.check('discord:1');
+    assert.equal(refused.ok, false);
+    if (!refused.ok) {
+      assert.equal(refused.retryAfterMs, 12 * 3_600_000);
+      assert.match(refused.message, /today's allowance .*\$0\.55 of \$0\.50 today.*midnight UTC/);
+    }
+  });
 });

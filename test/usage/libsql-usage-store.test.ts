@@ -20,7 +20,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
         makeRecord({ at: T0 + 2 }),
       ];
       const first = await LibsqlUsageStore.open({ url });
-      assert.deepEqual(first.appliedMigrations, [1, 2, 3]);
+      assert.deepEqual(first.appliedMigrations, [1, 2, 3, 4]);
       for (const r of records) await first.record(r);
       await first.close();
 
@@ -38,7 +38,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
       const versions = await raw.execute('SELECT version FROM schema_migrations ORDER BY version');
       assert.deepEqual(
         versions.rows.map((r) => Number(r['version'])),
-        [1, 2, 3],
+        [1, 2, 3, 4],
       );
       raw.close();
     } finally {
@@ -72,7 +72,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
     try {
       const url = `file:${join(tmp.dir, 'twin.db')}`;
       const [a, b] = await Promise.all([LibsqlUsageStore.open({ url }), LibsqlUsageStore.open({ url })]);
-      assert.deepEqual([...a.appliedMigrations, ...b.appliedMigrations].sort(), [1, 2, 3]);
+      assert.deepEqual([...a.appliedMigrations, ...b.appliedMigrations].sort(), [1, 2, 3, 4]);
       await a.record(makeRecord());
       assert.equal((await b.summarize({ from: T0, to: T0 + DAY, bucketMs: DAY })).requests, 1);
       await Promise.all([a.close(), b.close()]);

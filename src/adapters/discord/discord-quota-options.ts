@@ -35,6 +35,12 @@ export const QUOTA_OPTIONS: readonly QuotaOption[] = [
     description: 'Most tokens per calendar month (UTC)',
   },
   {
+    name: 'usd-per-day',
+    field: 'usdPerDay',
+    kind: 'number',
+    description: 'Most estimated spend per day (UTC), in US dollars',
+  },
+  {
     name: 'usd-per-month',
     field: 'usdPerMonth',
     kind: 'number',
@@ -50,7 +56,7 @@ export const CLEAR_OPTION = 'clear';
  */
 export const QUOTA_HINT =
   `Give at least one limit: ${QUOTA_OPTIONS.map((o) => o.name).join(', ')} ` +
-  '(whole numbers; dollars for usd-per-month), or `clear: True` on its own to go back to the bot’s defaults.';
+  '(whole numbers; dollars for usd-per-day and usd-per-month), or `clear: True` on its own to go back to the bot’s defaults.';
 
 /** The subset of discord.js's option resolver this reads (its `interaction.options` satisfies it). */
 export interface QuotaOptionReader {

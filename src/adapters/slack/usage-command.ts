@@ -17,6 +17,7 @@ const LIMITS: Record<string, { field: keyof TenantQuota; whole: boolean }> = {
   'tokens-per-day': { field: 'tokensPerDay', whole: true },
   'requests-per-month': { field: 'requestsPerMonth', whole: true },
   'tokens-per-month': { field: 'tokensPerMonth', whole: true },
+  'usd-per-day': { field: 'usdPerDay', whole: false },
   'usd-per-month': { field: 'usdPerMonth', whole: false },
 };
 
@@ -25,7 +26,7 @@ export const REPORT_HINT =
 
 export const QUOTA_HINT =
   'Try /twin-usage quota requests-per-day 100 usd-per-month 5, or /twin-usage quota clear to go back to the bot’s ' +
-  `defaults. Limits: ${Object.keys(LIMITS).join(', ')} (whole numbers; dollars for usd-per-month).`;
+  `defaults. Limits: ${Object.keys(LIMITS).join(', ')} (whole numbers; dollars for usd-per-day and usd-per-month).`;
 
 /** A limit's value: digits (thousands separators allowed), dollars may have cents and a leading $. */
 function limitValue(raw: string, whole: boolean): number | undefined {

@@ -80,63 +80,68 @@ describe('discord adapter start-up', () => {
 
   test('register-commands puts both commands in a guild or globally, with the right JSON', async () => {
     const fake = await FakeDiscord.start();
-    const base = { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl };
-    assert.deepEqual(await registerCommands({ ...base, guildId: fake.guild.id }), {
-      scope: 'guild',
-      names: ['ask-twin', 'twin-usage'],
-    });
-    const put = fake.calls.find((c) => c.method === 'PUT');
-    assert.equal(put?.path, `/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`);
-    assert.ok(put.authorized);
-    const [ask, usage] = put.body;
-    assert.equal(ask.name, 'ask-twin');
-    assert.deepEqual(ask.contexts, [0, 1]);
-    assert.deepEqual(
-      { type: ask.options[0].type, name: ask.options[0].name, required: ask.options[0].required },
-      { type: 3, name: 'question', required: true },
-    );
-    assert.equal(ask.options[0].max_length, 2_000);
-    assert.equal(usage.name, 'twin-usage');
-    assert.equal(usage.default_member_permissions, '32'); // ManageGuild
-    assert.equal(usage.dm_permission, false);
-    assert.deepEqual(usage.contexts, [0]);
-    // One command, two subcommands (type 1): report [window] and quota [limits…] [clear].
-    const [report, quota] = usage.options;
-    assert.deepEqual([report.type, report.name, quota.type, quota.name], [1, 'report', 1, 'quota']);
-    assert.equal(report.options[0].name, 'window');
-    assert.notEqual(report.options[0].required, true);
-    assert.deepEqual(
-      report.options[0].choices.map((c: { value: string }) => c.value),
-      ['24h', '7d', '30d'],
-    );
-    assert.deepEqual(
-      quota.options.map((o: { name: string; type: number; min_value?: number; required?: boolean }) => [
-        o.name,
-        o.type,
-        o.min_value,
-        o.required ?? false,
-      ]),
-      [
-        ['requests-per-day', 4, 0, false],
-        ['tokens-per-day', 4, 0, false],
-        ['requests-per-month', 4, 0, false],
-        ['tokens-per-month', 4, 0, false],
-        ['usd-per-month', 10, 0, false],
-        ['clear', 5, undefined, false],
-      ],
-    );
-    for (const o of [usage, report, quota, ...report.options, ...quota.options]) {
-      assert.ok(o.description.length >= 1 && o.description.length <= 100, `${o.name}: Discord's description limit`);
-    }
+    try {
+      const base = { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl };
+      assert.deepEqual(await registerCommands({ ...base, guildId: fake.guild.id }), {
+        scope: 'guild',
+        names: ['ask-twin', 'twin-usage'],
+      });
+      const put = fake.calls.find((c) => c.method === 'PUT');
+      assert.equal(put?.path, `/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`);
+      assert.ok(put.authorized);
+      const [ask, usage] = put.body;
+      assert.equal(ask.name, 'ask-twin');
+      assert.deepEqual(ask.contexts, [0, 1]);
+      assert.deepEqual(
+        { type: ask.options[0].type, name: ask.options[0].name, required: ask.options[0].required },
+        { type: 3, name: 'question', required: true },
+      );
+      assert.equal(ask.options[0].max_length, 2_000);
+      assert.equal(usage.name, 'twin-usage');
+      assert.equal(usage.default_member_permissions, '32'); // ManageGuild
+      assert.equal(usage.dm_permission, false);
+      assert.deepEqual(usage.contexts, [0]);
+      // One command, two subcommands (type 1): report [window] and quota [limits…] [clear].
+      const [report, quota] = usage.options;
+      assert.deepEqual([report.type, report.name, quota.type, quota.name], [1, 'report', 1, 'quota']);
+      assert.equal(report.options[0].name, 'window');
+      assert.notEqual(report.options[0].required, true);
+      assert.deepEqual(
+        report.options[0].choices.map((c: { value: string }) => c.value),
+        ['24h', '7d', '30d'],
+      );
+      assert.deepEqual(
+        quota.options.map((o: { name: string; type: number; min_value?: number; required?: boolean }) => [
+          o.name,
+          o.type,
+          o.min_value,
+          o.required ?? false,
+        ]),
+        [
+          ['requests-per-day', 4, 0, false],
+          ['tokens-per-day', 4, 0, false],
+          ['requests-per-month', 4, 0, false],
+          ['tokens-per-month', 4, 0, false],
+          ['usd-per-day', 10, 0, false],
+          ['usd-per-month', 10, 0, false],
+          ['clear', 5, undefined, false],
+        ],
+      );
+      for (const o of [usage, report, quota, ...report.options, ...quota.options]) {
+        assert.ok(o.description.length >= 1 && o.description.length <= 100, `${o.name}: Discord's description limit`);
+      }
 
-    assert.equal((await registerCommands(base)).scope, 'global');
-    assert.equal(fake.calls.at(-1)?.path, `/applications/${fake.applicationId}/commands`);
-    assert.deepEqual(
-      fake.commands.get('global')?.map((c) => c.name),
-      ['ask-twin', 'twin-usage'],
-    );
-    await assert.rejects(registerCommands({ ...base, token: SECRET }), isRefusal);
-    await fake.close();
+      assert.equal((await registerCommands(base)).scope, 'global');
+      assert.equal(fake.calls.at(-1)?.path, `/applications/${fake.applicationId}/commands`);
+      assert.deepEqual(
+        fake.commands.get('global')?.map((c) => c.name),
+        ['ask-twin', 'twin-usage'],
+      );
+      await assert.rejects(registerCommands({ ...base, token: SECRET }), isRefusal);
+    } finally {
+      // why: a failed assertion must not leave the fake's sockets open, or the file hangs instead of failing.
+      await fake.close();
+    }
   });
 });
 

@@ -65,7 +65,10 @@ describe('discord /twin-usage quota (operator default: 100 requests a day)', () 
     const cases: Record<string, number | boolean>[] = [{}, { clear: false }, { clear: true, 'requests-per-day': 5 }];
     for (const options of cases) {
       const text = await quota(options);
-      assert.match(text, /requests-per-day, tokens-per-day, requests-per-month, tokens-per-month, usd-per-month/);
+      assert.match(
+        text,
+        /requests-per-day, tokens-per-day, requests-per-month, tokens-per-month, usd-per-day, usd-per-month/,
+      );
       assert.match(text, /clear/);
       assert.doesNotMatch(text, /\d/);
     }
