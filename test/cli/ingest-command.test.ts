@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type IngestOptions, runIngest } from '../../src/cli/ingest-command.js';
 import { TwinError } from '../../src/core/errors.js';
 import { type FakeUpstash, startFakeUpstash } from '../fakes/upstash/fake-upstash-server.js';
 import { editChunk, profileOf, sampleChunks } from '../retrieval/sample-chunks.js';
-
-function capture(): { out: PassThrough; text: () => string } {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => {
-    text += d.toString('utf8');
-  });
-  return { out, text: () => text };
-}
+import { capture } from '../support/capture.js';
 
 describe('runIngest (twinbot ingest) against the fake Upstash', () => {
   let fake: FakeUpstash;

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { runSearch, snippet } from '../../src/cli/search-command.js';
 import type { ProfileRetriever } from '../../src/core/ports.js';
 import { EmbeddedProfileRetriever } from '../../src/retrieval/embedded-profile-retriever.js';
 import { sampleChunks } from '../retrieval/sample-chunks.js';
-
-function capture(): { out: PassThrough; text: () => string } {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => {
-    text += d.toString('utf8');
-  });
-  return { out, text: () => text };
-}
+import { capture } from '../support/capture.js';
 
 describe('runSearch (twinbot search)', () => {
   const retriever = new EmbeddedProfileRetriever(sampleChunks());
