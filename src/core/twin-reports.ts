@@ -63,7 +63,8 @@ export class TwinReports {
           'Usage reports are for the admins of this server or workspace. Ask one of them to run /twin-usage for you.',
       };
     }
-    const to = this.deps.clock.now();
+    // why: the window is [from, to); a request recorded in this very millisecond belongs in the report.
+    const to = this.deps.clock.now() + 1;
     const span = WINDOW_MS[request.window];
     const bucketMs = request.window === '24h' ? 3_600_000 : 86_400_000;
     const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
