@@ -15,6 +15,7 @@ import { describeModel, estimateCostUsd, modelChain, modelWarnings } from './llm
 import { loadProfile } from './profile/load-profile.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
+import { GuidedProfileRetriever } from './retrieval/guided-profile-retriever.js';
 import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
 import { namespaceFor } from './retrieval/upstash-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
@@ -49,8 +50,16 @@ export function namespaceOf(config: Config, profile: TwinProfile): string {
   return config.twin.namespace ?? namespaceFor(profile.name);
 }
 
-/** The retriever: Upstash when configured (falling back to the embedded index per request), else embedded. */
+/**
+ * The retriever: Upstash when configured (falling back to the embedded index per request), else embedded; either
+ * way behind the question-type table and the profile's named things (issue 12).
+ */
 export async function buildRetriever(config: Config, profile: TwinProfile, logger: Logger): Promise<ProfileRetriever> {
+  return new GuidedProfileRetriever(await buildSearchRetriever(config, profile, logger), profile.chunks, profile.name);
+}
+
+/** The retriever that ranks by the question's words or meaning: Upstash with the embedded fallback, or embedded. */
+async function buildSearchRetriever(config: Config, profile: TwinProfile, logger: Logger): Promise<ProfileRetriever> {
   const embedded = new EmbeddedProfileRetriever(profile.chunks);
   if (!config.upstash) return embedded;
   const connection = { ...config.upstash, namespace: namespaceOf(config, profile) };

@@ -6,6 +6,7 @@ import { TwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { loadConfiguredProfile, namespaceOf } from '../main.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
+import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { UpstashProfileRetriever } from '../retrieval/upstash-profile-retriever.js';
 import type { ParsedArgs } from './index.js';
 import { runIngest } from './ingest-command.js';
@@ -19,10 +20,11 @@ export async function runSearchCli(config: Config, logger: Logger, args: ParsedA
   if (!Number.isInteger(topK) || topK < 1 || topK > 50)
     throw new TwinError('config', '--top must be a whole number from 1 to 50');
   const profile = await loadConfiguredProfile(config, logger);
-  // why: search the retriever itself, not the fallback, so its own scores and misses show.
-  const retriever = config.upstash
+  // why: search the configured retriever itself, not the fallback, so its own matches and misses show.
+  const base = config.upstash
     ? new UpstashProfileRetriever({ ...config.upstash, namespace: namespaceOf(config, profile) })
     : new EmbeddedProfileRetriever(profile.chunks);
+  const retriever = new GuidedProfileRetriever(base, profile.chunks, profile.name);
   await runSearch({ retriever, question, topK, json: args.values.json === true, out: process.stdout });
   return 0;
 }

@@ -3,7 +3,8 @@
  * Retrievers that can explain themselves (a `search` method) also show the candidates below the minimum score.
  */
 import type { ProfileRetriever } from '../core/ports.js';
-import type { Chunk } from '../core/types.js';
+import type { Chunk, MatchReason } from '../core/types.js';
+import { describeReason } from '../retrieval/guided-profile-retriever.js';
 
 /** One candidate as a retriever's `search` reports it. */
 export interface SearchHitLike {
@@ -13,6 +14,8 @@ export interface SearchHitLike {
   accepted?: boolean;
   /** The question's words the chunk matched (embedded index). */
   matched?: string[];
+  /** Why it was picked: question type, named thing, words (the guided retriever). */
+  reasons?: MatchReason[];
 }
 
 /** A retriever, optionally with a `search` that returns candidates below its minimum score too. */
@@ -46,6 +49,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchHitLike[]> {
       score: h.score,
       accepted: h.accepted !== false,
       ...(h.matched ? { matched: h.matched } : {}),
+      ...(h.reasons ? { why: h.reasons.map(describeReason) } : {}),
       text: h.chunk.text,
     }));
     out.write(`${JSON.stringify({ question, retriever: retriever.name, topK, results }, null, 2)}\n`);
@@ -58,12 +62,20 @@ export async function runSearch(opts: SearchOptions): Promise<SearchHitLike[]> {
     return hits;
   }
   if (!hits.some((h) => h.accepted !== false)) {
-    out.write('No chunk reaches the minimum score: the twin would say its profile does not cover it.\n');
+    out.write(
+      'No chunk reaches the minimum score: offline the twin would say its profile does not cover it; with a model, ' +
+        'the model judges these candidates (a question not addressed to the twin is declined without asking it).\n',
+    );
   }
   const idWidth = Math.max(...hits.map((h) => h.chunk.id.length));
   for (const [i, h] of hits.entries()) {
     const mark = h.accepted === false ? '  (below the minimum score)' : '';
-    const matched = h.matched && h.matched.length > 0 ? `  [matched: ${h.matched.join(', ')}]` : '';
+    const matched =
+      h.reasons && h.reasons.length > 0
+        ? `  [${h.reasons.map(describeReason).join('; ')}]`
+        : h.matched && h.matched.length > 0
+          ? `  [matched: ${h.matched.join(', ')}]`
+          : '';
     out.write(
       `${String(i + 1).padStart(2)}. ${h.score.toFixed(3)}  ${h.chunk.id.padEnd(idWidth)}  ${oneLine(h.chunk.title)}${mark}${matched}\n`,
     );

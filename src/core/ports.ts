@@ -66,9 +66,17 @@ export interface LlmClient {
 export interface RetrieveOptions {
   topK: number;
   signal?: AbortSignal;
+  /**
+   * Also return the best candidates below the minimum score, marked `weak`, up to `topK` in all. With a model
+   * configured the twin lets the model judge them; offline only strong chunks answer.
+   */
+  includeWeak?: boolean;
 }
 
-/** Finds the chunks of the profile that answer a question. Results are best first and already above the minimum score. */
+/**
+ * Finds the chunks of the profile that answer a question. Results are best first; without `includeWeak` every
+ * result is above the minimum score.
+ */
 export interface ProfileRetriever {
   /** For logs and the eval table, e.g. "embedded", "upstash". */
   readonly name: string;

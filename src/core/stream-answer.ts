@@ -6,7 +6,13 @@
 import { asTwinError, TwinError } from './errors.js';
 import * as fail from './failure-messages.js';
 import type { LlmCall, LlmClient, Logger } from './ports.js';
-import { type BuiltPrompt, LEAK_REPLACEMENT, looksLikeLeakedInstructions, NOT_IN_PROFILE } from './prompt.js';
+import {
+  type BuiltPrompt,
+  isDecline,
+  LEAK_REPLACEMENT,
+  looksLikeLeakedInstructions,
+  NOT_IN_PROFILE,
+} from './prompt.js';
 import type { Answer, Failure, ReplyEvent, RetrievedChunk } from './types.js';
 
 /** What one request spent, filled in as the stream goes; the ledger record is made from it. */
@@ -110,9 +116,14 @@ export async function* streamAnswer(input: StreamInput): AsyncGenerator<ReplyEve
     yield { type: 'delta', text: LEAK_REPLACEMENT };
     return { answer: { text: LEAK_REPLACEMENT, sources: [], mode: 'llm', model: tally.model } };
   }
-  const finalText = text.trim() === '' ? NOT_IN_PROFILE : text;
+  // why: the model declines with a token (prompt.ts); the person reads the decline sentence instead.
+  const declined = text.trim() === '' || isDecline(text);
+  const finalText = declined ? NOT_IN_PROFILE : text;
+  if (declined && shown > 0) {
+    yield { type: 'reset' };
+    shown = 0;
+  }
   if (shown < finalText.length) yield { type: 'delta', text: finalText.slice(shown) };
-  const declined = finalText.trim() === NOT_IN_PROFILE;
   return {
     answer: {
       text: finalText,

@@ -3,6 +3,7 @@
  * ledger record; `usage` gives an admin the report for their own tenant. All the rules live here (STYLE.md 2).
  */
 import { randomUUID } from 'node:crypto';
+import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
@@ -30,11 +31,13 @@ import type {
   QuotaChangeResult,
   ReplyEvent,
   RetrievedChunk,
+  Turn,
   TwinProfile,
   UsageRecord,
   UsageRequest,
   UsageResult,
 } from './types.js';
+import { INTRODUCTION_TYPE } from './types.js';
 import type { UserRate } from './user-rate-guard.js';
 import { UserRateGuard } from './user-rate-guard.js';
 
@@ -49,6 +52,8 @@ export interface TwinServiceOptions {
   /** The model's context window in tokens. */
   contextTokens?: number;
   topK?: number;
+  /** Tokens (approximate) the retrieved chunks may take in one prompt; the best chunk always goes in. */
+  chunkBudgetTokens?: number;
   maxHistoryTurns?: number;
   maxQuestionChars?: number;
 }
@@ -68,6 +73,13 @@ export interface TwinServiceDeps {
   chart?: UsageChartRenderer;
   options: TwinServiceOptions;
 }
+
+/**
+ * About 500 real tokens of evidence (the approximate counter over-counts English by about a quarter): four of the
+ * workshop's 40-70-word chunks, or two or three long derived ones. With the instructions and the overview (about
+ * 450) the prompt stays under 1 000 tokens, about 800 on average.
+ */
+const DEFAULT_CHUNK_BUDGET = 640;
 
 /** Tokens kept free for the prompt; gpt-oss serves 131k, but a twin's prompt never needs more than a few thousand. */
 const DEFAULT_PROMPT_BUDGET = 6_000;
@@ -184,15 +196,10 @@ export class TwinService {
       return;
     }
 
+    const llm = this.deps.llm;
     let chunks: RetrievedChunk[];
     try {
-      const topK = this.deps.options.topK ?? 4;
-      chunks = await this.deps.retriever.retrieve(question, { topK, signal });
-      // A follow-up like "tell me more" carries no topic of its own: only then search with the previous question.
-      const lastUser = [...history].reverse().find((t) => t.role === 'user')?.text;
-      if (chunks.length === 0 && lastUser) {
-        chunks = await this.deps.retriever.retrieve(`${lastUser}\n${question}`, { topK, signal });
-      }
+      chunks = await this.retrieve(question, history, llm !== undefined, signal);
     } catch (err) {
       const e = asTwinError(err, 'retrieval');
       this.deps.logger.error({ event: 'twin.retrieval_failed', err: e, code: e.code }, 'retrieval failed');
@@ -206,18 +213,22 @@ export class TwinService {
       return;
     }
 
-    if (chunks.length === 0) {
+    // Who decides to decline (issue 12): offline, the strict threshold (only strong chunks answer); with a model,
+    // the model, shown the best candidates and the overview, unless the question is plainly not about the person.
+    const strong = chunks.filter((c) => !c.weak);
+    // why: in a conversation every message is to the twin, even "which ones?" without a "you".
+    const addressed = history.length > 0 || addressesThePerson(question, this.profile.name);
+    const declineNow = llm ? strong.length === 0 && !addressed : strong.length === 0;
+    if (declineNow) {
       const answer: Answer = { text: NOT_IN_PROFILE, sources: [], mode: 'declined' };
       yield { type: 'delta', text: answer.text };
       yield* finish(this.withOfflineNotice(answer, request));
       return;
     }
 
-    const llm = this.deps.llm;
     if (!llm) {
-      const { text, used } = extractiveAnswer(chunks);
-      const answer = this.withOfflineNotice({ text, sources: sourcesOf(used), mode: 'extractive' }, request);
-      yield { type: 'delta', text };
+      const answer = this.withOfflineNotice(this.offlineAnswer(strong), request);
+      yield { type: 'delta', text: answer.text };
       if (cacheKey) this.cache.set(cacheKey, { ...answer, notice: undefined });
       yield* finish(answer);
       return;
@@ -227,10 +238,12 @@ export class TwinService {
     const prompt = buildPrompt({
       personName: this.profile.name,
       personTitle: this.profile.title,
+      overview: this.profile.overview.text,
       chunks,
       question,
       history,
       budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
+      chunkBudgetTokens: options.chunkBudgetTokens ?? DEFAULT_CHUNK_BUDGET,
       countTokens: this.deps.countTokens ?? approxTokens,
     });
     const outcome = yield* streamAnswer({
@@ -249,6 +262,37 @@ export class TwinService {
     }
     if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) this.cache.set(cacheKey, outcome.answer);
     yield* finish(outcome.answer);
+  }
+
+  /**
+   * The chunks for a question: strong ones, and with a model also the best weak candidates. A follow-up ("and before
+   * that?", "tell me more") carries little topic of its own, so it is searched together with the previous question
+   * too, its own matches first.
+   */
+  private async retrieve(
+    question: string,
+    history: Turn[],
+    includeWeak: boolean,
+    signal: AbortSignal,
+  ): Promise<RetrievedChunk[]> {
+    const topK = this.deps.options.topK ?? 4;
+    const own = await this.deps.retriever.retrieve(question, { topK, signal, includeWeak });
+    const lastUser = [...history].reverse().find((t) => t.role === 'user')?.text;
+    if (!lastUser || !looksLikeFollowUp(question)) return own;
+    const context = await this.deps.retriever.retrieve(`${lastUser}\n${question}`, { topK, signal, includeWeak });
+    const merged = [...own.filter((c) => !c.weak), ...context.filter((c) => !c.weak), ...own, ...context];
+    const seen = new Set<string>();
+    return merged.filter((c) => !seen.has(c.chunk.id) && seen.add(c.chunk.id)).slice(0, topK);
+  }
+
+  /** Without a model: "tell me about yourself" from the overview's introduction, anything else from passages. */
+  private offlineAnswer(chunks: RetrievedChunk[]): Answer {
+    const top = chunks[0];
+    if (top?.reasons?.some((r) => r.kind === 'type' && r.type === INTRODUCTION_TYPE)) {
+      return { text: this.profile.overview.introduction, sources: sourcesOf([top]), mode: 'extractive' };
+    }
+    const { text, used } = extractiveAnswer(chunks);
+    return { text, sources: sourcesOf(used), mode: 'extractive' };
   }
 
   private greeting(): Answer {

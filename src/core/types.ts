@@ -34,13 +34,46 @@ export interface TwinProfile {
   chunks: Chunk[];
   /** A few questions this profile can answer, for banners and hints. */
   exampleQuestions: string[];
+  /** Who the person is at a glance, built from the whole profile (issue 12): it goes into every prompt. */
+  overview: ProfileOverview;
+}
+
+/**
+ * The person's table of contents: name, title, place, summary, current role, earlier roles, projects, education and
+ * the titles of the profile's chunks. A few hundred tokens at most, for any profile in the schema.
+ */
+export interface ProfileOverview {
+  /** Labelled lines ("Current role: ..."), the static part of every prompt. */
+  text: string;
+  /** First-person introduction ("I'm ..., ... Right now I'm ..."), the offline answer to "tell me about yourself". */
+  introduction: string;
 }
 
 export interface RetrievedChunk {
   chunk: Chunk;
   /** Retriever-specific relevance; higher is better. Only comparable within one retriever. */
   score: number;
+  /**
+   * Below the retriever's minimum score: a candidate for the model to judge (RetrieveOptions.includeWeak), never
+   * an answer on its own.
+   */
+  weak?: boolean;
+  /** Why the chunk was picked, for `twinbot search`, the eval and the decision to ask the model. */
+  reasons?: MatchReason[];
 }
+
+/** The question type that asks for an introduction ("tell me about yourself"); offline it is answered from the overview. */
+export const INTRODUCTION_TYPE = 'introduction';
+
+/**
+ * Why a chunk matched: the kind of question it answers (`type`: "current role", "STAR story"), a named thing of the
+ * profile the question mentions (a project, an employer), the question's own words, or a semantic match (Upstash).
+ */
+export type MatchReason =
+  | { kind: 'type'; type: string; label: string }
+  | { kind: 'named'; name: string }
+  | { kind: 'words'; words: string[] }
+  | { kind: 'semantic' };
 
 /** One earlier exchange, oldest first, used as conversation history. */
 export interface Turn {

@@ -25,15 +25,14 @@ function roleOpening(role: Role): string {
   return sentence(`I worked${where}${as} (${duration})`);
 }
 
-/** One paragraph per story, naming the company so a split-off part still says where it happened. */
-function storyText(story: StarStory, first: boolean, role: Role): string {
+/** A story as the person tells it, naming the company so it stands on its own. */
+function storyText(story: StarStory, role: Role): string {
   const where = role.company ? ` at ${role.company}` : role.title ? ` as ${withArticle(role.title)}` : '';
-  const lead = `${first ? 'A story' : 'Another story'} from my time${where}:`;
   if (story.text && !story.situation && !story.task && !story.action && !story.result) {
-    return `${first ? 'One achievement' : 'Another achievement'} from my time${where}: ${sentence(story.text)}`;
+    return `An achievement from my time${where}: ${sentence(story.text)}`;
   }
   return paragraph(
-    lead,
+    `A story from my time${where}:`,
     story.situation && sentence(story.situation),
     story.task && `My task: ${sentence(lowerFirst(story.task))}`,
     story.action && `What I did: ${sentence(lowerFirst(story.action))}`,
@@ -41,45 +40,67 @@ function storyText(story: StarStory, first: boolean, role: Role): string {
   );
 }
 
-export function roleChunk(role: Role, index: number, id: string): ChunkDraft | undefined {
+/** "Cutting sepsis treatment delays", from the story's task (or situation), for a chunk title. */
+function storyHeadline(story: StarStory): string {
+  const source = (story.task ?? story.situation ?? story.text ?? story.action ?? '').trim();
+  const first = source.split(/(?<=[.!?])\s/)[0] ?? source;
+  const clipped = first.length > 70 ? `${first.slice(0, 70).replace(/\s+\S*$/, '')}…` : first;
+  return clipped.replace(/[.!?]$/, '');
+}
+
+/**
+ * A role as chunks: one with the role itself (where, when, team, tools, how I led), and one per STAR story, so a
+ * question about a hard problem or an achievement retrieves that story and not a whole career (issue 12).
+ */
+export function roleChunks(role: Role, index: number, id: string): ChunkDraft[] {
   const stories = role.stories.filter((s) => s.text || s.situation || s.task || s.action || s.result);
-  if (!role.company && !role.title && stories.length === 0) return undefined;
+  if (!role.company && !role.title && stories.length === 0) return [];
   const teamSize = role.teamSizeManaged;
-  // why: paragraphs (not one run of sentences) so a long role is split between stories, not inside one.
-  const text = [
-    paragraph(
-      roleOpening(role),
-      role.companyContext && `About ${role.company ?? 'the company'}: ${sentence(role.companyContext)}`,
-      role.teamStructure && `My team: ${sentence(role.teamStructure)}`,
-      teamSize !== undefined &&
-        teamSize > 0 &&
-        `I managed a team of ${teamSize} ${teamSize === 1 ? 'person' : 'people'}.`,
-      role.budgetManaged && `Budget I was responsible for: ${sentence(role.budgetManaged)}`,
-    ),
-    ...stories.map((story, i) => storyText(story, i === 0, role)),
-    paragraph(
-      role.skillsUsed.length > 0 && `Technologies I used there: ${sentence(joinList(role.skillsUsed))}`,
-      role.leadership.length > 0 && `How I led there: ${sentence(role.leadership.map(lowerFirst).join('; '))}`,
-    ),
-  ]
-    .filter((part) => part !== '')
-    .join('\n\n');
+  const text = paragraph(
+    roleOpening(role),
+    role.companyContext && `About ${role.company ?? 'the company'}: ${sentence(role.companyContext)}`,
+    role.teamStructure && `My team: ${sentence(role.teamStructure)}`,
+    teamSize !== undefined &&
+      teamSize > 0 &&
+      `I managed a team of ${teamSize} ${teamSize === 1 ? 'person' : 'people'}.`,
+    role.budgetManaged && `Budget I was responsible for: ${sentence(role.budgetManaged)}`,
+    role.skillsUsed.length > 0 && `Technologies I used there: ${sentence(joinList(role.skillsUsed))}`,
+    role.leadership.length > 0 && `How I led there: ${sentence(role.leadership.map(lowerFirst).join('; '))}`,
+  );
   const led = role.leadership.length > 0 || (teamSize ?? 0) > 0;
-  return {
+  const where = role.company ?? role.title;
+  const title = role.company
+    ? `Experience at ${role.company}`
+    : role.title
+      ? `Experience as ${role.title}`
+      : `Experience ${index + 1}`;
+  const roleTags = [role.company, role.title].filter(isText);
+  const section = ['experience', String(index)];
+  const summary: ChunkDraft = {
     id,
-    title: role.company
-      ? `Experience at ${role.company}`
-      : role.title
-        ? `Experience as ${role.title}`
-        : `Experience ${index + 1}`,
+    title,
     type: 'experience',
     text,
     metadata: {
       category: 'experience',
-      tags: [role.company, role.title, ...(led ? ['leadership'] : []), ...role.skillsUsed].filter(isText),
-      section: ['experience', String(index)],
+      tags: [...roleTags, ...(led ? ['leadership'] : []), ...role.skillsUsed],
+      section,
     },
   };
+  const storyChunks = stories.map(
+    (story, i): ChunkDraft => ({
+      id: `${id}-story-${i + 1}`,
+      title: where ? `${storyHeadline(story)} (${where})` : storyHeadline(story),
+      type: 'experience',
+      text: storyText(story, role),
+      metadata: {
+        category: 'experience',
+        tags: [...roleTags, 'STAR', 'achievement'],
+        section: [...section, 'achievements_star', String(i)],
+      },
+    }),
+  );
+  return [...(text === '' ? [] : [summary]), ...storyChunks];
 }
 
 function languageSentence(entry: Skills['languages'][number]): string {

@@ -3,7 +3,7 @@
  * and a slug of its subject ("experience-northwind"), so they stay stable when entries are reordered or added.
  */
 import type { ChunkDraft } from './chunk-hash.js';
-import { educationChunk, projectChunk, roleChunk, skillChunks } from './derive-career-chunks.js';
+import { educationChunk, projectChunk, roleChunks, skillChunks } from './derive-career-chunks.js';
 import { joinList, lowerFirst, paragraph, sentence, slugify, withArticle } from './prose.js';
 import type { WorkshopProfile } from './workshop-profile.js';
 
@@ -187,8 +187,8 @@ function weaknessChunk(profile: WorkshopProfile): ChunkDraft | undefined {
 /** Every chunk the structured sections support, in reading order; salary and contact only when shared. */
 export function deriveChunks(profile: WorkshopProfile, options: DeriveOptions): ChunkDraft[] {
   const used = new Set<string>(['personal', 'education', 'career-goals', 'professional-development']);
-  const roles = profile.experience.map((role, i) =>
-    roleChunk(role, i, uniqueId(`experience-${slugify(role.company ?? role.title ?? '') || i + 1}`, used)),
+  const roles = profile.experience.flatMap((role, i) =>
+    roleChunks(role, i, uniqueId(`experience-${slugify(role.company ?? role.title ?? '') || i + 1}`, used)),
   );
   const projects = profile.projects.map((project, i) =>
     projectChunk(project, i, uniqueId(`project-${slugify(project.name ?? '') || i + 1}`, used)),

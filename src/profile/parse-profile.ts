@@ -8,6 +8,7 @@ import { chunkProfile } from './chunk-profile.js';
 import { exampleQuestions } from './example-questions.js';
 import { FieldReader } from './field-reader.js';
 import { ProfileError } from './profile-error.js';
+import { buildOverview } from './profile-overview.js';
 import { readWorkshopProfile } from './read-workshop-profile.js';
 
 export interface ProfileOptions {
@@ -44,6 +45,7 @@ export function parseProfile(json: unknown, source: string, options: ProfileOpti
       version: profileVersion(chunked.chunks),
       chunks: chunked.chunks,
       exampleQuestions: exampleQuestions(model, chunked.chunks),
+      overview: buildOverview(model, chunked.chunks),
     },
     warnings: [...reader.warnings, ...chunked.warnings],
     notices: chunked.notices,

@@ -96,8 +96,13 @@ export class EmbeddedProfileRetriever implements ProfileRetriever {
   async retrieve(question: string, options: RetrieveOptions): Promise<RetrievedChunk[]> {
     if (options.signal?.aborted) throw new TwinError('aborted', 'retrieval was cancelled');
     return this.search(question, options.topK)
-      .filter((hit) => hit.accepted)
-      .map(({ chunk, score }) => ({ chunk, score }));
+      .filter((hit) => hit.accepted || (options.includeWeak === true && hit.score > 0))
+      .map(({ chunk, score, matched, accepted }) => ({
+        chunk,
+        score,
+        reasons: [{ kind: 'words' as const, words: matched }],
+        ...(!accepted && { weak: true }),
+      }));
   }
 
   /** The best `topK` candidates with their score parts, accepted or not. */
@@ -182,8 +187,9 @@ export class EmbeddedProfileRetriever implements ProfileRetriever {
 }
 
 function toIndexed(chunk: Chunk, id: number): IndexedChunk {
-  const section = chunk.metadata.section[0];
-  const category = [chunk.metadata.category, chunk.type, section === 'content_chunks' ? '' : (section ?? '')];
+  // why: the section names a chunk's place in the file, not its topic ("salary_location" holds the location chunk,
+  // whose words must not answer a salary question); category and type already say what it is about.
+  const category = [chunk.metadata.category, chunk.type];
   return {
     id,
     title: chunk.title,

@@ -52,7 +52,15 @@ export class UpstashProfileRetriever implements ProfileRetriever {
   }
 
   async retrieve(question: string, options: RetrieveOptions): Promise<RetrievedChunk[]> {
-    return (await this.search(question, options.topK, options.signal)).filter((r) => r.score >= this.minScore);
+    const hits = await this.search(question, options.topK, options.signal);
+    return hits
+      .filter((hit) => hit.accepted || options.includeWeak === true)
+      .map(({ chunk, score, accepted }) => ({
+        chunk,
+        score,
+        reasons: [{ kind: 'semantic' as const }],
+        ...(!accepted && { weak: true }),
+      }));
   }
 
   /** The best `topK` chunks with their scores, below the minimum score or not (for `twinbot search`). */

@@ -24,7 +24,13 @@ describe('quota changes and enforcement', () => {
   before(async () => {
     usage = await LibsqlUsageStore.open({ url: ':memory:' });
     twin = new TwinService({
-      profile: { name: 'Ada', version: 'v', chunks: [chunk], exampleQuestions: [] },
+      profile: {
+        name: 'Ada',
+        version: 'v',
+        chunks: [chunk],
+        exampleQuestions: [],
+        overview: { text: 'Name: Ada', introduction: "I'm Ada." },
+      },
       retriever,
       usage,
       logger: pino({ level: 'silent' }) as unknown as Logger,

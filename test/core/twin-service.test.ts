@@ -27,6 +27,7 @@ const profile: TwinProfile = {
   version: 'v1',
   chunks: [chunk],
   exampleQuestions: ['Where did you study?'],
+  overview: { text: 'Name: Ada Quill', introduction: "I'm Ada Quill." },
 };
 
 /** Returns the chunk for questions that mention study/university, nothing otherwise. */
@@ -143,6 +144,65 @@ describe('TwinService', () => {
     const final = events.at(-1);
     assert.equal(final?.type === 'final' && final.answer.text, NOT_IN_PROFILE);
     assert.equal(llm.calls.length, 0);
+  });
+
+  test('a question to the person with only weak candidates goes to the model, with the overview (issue 12)', async () => {
+    const weakOnly: ProfileRetriever = {
+      name: 'weak',
+      retrieve: async (_q, o) => (o.includeWeak ? [{ chunk, score: 0.1, weak: true }] : []),
+    };
+    const llm = new ScriptedLlm([ok('I studied physics, and I like it.')]);
+    const twin = new TwinService({ profile, retriever: weakOnly, llm, usage, logger, options });
+    const events = await collect(twin.ask(request('Why should we hire you?')));
+    assert.equal(llm.calls.length, 1);
+    const [system, user] = llm.calls[0]!.messages;
+    assert.match(system!.content, /<overview>\nName: Ada Quill\n<\/overview>/);
+    assert.match(user!.content, /<chunk id="edu"/);
+    const final = events.at(-1);
+    assert.equal(final?.type === 'final' && final.answer.mode, 'llm');
+  });
+
+  test('the model declining with NOT_IN_PROFILE reaches the person as the decline sentence', async () => {
+    const weakOnly: ProfileRetriever = {
+      name: 'weak',
+      retrieve: async (_q, o) => (o.includeWeak ? [{ chunk, score: 0.1, weak: true }] : []),
+    };
+    const llm = new ScriptedLlm([ok('NOT_IN_PROFILE')]);
+    const twin = new TwinService({ profile, retriever: weakOnly, llm, usage, logger, options });
+    const events = await collect(twin.ask(request('What is your blood type?')));
+    const final = events.at(-1);
+    assert.equal(final?.type === 'final' && final.answer.text, NOT_IN_PROFILE);
+    assert.equal(final?.type === 'final' && final.answer.mode, 'declined');
+    assert.ok(!events.some((e) => e.type === 'delta' && e.text.includes('NOT_IN_PROFILE')), 'the token is never shown');
+  });
+
+  test('offline, weak candidates never answer, and an introduction question gets the overview', async () => {
+    const typed: ProfileRetriever = {
+      name: 'typed',
+      retrieve: async (q, o) =>
+        /yourself/.test(q)
+          ? [{ chunk, score: 1, reasons: [{ kind: 'type', type: 'introduction', label: 'introduction' }] }]
+          : o.includeWeak
+            ? [{ chunk, score: 0.1, weak: true }]
+            : [],
+    };
+    const twin = new TwinService({ profile, retriever: typed, usage, logger, options });
+    const intro = (await collect(twin.ask(request('Tell me about yourself')))).at(-1);
+    assert.equal(intro?.type === 'final' && intro.answer.text, "I'm Ada Quill.");
+    const other = (await collect(twin.ask(request('Why should we hire you?')))).at(-1);
+    assert.equal(other?.type === 'final' && other.answer.mode, 'declined');
+  });
+
+  test('in a conversation, a short follow-up is searched with the previous question', async () => {
+    const llm = new ScriptedLlm([ok('Harlow, in 2015.')]);
+    const twin = make(llm);
+    const history = [
+      { role: 'user' as const, text: 'Where did you study?' },
+      { role: 'twin' as const, text: 'At Harlow.' },
+    ];
+    await collect(twin.ask(request('and when?', { history, channelId: 'follow' })));
+    assert.equal(llm.calls.length, 1);
+    assert.match(llm.calls[0]!.messages.at(-1)!.content, /<chunk id="edu"/);
   });
 
   test('empty, too long and flooding questions are refused with a record each', async () => {

@@ -63,7 +63,7 @@ describe('loadProfile: the sample profile', () => {
 });
 
 describe('loadProfile: the workshop template (no content_chunks)', () => {
-  it('derives a first-person chunk per section with stable ids', async () => {
+  it('derives a first-person chunk per section, and one per STAR story, with stable ids', async () => {
     const { profile, warnings } = await loadProfile(fixture('workshop-template.json'));
     assert.deepEqual(warnings, []);
     assert.deepEqual(
@@ -71,7 +71,9 @@ describe('loadProfile: the workshop template (no content_chunks)', () => {
       [
         'personal',
         'experience-harborline-payments',
+        'experience-harborline-payments-story-1',
         'experience-tussock-software',
+        'experience-tussock-software-story-1',
         'skills-languages',
         'skills-platforms',
         'skills-soft-certifications',
@@ -96,8 +98,12 @@ describe('loadProfile: the workshop template (no content_chunks)', () => {
       role.text,
       /^I have been working at Harborline Payments as a Senior Backend Engineer since Feb 2021\./,
     );
-    assert.match(role.text, /My task: make reconciliation reliable/);
     assert.match(role.text, /I managed a team of 4 people\./);
+    const story = byId.get('experience-harborline-payments-story-1')!;
+    assert.match(story.text, /^A story from my time at Harborline Payments: .*My task: make reconciliation reliable/);
+    assert.deepEqual(story.metadata.section, ['experience', '0', 'achievements_star', '0']);
+    assert.ok(story.metadata.tags.includes('STAR'));
+    assert.match(story.title, /\(Harborline Payments\)$/);
     assert.match(
       byId.get('experience-tussock-software')!.text,
       /^I worked at Tussock Software as a Junior Developer from Mar 2019 to Jan 2021\./,
@@ -160,7 +166,7 @@ describe('loadProfile: small and unusual files', () => {
     assert.equal(profile.title, 'Full-Stack Developer');
     assert.match(text('personal'), /I build fast, accessible web apps\./);
     assert.match(text('experience-mossgate-digital'), /since Jan 2023\./);
-    assert.match(text('experience-mossgate-digital'), /Rebuilt the checkout in React/);
+    assert.match(text('experience-mossgate-digital-story-1'), /Rebuilt the checkout in React/);
     assert.match(text('project-tidy-tabs'), /One of my projects is Tidy Tabs: a browser extension/);
     assert.match(text('skills-other'), /Frontend: React and Tailwind CSS\. Backend: Node\.js and Express\./);
     assert.match(text('education'), /Brackwater Polytechnic.*\n\nI studied at Hollin High School/s);

@@ -126,7 +126,13 @@ export function profileOf(chunks: Chunk[], name = 'Tomás Reyes-Hale'): TwinProf
     .update(chunks.map((c) => `${c.id}:${c.hash}`).join('\n'))
     .digest('hex')
     .slice(0, 12);
-  return { name, version, chunks, exampleQuestions: ['Where did you study?'] };
+  return {
+    name,
+    version,
+    chunks,
+    exampleQuestions: ['Where did you study?'],
+    overview: { text: `Name: ${name}`, introduction: `I'm ${name}.` },
+  };
 }
 
 /** A copy of `chunk` with new text and a hash that follows it. */

@@ -14,6 +14,7 @@ import { estimateCostUsd } from '../../src/llm/model-catalog.js';
 import { buildLlm } from '../../src/main.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import { EmbeddedProfileRetriever } from '../../src/retrieval/embedded-profile-retriever.js';
+import { GuidedProfileRetriever } from '../../src/retrieval/guided-profile-retriever.js';
 import { PACKAGED_CHART_FONT } from '../../src/usage/chart-font.js';
 import { ChartJsUsageChart } from '../../src/usage/chart-js-usage-chart.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
@@ -68,7 +69,8 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
     : undefined;
   const twin = new TwinService({
     profile,
-    retriever: new EmbeddedProfileRetriever(profile.chunks),
+    // The same retriever as production without Upstash (main.ts buildRetriever).
+    retriever: new GuidedProfileRetriever(new EmbeddedProfileRetriever(profile.chunks), profile.chunks, profile.name),
     llm,
     usage,
     logger,
