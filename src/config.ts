@@ -35,6 +35,8 @@ export interface Config {
     admins: string[];
     shareSalary: boolean;
     shareContact: boolean;
+    /** Share sentences holding a phone number (TWIN_SHARE_PHONE); off by default. */
+    sharePhone: boolean;
     /** Default quota of every tenant; `twinbot quota set` overrides it per tenant. */
     quota: TenantQuota;
   };
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       admins: r.list('TWIN_ADMINS'),
       shareSalary: r.bool('TWIN_SHARE_SALARY', false),
       shareContact: r.bool('TWIN_SHARE_CONTACT', true),
+      sharePhone: r.bool('TWIN_SHARE_PHONE', false),
       quota: dropUndefined({
         requestsPerDay: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_DAY', 0),
         tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),

@@ -38,6 +38,7 @@ export async function loadConfiguredProfile(config: Config, logger: Logger): Pro
   const { profile, warnings, notices } = await loadProfile(config.twin.profilePath, {
     shareSalary: config.twin.shareSalary,
     shareContact: config.twin.shareContact,
+    sharePhone: config.twin.sharePhone,
   });
   for (const warning of warnings) logger.warn({ event: 'twin.profile_warning' }, warning);
   // why: hiding salary is the default, so on most profiles this is expected, not something to fix.
@@ -54,7 +55,7 @@ export async function buildRetriever(config: Config, profile: TwinProfile, logge
   const embedded = new EmbeddedProfileRetriever(profile.chunks);
   if (!config.upstash) return embedded;
   const connection = { ...config.upstash, namespace: namespaceOf(config, profile) };
-  const upstash = new UpstashProfileRetriever(connection);
+  const upstash = new UpstashProfileRetriever({ ...connection, allowedChunks: profile.chunks });
   // why: start-up never depends on reaching Upstash (DESIGN.md); a problem here is a warning.
   try {
     if (config.twin.autoSync) {
