@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       `Synced the sample into Upstash namespace "${namespace}" (added ${synced.added}, updated ${synced.updated}).\n`,
     );
-    retrievers.push(new UpstashProfileRetriever({ url, token, namespace }));
+    retrievers.push(new UpstashProfileRetriever({ url, token, namespace, allowedChunks: profile.chunks }));
   } else {
     process.stderr.write('Upstash: not measured (set UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN).\n');
   }

@@ -21,7 +21,11 @@ export async function runSearchCli(config: Config, logger: Logger, args: ParsedA
   const profile = await loadConfiguredProfile(config, logger);
   // why: search the retriever itself, not the fallback, so its own scores and misses show.
   const retriever = config.upstash
-    ? new UpstashProfileRetriever({ ...config.upstash, namespace: namespaceOf(config, profile) })
+    ? new UpstashProfileRetriever({
+        ...config.upstash,
+        namespace: namespaceOf(config, profile),
+        allowedChunks: profile.chunks,
+      })
     : new EmbeddedProfileRetriever(profile.chunks);
   await runSearch({ retriever, question, topK, json: args.values.json === true, out: process.stdout });
   return 0;
