@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinError } from './core/errors.js';
+import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
 
 export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
@@ -288,9 +289,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (r.problems.length > 0) {
     const list = r.problems.map((p) => `  - ${p}`).join('\n');
+    // why: a problem quotes the value it refuses, and a URL's user info holds a password.
     throw new TwinError(
       'config',
-      `twinbot cannot start: the configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n${list}`,
+      stripUserInfo(
+        `twinbot cannot start: the configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n${list}`,
+      ),
     );
   }
   return config;

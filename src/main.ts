@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
 import { systemClock } from './core/ports.js';
+import { scrubSecrets } from './core/scrub-secrets.js';
 import { TenantQuotaGuard } from './core/tenant-quota-guard.js';
 import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
@@ -161,10 +162,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-/** Turns a start-up fault into the sentence an operator reads. */
+/** Turns a start-up fault into the sentence an operator reads, without any credential it may quote. */
 export function describeStartupError(err: unknown): string {
   const e = asTwinError(err);
-  if (e.code === 'config' || e.code === 'profile') return e.message;
-  if (e instanceof TwinError && e.code === 'storage') return `The usage database could not be opened: ${e.message}`;
-  return `twinbot could not start: ${e.message}`;
+  if (e.code === 'config' || e.code === 'profile') return scrubSecrets(e.message);
+  if (e instanceof TwinError && e.code === 'storage') {
+    return scrubSecrets(`The usage database could not be opened: ${e.message}`);
+  }
+  return scrubSecrets(`twinbot could not start: ${e.message}`);
 }
