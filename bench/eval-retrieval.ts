@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       process.stderr.write(
         `Synced the sample into Upstash namespace "${namespace}" (added ${synced.added}, updated ${synced.updated}).\n`,
       );
-      const upstash = new UpstashProfileRetriever({ url, token, namespace });
+      const upstash = new UpstashProfileRetriever({ url, token, namespace, allowedChunks: profile.chunks });
       retrievers.push(upstash, new GuidedProfileRetriever(upstash, profile.chunks, profile.name));
     } else {
       process.stderr.write('Upstash: not measured (set UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN).\n');

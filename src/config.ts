@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinError } from './core/errors.js';
+import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
 
 export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
@@ -35,6 +36,8 @@ export interface Config {
     admins: string[];
     shareSalary: boolean;
     shareContact: boolean;
+    /** Share sentences holding a phone number (TWIN_SHARE_PHONE); off by default. */
+    sharePhone: boolean;
     /** Default quota of every tenant; `twinbot quota set` overrides it per tenant. */
     quota: TenantQuota;
   };
@@ -239,6 +242,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       admins: r.list('TWIN_ADMINS'),
       shareSalary: r.bool('TWIN_SHARE_SALARY', false),
       shareContact: r.bool('TWIN_SHARE_CONTACT', true),
+      sharePhone: r.bool('TWIN_SHARE_PHONE', false),
       quota: dropUndefined({
         requestsPerDay: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_DAY', 0),
         tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),
@@ -285,9 +289,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (r.problems.length > 0) {
     const list = r.problems.map((p) => `  - ${p}`).join('\n');
+    // why: a problem quotes the value it refuses, and a URL's user info holds a password.
     throw new TwinError(
       'config',
-      `twinbot cannot start: the configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n${list}`,
+      stripUserInfo(
+        `twinbot cannot start: the configuration has ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n${list}`,
+      ),
     );
   }
   return config;

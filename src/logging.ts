@@ -1,9 +1,12 @@
 /**
  * pino on stderr (stdout belongs to answers in scripted console mode), with keys and tokens redacted wherever
- * they might appear in a logged object.
+ * they might appear in a logged object, and credentials scrubbed from every logged text: messages, string fields
+ * and serialised errors (an SDK's error text can quote a URL with its password, or a header).
  */
 import pino from 'pino';
+import type { Config } from './config.js';
 import type { Logger } from './core/ports.js';
+import { scrubDeep, scrubSecrets, userInfoSecrets } from './core/scrub-secrets.js';
 
 const SECRET_KEYS = [
   'apiKey',
@@ -27,22 +30,57 @@ export const REDACT_PATHS = [
   'err.headers.authorization',
 ];
 
-/** Creates the process logger. `destination` defaults to stderr (fd 2). */
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
+/** A config field whose value is a credential: its name says so. */
+const SECRET_FIELD = /(token|secret|password|key)s?$/i;
+
+/**
+ * Every credential value in the configuration, for scrubbing: fields named like a secret (found by walking, so a
+ * secret added to Config later is covered without a change here) and the password of any URL's user info.
+ */
+export function configSecrets(config: Config): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown, secret: boolean): void => {
+    if (typeof value === 'string') {
+      if (secret) found.add(value);
+      for (const password of userInfoSecrets(value)) found.add(password);
+    } else if (Array.isArray(value)) {
+      for (const item of value) walk(item, secret);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) walk(item, secret || SECRET_FIELD.test(key));
+    }
+  };
+  walk(config, false);
+  return [...found];
+}
+
+/**
+ * Creates the process logger. `destination` defaults to stderr (fd 2); `secrets` (see `configSecrets`) are scrubbed
+ * from every logged text besides URL user info, which always is.
+ */
+export function createLogger(
+  level: string,
+  destination: pino.DestinationStream = pino.destination(2),
+  secrets: readonly string[] = [],
+): Logger {
+  const scrub = (value: unknown) => scrubDeep(value, secrets);
   return pino(
     {
       level,
       base: { app: 'twinbot' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: {
+        // why: the serialised error has pino's own prototype; spread it so its fields are walked like a plain object.
+        err: (err) => {
+          const serialised: unknown = pino.stdSerializers.err(err);
+          return scrub(typeof serialised === 'object' && serialised !== null ? { ...serialised } : serialised);
+        },
+        msg: (msg: unknown) => (typeof msg === 'string' ? scrubSecrets(msg, secrets) : msg),
+      },
+      // why: runs before the serializers; errors are left to the `err` serializer above.
+      formatters: { log: (record) => scrub(record) as Record<string, unknown> },
     },
     destination,
   ) as unknown as Logger;
 }
 
-/** Removes known secret values from a free text (an SDK error message can quote a header). */
-export function scrubSecrets(text: string, secrets: (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('[redacted]');
-  return out;
-}
+export { scrubSecrets };

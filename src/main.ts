@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
 import { systemClock } from './core/ports.js';
+import { scrubSecrets } from './core/scrub-secrets.js';
 import { TenantQuotaGuard } from './core/tenant-quota-guard.js';
 import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
@@ -39,6 +40,7 @@ export async function loadConfiguredProfile(config: Config, logger: Logger): Pro
   const { profile, warnings, notices } = await loadProfile(config.twin.profilePath, {
     shareSalary: config.twin.shareSalary,
     shareContact: config.twin.shareContact,
+    sharePhone: config.twin.sharePhone,
   });
   for (const warning of warnings) logger.warn({ event: 'twin.profile_warning' }, warning);
   // why: hiding salary is the default, so on most profiles this is expected, not something to fix.
@@ -63,7 +65,7 @@ async function buildSearchRetriever(config: Config, profile: TwinProfile, logger
   const embedded = new EmbeddedProfileRetriever(profile.chunks);
   if (!config.upstash) return embedded;
   const connection = { ...config.upstash, namespace: namespaceOf(config, profile) };
-  const upstash = new UpstashProfileRetriever(connection);
+  const upstash = new UpstashProfileRetriever({ ...connection, allowedChunks: profile.chunks });
   // why: start-up never depends on reaching Upstash (DESIGN.md); a problem here is a warning.
   try {
     if (config.twin.autoSync) {
@@ -169,10 +171,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-/** Turns a start-up fault into the sentence an operator reads. */
+/** Turns a start-up fault into the sentence an operator reads, without any credential it may quote. */
 export function describeStartupError(err: unknown): string {
   const e = asTwinError(err);
-  if (e.code === 'config' || e.code === 'profile') return e.message;
-  if (e instanceof TwinError && e.code === 'storage') return `The usage database could not be opened: ${e.message}`;
-  return `twinbot could not start: ${e.message}`;
+  if (e.code === 'config' || e.code === 'profile') return scrubSecrets(e.message);
+  if (e instanceof TwinError && e.code === 'storage') {
+    return scrubSecrets(`The usage database could not be opened: ${e.message}`);
+  }
+  return scrubSecrets(`twinbot could not start: ${e.message}`);
 }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     assert.equal(c.twin.profilePath, SAMPLE_PROFILE_PATH);
     assert.equal(c.twin.autoSync, false);
     assert.equal(c.twin.shareSalary, false);
+    assert.equal(c.twin.sharePhone, false);
     assert.equal(c.databaseUrl, 'file:/srv/twin/data/twinbot.db');
     assert.equal(c.discord, undefined);
     assert.equal(c.slack, undefined);

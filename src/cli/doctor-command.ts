@@ -7,6 +7,7 @@ import { checkSlackToken } from '../adapters/slack/check-slack-token.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
+import { scrubSecrets, stripUserInfo } from '../core/scrub-secrets.js';
 import { checkGroq } from '../llm/check-groq.js';
 import { modelWarnings } from '../llm/model-catalog.js';
 import { loadConfiguredProfile, namespaceOf } from '../main.js';
@@ -27,7 +28,7 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
       const [status, text] = await work();
       line(status, part, text);
     } catch (err) {
-      line('fail', part, asTwinError(err).message);
+      line('fail', part, scrubSecrets(asTwinError(err).message));
     }
   };
 
@@ -42,7 +43,10 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
     try {
       const to = Date.now();
       const s = await store.summarize({ from: to - 30 * 86_400_000, to, bucketMs: 86_400_000 });
-      return ['ok', `${config.databaseUrl.split('?')[0]}, ${s.requests} requests in the last 30 days`];
+      return [
+        'ok',
+        `${stripUserInfo(config.databaseUrl.split('?')[0] ?? '')}, ${s.requests} requests in the last 30 days`,
+      ];
     } finally {
       await store.close();
     }

@@ -7,7 +7,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, loadConfig, loadDotEnv } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import { createLogger } from '../logging.js';
+import { configSecrets, createLogger } from '../logging.js';
 import { describeStartupError } from '../main.js';
 import { runAsk } from './ask-command.js';
 import { runDoctor } from './doctor-command.js';
@@ -56,7 +56,7 @@ export async function cli(argv: string[]): Promise<number> {
   }
   // why: an interactive chat shares the terminal with stderr; info lines would land in the middle of answers.
   const interactiveChat = command === 'start' && !config.discord && !config.slack && process.stdin.isTTY === true;
-  const logger = createLogger(config.logLevel ?? (interactiveChat ? 'warn' : 'info'));
+  const logger = createLogger(config.logLevel ?? (interactiveChat ? 'warn' : 'info'), undefined, configSecrets(config));
   try {
     switch (command) {
       case 'start':

@@ -22,7 +22,11 @@ export async function runSearchCli(config: Config, logger: Logger, args: ParsedA
   const profile = await loadConfiguredProfile(config, logger);
   // why: search the configured retriever itself, not the fallback, so its own matches and misses show.
   const base = config.upstash
-    ? new UpstashProfileRetriever({ ...config.upstash, namespace: namespaceOf(config, profile) })
+    ? new UpstashProfileRetriever({
+        ...config.upstash,
+        namespace: namespaceOf(config, profile),
+        allowedChunks: profile.chunks,
+      })
     : new EmbeddedProfileRetriever(profile.chunks);
   const retriever = new GuidedProfileRetriever(base, profile.chunks, profile.name);
   await runSearch({ retriever, question, topK, json: args.values.json === true, out: process.stdout });

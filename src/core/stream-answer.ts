@@ -1,18 +1,13 @@
 /**
  * The LLM half of answering: streams the model's reply as reply events, holding back the first words until they
- * pass the leaked-instruction check, tallying attempts and tokens for the ledger, and turning faults into the
+ * pass the leaked-instruction check (and the whole answer before its final edit), tallying attempts and tokens for the ledger, and turning faults into the
  * sentence the person reads.
  */
 import { asTwinError, TwinError } from './errors.js';
 import * as fail from './failure-messages.js';
+import { LEAK_REPLACEMENT, looksLikeLeakedInstructions } from './leak-check.js';
 import type { LlmCall, LlmClient, Logger } from './ports.js';
-import {
-  type BuiltPrompt,
-  isDecline,
-  LEAK_REPLACEMENT,
-  looksLikeLeakedInstructions,
-  NOT_IN_PROFILE,
-} from './prompt.js';
+import { type BuiltPrompt, isDecline, NOT_IN_PROFILE } from './prompt.js';
 import type { Answer, Failure, ReplyEvent, RetrievedChunk } from './types.js';
 
 /** What one request spent, filled in as the stream goes; the ledger record is made from it. */
@@ -39,6 +34,16 @@ export type StreamOutcome = { answer: Answer } | { failure: Failure; errorCode: 
 
 /** why: the first words of a reply are checked for leaked instructions before anyone sees them. */
 const HOLD_BACK_CHARS = 160;
+/** why: the newest words stay unshown while streaming, so a delimiter split over two deltas is seen whole first. */
+const HOLD_BACK_TAIL = 48;
+/** why: each delta checks only the recent text (bounded work however long the answer); the end checks it all. */
+const STREAM_CHECK_CHARS = 1_000;
+
+/** Where the text may be cut for showing: `at`, or one before when that would split a surrogate pair. */
+function cutAt(text: string, at: number): number {
+  const code = text.charCodeAt(at - 1);
+  return code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
+}
 
 export function sourcesOf(chunks: RetrievedChunk[]) {
   return chunks.map((r) => ({ chunkId: r.chunk.id, title: r.chunk.title, score: r.score }));
@@ -83,18 +88,22 @@ export async function* streamAnswer(input: StreamInput): AsyncGenerator<ReplyEve
           text = '';
           shown = 0;
           break;
-        case 'delta':
+        case 'delta': {
           if (leaked) break;
           text += event.text;
-          if (looksLikeLeakedInstructions(text)) {
+          if (looksLikeLeakedInstructions(text.slice(-STREAM_CHECK_CHARS))) {
             leaked = true;
             if (shown > 0) yield { type: 'reset' };
             shown = 0;
-          } else if (text.length >= HOLD_BACK_CHARS) {
-            yield { type: 'delta', text: text.slice(shown) };
-            shown = text.length;
+            break;
+          }
+          const upTo = cutAt(text, text.length - HOLD_BACK_TAIL);
+          if (text.length >= HOLD_BACK_CHARS && upTo > shown) {
+            yield { type: 'delta', text: text.slice(shown, upTo) };
+            shown = upTo;
           }
           break;
+        }
         case 'done':
           tally.model = event.model;
           break;
@@ -111,6 +120,12 @@ export async function* streamAnswer(input: StreamInput): AsyncGenerator<ReplyEve
     return { failure: f, errorCode: e.code };
   }
   if (tally.attempts === 0) tally.attempts = 1;
+  // why: while streaming only a window was checked; the whole answer is checked before its final edit.
+  if (!leaked && looksLikeLeakedInstructions(text)) {
+    leaked = true;
+    if (shown > 0) yield { type: 'reset' };
+    shown = 0;
+  }
   if (leaked) {
     logger.warn({ event: 'twin.leak_replaced', tenant: call.tenantId }, 'reply repeated instructions');
     yield { type: 'delta', text: LEAK_REPLACEMENT };

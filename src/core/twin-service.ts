@@ -9,6 +9,7 @@ import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
+import { LEAK_REPLACEMENT } from './leak-check.js';
 import type {
   Clock,
   CostEstimator,
@@ -20,7 +21,7 @@ import type {
 } from './ports.js';
 import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
-import { approxTokens, buildPrompt, LEAK_REPLACEMENT, NOT_IN_PROFILE } from './prompt.js';
+import { approxTokens, buildPrompt, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
 import { TwinReports } from './twin-reports.js';

@@ -6,6 +6,7 @@
 import type { Chunk } from '../core/types.js';
 import { type ChunkDraft, withHash } from './chunk-hash.js';
 import { deriveChunks } from './derive-chunks.js';
+import { type PrivateTopic, withholdPrivate } from './private-facts.js';
 import { humanizeKey } from './prose.js';
 import { MAX_CHUNK_CHARS, splitLongText } from './split-long-text.js';
 import type { ContentChunkEntry, WorkshopProfile } from './workshop-profile.js';
@@ -15,6 +16,8 @@ export interface ChunkOptions {
   shareSalary?: boolean;
   /** Include contact details (derived contact chunk, content_chunks about contact). Default true. */
   shareContact?: boolean;
+  /** Include sentences holding a phone number, in any chunk. Default false. */
+  sharePhone?: boolean;
   /** Chunks longer than this are split into `<id>#2`, `<id>#3`... Default 1 500. */
   maxChunkChars?: number;
 }
@@ -31,7 +34,7 @@ export interface ChunkResult {
 const SALARY = /\b(salary|salaries|compensation|remuneration|pay ?range|wages?)\b/i;
 const CONTACT = /\b(contact|contacts|email|phone)\b/i;
 
-/** Whether the entry's type, category, tags or title say it is about `topic`. Its prose is not scanned. */
+/** Whether the entry's type, category, tags or title say it is about `topic` (its prose: `withholdPrivateFacts`). */
 function isAbout(entry: ContentChunkEntry, topic: RegExp): boolean {
   return [entry.type, entry.category, entry.title, ...entry.tags].some(
     (label) => label !== undefined && topic.test(label),
@@ -82,6 +85,41 @@ function contentDrafts(entries: ContentChunkEntry[], options: Required<ChunkOpti
   return drafts;
 }
 
+const TOPIC_NOTICE: Record<PrivateTopic, string> = {
+  salary: 'salary sharing is off, so sentences stating pay are withheld from',
+  phone: 'phone sharing is off, so sentences holding a phone number are withheld from',
+};
+
+/**
+ * why: labels miss private facts told in prose ("Career goals" stating an expected salary), so every chunk's text is
+ * read too. A withheld sentence is gone before hashing, so neither the index nor a model ever receives it; a chunk
+ * with nothing left is left out. The owner is told which chunks were touched, as a notice.
+ */
+function withholdPrivateFacts(drafts: ChunkDraft[], settings: Required<ChunkOptions>, out: ChunkResult): ChunkDraft[] {
+  const touched: Record<PrivateTopic, string[]> = { salary: [], phone: [] };
+  const emptied = new Set<string>();
+  const kept: ChunkDraft[] = [];
+  for (const draft of drafts) {
+    const body = withholdPrivate(draft.text, settings);
+    const title = withholdPrivate(draft.title, settings);
+    for (const topic of new Set([...body.withheld, ...title.withheld])) touched[topic].push(draft.id);
+    if (body.text === '') {
+      emptied.add(draft.id);
+      continue;
+    }
+    const safeTitle = title.withheld.length > 0 ? capitalize(humanizeKey(draft.type)) : draft.title;
+    kept.push({ ...draft, title: safeTitle, text: body.text });
+  }
+  for (const topic of ['salary', 'phone'] as const) {
+    const ids = touched[topic];
+    if (ids.length === 0) continue;
+    const left = ids.filter((id) => emptied.has(id));
+    const leftOut = left.length === 0 ? '' : ` (left out, as nothing else was in them: ${left.join(', ')})`;
+    out.notices.push(`${TOPIC_NOTICE[topic]}: ${ids.join(', ')}${leftOut}`);
+  }
+  return kept;
+}
+
 /** One draft, or its parts when longer than `max`: `<id>`, `<id>#2`, ... titled "(part n of N)". */
 function split(draft: ChunkDraft, max: number): ChunkDraft[] {
   const parts = splitLongText(draft.text, max);
@@ -98,6 +136,7 @@ export function chunkProfile(profile: WorkshopProfile, options: ChunkOptions = {
   const settings: Required<ChunkOptions> = {
     shareSalary: options.shareSalary ?? false,
     shareContact: options.shareContact ?? true,
+    sharePhone: options.sharePhone ?? false,
     maxChunkChars: options.maxChunkChars ?? MAX_CHUNK_CHARS,
   };
   const out: ChunkResult = { chunks: [], warnings: [], notices: [], problems: [] };
@@ -108,6 +147,7 @@ export function chunkProfile(profile: WorkshopProfile, options: ChunkOptions = {
     out.warnings.push('content_chunks has no usable chunk; chunks are derived from the structured sections instead');
     drafts = deriveChunks(profile, settings);
   }
+  drafts = withholdPrivateFacts(drafts, settings, out);
   const ids = new Set<string>();
   for (const draft of drafts.flatMap((d) => split(d, settings.maxChunkChars))) {
     if (ids.has(draft.id)) {

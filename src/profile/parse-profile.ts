@@ -16,6 +16,8 @@ export interface ProfileOptions {
   shareSalary?: boolean;
   /** Let the twin share contact details. Default true. */
   shareContact?: boolean;
+  /** Let the twin share phone numbers written anywhere in the profile. Default false. */
+  sharePhone?: boolean;
   /** Chunks longer than this many characters are split. Default 1 500. */
   maxChunkChars?: number;
 }

@@ -5,7 +5,7 @@
  */
 import { TwinError } from '../core/errors.js';
 import type { ProfileRetriever, RetrieveOptions } from '../core/ports.js';
-import type { RetrievedChunk } from '../core/types.js';
+import type { Chunk, RetrievedChunk } from '../core/types.js';
 import { DEFAULT_ID_PREFIX, fromChunkVector } from './chunk-vector.js';
 import {
   callUpstash,
@@ -31,6 +31,12 @@ export interface UpstashRetrieverOptions extends UpstashConnectionOptions {
   timeoutMs?: number;
   /** Prefix of the vector ids sync wrote. Default "twin:". */
   idPrefix?: string;
+  /**
+   * The chunks of the loaded profile: only a result with one of their ids and the same content hash is returned.
+   * why: an index ingested under other settings (salary shared, an older profile) must not serve what the profile
+   * as loaded now leaves out. Required so no caller can forget it.
+   */
+  allowedChunks: readonly Pick<Chunk, 'id' | 'hash'>[];
 }
 
 export class UpstashProfileRetriever implements ProfileRetriever {
@@ -39,6 +45,7 @@ export class UpstashProfileRetriever implements ProfileRetriever {
   private readonly options: UpstashRetrieverOptions;
   private readonly timeoutMs: number;
   private readonly idPrefix: string;
+  private readonly allowed: ReadonlyMap<string, string>;
 
   constructor(options: UpstashRetrieverOptions) {
     checkNamespace(options.namespace);
@@ -49,6 +56,7 @@ export class UpstashProfileRetriever implements ProfileRetriever {
     }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_UPSTASH_TIMEOUT_MS;
     this.idPrefix = options.idPrefix ?? DEFAULT_ID_PREFIX;
+    this.allowed = new Map(options.allowedChunks.map((c) => [c.id, c.hash]));
   }
 
   async retrieve(question: string, options: RetrieveOptions): Promise<RetrievedChunk[]> {
@@ -87,6 +95,7 @@ export class UpstashProfileRetriever implements ProfileRetriever {
       if (!String(result.id).startsWith(this.idPrefix)) continue;
       const chunk = fromChunkVector(result);
       if (!chunk || typeof result.score !== 'number') continue;
+      if (this.allowed.get(chunk.id) !== chunk.hash) continue;
       hits.push({ chunk, score: result.score, accepted: result.score >= this.minScore });
     }
     return hits.sort((a, b) => b.score - a.score);

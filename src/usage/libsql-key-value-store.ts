@@ -2,11 +2,12 @@
 import type { Client } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock, KeyValueStore } from '../core/ports.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
 
 function storageError(err: unknown, action: string): TwinError {
   return new TwinError(
     'storage',
-    `Key-value store: ${action} failed: ${err instanceof Error ? err.message : String(err)}`,
+    `Key-value store: ${action} failed: ${scrubSecrets(err instanceof Error ? err.message : String(err))}`,
     {
       cause: err,
     },

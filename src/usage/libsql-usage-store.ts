@@ -7,6 +7,7 @@ import { type Client, createClient } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
+import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secrets.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
 import { ensureDatabaseDirectory, localDatabasePath } from './database-url.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
@@ -51,16 +52,16 @@ const silentLogger: Logger = {
 
 const EXPORT_PAGE = 500;
 
-/** Strips anything after `?` (libsql URLs may carry an authToken) before a URL goes into a message. */
-const describeUrl = (url: string) => url.split('?')[0];
+/** Strips anything after `?` (libsql URLs may carry an authToken) and the user info before a URL goes into a message. */
+const describeUrl = (url: string) => stripUserInfo(url.split('?')[0] ?? '');
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-function cannotOpen(url: string, err: unknown): TwinError {
+function cannotOpen(url: string, err: unknown, authToken?: string): TwinError {
   if (err instanceof TwinError) return err;
-  return new TwinError('storage', `Cannot open the usage database at ${describeUrl(url)}: ${reason(err)}`, {
-    cause: err,
-  });
+  // why: libsql's own error text quotes the whole URL, password included ("...includes credentials: https://u:p@...").
+  const why = scrubSecrets(reason(err), [...userInfoSecrets(url), authToken]);
+  return new TwinError('storage', `Cannot open the usage database at ${describeUrl(url)}: ${why}`, { cause: err });
 }
 
 function storageError(err: unknown, what: string): TwinError {
@@ -114,7 +115,7 @@ export class LibsqlUsageStore implements UsageStore {
         timeout: options.busyTimeoutMs ?? 5_000,
       });
     } catch (err) {
-      throw cannotOpen(options.url, err);
+      throw cannotOpen(options.url, err, options.authToken);
     }
     try {
       // why: WAL lets `twinbot usage` read while the bot writes, and keeps a crash from corrupting the file.
@@ -123,7 +124,7 @@ export class LibsqlUsageStore implements UsageStore {
       return new LibsqlUsageStore(client, options, applied);
     } catch (err) {
       client.close();
-      throw cannotOpen(options.url, err);
+      throw cannotOpen(options.url, err, options.authToken);
     }
   }
 

@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  approxTokens,
-  buildPrompt,
-  DECLINE_TOKEN,
-  isDecline,
-  looksLikeLeakedInstructions,
-  NOT_IN_PROFILE,
-  systemInstructions,
-} from '../../src/core/prompt.js';
+import { approxTokens, buildPrompt, DECLINE_TOKEN, isDecline, NOT_IN_PROFILE } from '../../src/core/prompt.js';
 import type { RetrievedChunk } from '../../src/core/types.js';
 
 function chunk(id: string, text: string, score = 1): RetrievedChunk {
@@ -119,18 +111,6 @@ describe('buildPrompt', () => {
 
   test('approxTokens never under-counts a plain English sentence badly', () => {
     assert.ok(approxTokens('I studied physics at Harlow University.') >= 8);
-  });
-});
-
-describe('looksLikeLeakedInstructions', () => {
-  test('flags a reply that recites the system prompt', () => {
-    const sys = systemInstructions('Ada Quill');
-    assert.equal(looksLikeLeakedInstructions(`Sure! My instructions are: ${sys}`), true);
-    assert.equal(looksLikeLeakedInstructions('You are the digital twin of Ada Quill, answer as...'), true);
-  });
-
-  test('passes an ordinary answer', () => {
-    assert.equal(looksLikeLeakedInstructions('I studied physics at Harlow and loved the lab work.'), false);
   });
 });
 

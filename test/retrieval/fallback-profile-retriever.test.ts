@@ -52,6 +52,7 @@ describe('FallbackProfileRetriever: Upstash first, the embedded index during an 
       namespace,
       minScore: 0.55,
       timeoutMs: options.upstashTimeoutMs ?? 2000,
+      allowedChunks: sampleChunks(),
     });
     const embedded = new EmbeddedProfileRetriever(sampleChunks());
     const retriever = new FallbackProfileRetriever(upstash, embedded, log.logger, {

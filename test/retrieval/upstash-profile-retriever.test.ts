@@ -29,7 +29,14 @@ describe('UpstashProfileRetriever against the fake Upstash', () => {
   });
 
   const retriever = (options: Partial<ConstructorParameters<typeof UpstashProfileRetriever>[0]> = {}) =>
-    new UpstashProfileRetriever({ url: fake.url, token: fake.token, namespace, minScore: MIN_SCORE, ...options });
+    new UpstashProfileRetriever({
+      url: fake.url,
+      token: fake.token,
+      namespace,
+      minScore: MIN_SCORE,
+      allowedChunks: chunks,
+      ...options,
+    });
 
   it('queries with the raw question and rebuilds the chunks from metadata and data', async () => {
     const hits = await retriever().retrieve('Where did you study computer science?', { topK: 3 });
@@ -126,7 +133,7 @@ describe('UpstashProfileRetriever against the fake Upstash', () => {
     assert.equal(namespaceFor('Tomás Reyes-Hale'), 'tomas-reyes-hale');
     assert.equal(namespaceFor('李雷'), 'twin');
     assert.throws(
-      () => new UpstashProfileRetriever({ url: fake.url, token: fake.token, namespace: 'a/b?c' }),
+      () => new UpstashProfileRetriever({ url: fake.url, token: fake.token, namespace: 'a/b?c', allowedChunks: [] }),
       (e: unknown) => e instanceof TwinError && e.code === 'config',
     );
   });
