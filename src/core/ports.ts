@@ -116,6 +116,11 @@ export interface KeyValueStore {
   set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void>;
   /** Stores the value only when the key is absent or expired; true when this call stored it. Atomic. */
   setIfAbsent(namespace: string, key: string, value: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Stores the value under every key only when none of them is present (expired ones count as absent); true when
+   * this call stored them. All or nothing, atomic across processes: a losing call leaves no key behind.
+   */
+  setIfAllAbsent(namespace: string, keys: readonly string[], value: string, ttlMs?: number): Promise<boolean>;
   delete(namespace: string, key: string): Promise<boolean>;
   /** Deletes every key of a namespace starting with the prefix; returns how many. */
   deletePrefix(namespace: string, prefix: string): Promise<number>;
