@@ -171,10 +171,7 @@ export class SlackListeners {
     try {
       // why: both ids in one atomic claim; claimed one at a time, two replicas could each win one and both skip.
       if (await this.deps.dedupe.seen(`event:${body.event_id}`, `message:${messageKey}`)) {
-        this.log.info(
-          { event: 'slack.duplicate_event', eventId: body.event_id, retryNum },
-          'event already handled',
-        );
+        this.log.info({ event: 'slack.duplicate_event', eventId: body.event_id, retryNum }, 'event already handled');
         return true;
       }
     } catch (err) {
