@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
+import { twinHealth } from './twin-health.js';
 
 interface Running {
   name: string;
@@ -32,10 +33,7 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
   let stopping = false;
   let health: Server | undefined;
 
-  const healthState: HealthState = {
-    status: () => (stopping ? 'stopping' : 'ok'),
-    details: () => ({ inFlight: app.twin.inFlightCount, online: app.twin.online }),
-  };
+  const healthState = twinHealth({ stopping: () => stopping, twin: app.twin, usage: app.usage });
 
   const stopRollUps = scheduleRollUps(app, config, logger);
   const platforms = await startPlatforms(app, config, logger, healthState);

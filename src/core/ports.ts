@@ -128,9 +128,20 @@ export interface KeyValueStore {
 
 /** What GET /healthz reports, whichever server answers it (the health server, or Slack's HTTP receiver). */
 export interface HealthState {
-  /** 'ok' while answering, 'stopping' during shutdown (a 503 tells the balancer to drain). */
-  status(): 'ok' | 'stopping';
+  /**
+   * 'ok' while answering; 'degraded' while answering with a fault an operator should see (usage records waiting
+   * for the database); 'stopping' during shutdown (a 503 tells the balancer to drain).
+   */
+  status(): 'ok' | 'degraded' | 'stopping';
+  /** Whether a balancer should send requests here (200) or not (503). Absent: every status but 'stopping'. */
+  serving?(): boolean;
   details?(): Record<string, unknown>;
+}
+
+/** The HTTP status GET /healthz answers with, the same on every server that serves it. */
+export function healthHttpStatus(health: HealthState): 200 | 503 {
+  const serving = health.serving ? health.serving() : health.status() !== 'stopping';
+  return serving ? 200 : 503;
 }
 
 export interface Clock {

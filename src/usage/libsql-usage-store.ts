@@ -144,6 +144,11 @@ export class LibsqlUsageStore implements UsageStore {
     return this.#writer.pendingCount;
   }
 
+  /** Records given up since start because the retry buffer was full (each logged in full at error level). */
+  get droppedWrites(): number {
+    return this.#writer.droppedCount;
+  }
+
   /** Retries kept records now; returns how many are still kept. */
   flush(): Promise<number> {
     return this.#writer.flush();

@@ -14,6 +14,8 @@ export interface RetryOptions {
   maxMs?: number;
   /** Flush rounds `drain()` tries before giving up. Default 5 (with backoff capped at 1 s between them). */
   drainAttempts?: number;
+  /** Most records kept for a retry; past it the oldest is dropped (logged in full, counted). Default 10 000. */
+  maxPending?: number;
 }
 
 export class RetryingRecordWriter {
@@ -22,6 +24,8 @@ export class RetryingRecordWriter {
   readonly #baseMs: number;
   readonly #maxMs: number;
   readonly #drainAttempts: number;
+  readonly #maxPending: number;
+  #dropped = 0;
   // why: keyed by id so a record retried and recorded again is still written once (writes are idempotent).
   readonly #pending = new Map<string, UsageRecord>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -36,6 +40,12 @@ export class RetryingRecordWriter {
     this.#baseMs = options.baseMs ?? 250;
     this.#maxMs = options.maxMs ?? 30_000;
     this.#drainAttempts = options.drainAttempts ?? 5;
+    this.#maxPending = options.maxPending ?? 10_000;
+  }
+
+  /** Records given up because the retry buffer was full, since start. */
+  get droppedCount(): number {
+    return this.#dropped;
   }
 
   /** Records waiting for a retry. */
@@ -63,12 +73,30 @@ export class RetryingRecordWriter {
     try {
       await this.#write(record);
     } catch (err) {
-      this.#pending.set(record.id, record);
+      this.#keep(record);
       this.#logger.warn(
         { event: 'usage.write_failed', id: record.id, pending: this.#pending.size, err: asTwinError(err, 'storage') },
         'usage record kept for a retry',
       );
       this.#schedule();
+    }
+  }
+
+  /**
+   * Keeps a record for a retry. why: a database that stays down must not grow memory without end; past the bound
+   * the oldest record goes to the log in full (so it can still be accounted for) and is counted.
+   */
+  #keep(record: UsageRecord): void {
+    this.#pending.delete(record.id);
+    this.#pending.set(record.id, record);
+    while (this.#pending.size > this.#maxPending) {
+      const [id, oldest] = this.#pending.entries().next().value as [string, UsageRecord];
+      this.#pending.delete(id);
+      this.#dropped++;
+      this.#logger.error(
+        { event: 'usage.record_dropped', record: oldest, dropped: this.#dropped, maxPending: this.#maxPending },
+        'usage retry buffer full: oldest record dropped',
+      );
     }
   }
 
