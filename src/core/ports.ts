@@ -3,6 +3,7 @@
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
 import type {
+  QuotaSetter,
   QuotaUsage,
   RetrievedChunk,
   TenantQuota,
@@ -97,13 +98,17 @@ export interface UsageChartRenderer {
   render(summary: UsageSummary, window: UsageWindow, title: string): Promise<UsageChart>;
 }
 
-/** Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). */
+/**
+ * Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). A tenant has up to two
+ * overrides, kept apart by who set them (the operator's, and its own admins' tightening); `setBy` defaults to
+ * 'operator'.
+ */
 export interface QuotaStore {
-  getQuota(tenantId: string): Promise<TenantQuota | undefined>;
-  /** Replaces the tenant's override. */
-  setQuota(tenantId: string, quota: TenantQuota): Promise<void>;
-  /** Removes the override; true when there was one. */
-  clearQuota(tenantId: string): Promise<boolean>;
+  getQuota(tenantId: string, setBy?: QuotaSetter): Promise<TenantQuota | undefined>;
+  /** Replaces the tenant's override set by `setBy`. */
+  setQuota(tenantId: string, quota: TenantQuota, setBy?: QuotaSetter): Promise<void>;
+  /** Removes the override set by `setBy`; true when there was one. */
+  clearQuota(tenantId: string, setBy?: QuotaSetter): Promise<boolean>;
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
 }
 

@@ -240,6 +240,12 @@ export interface TenantQuota {
   usdPerMonth?: number;
 }
 
+/**
+ * Who set a quota limit. The operator (TWIN_ADMINS, the `twinbot quota` command, the console) pays for the Groq
+ * account and bounds everyone; a tenant's own admins may only tighten below the operator's limit.
+ */
+export type QuotaSetter = 'operator' | 'tenant_admin';
+
 /** What a tenant spent since a moment. */
 export interface QuotaUsage {
   requests: number;

@@ -13,7 +13,7 @@ import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
 import { runMigrations } from './migrations.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
 import { QuotaTable } from './quota-table.js';
-import type { QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
+import type { QuotaSetter, QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
 import { RetryingRecordWriter, type RetryOptions } from './retrying-record-writer.js';
 import { rollUpLedger } from './roll-up-ledger.js';
 import { summarizeLedger } from './summarize-ledger.js';
@@ -224,24 +224,24 @@ export class LibsqlUsageStore implements UsageStore {
     }
   }
 
-  /** Stores (replaces) a tenant's quota override. Limits must be >= 0; counts must be whole numbers. */
-  setQuota(tenantId: string, quota: TenantQuota): Promise<void> {
-    return this.#guard('setting a quota', this.#quotas.set(tenantId, quota));
+  /** Stores (replaces) a tenant's quota override by `setBy`. Limits must be >= 0; counts must be whole numbers. */
+  setQuota(tenantId: string, quota: TenantQuota, setBy: QuotaSetter = 'operator'): Promise<void> {
+    return this.#guard('setting a quota', this.#quotas.set(tenantId, quota, setBy));
   }
 
-  /** A tenant's quota override, or undefined when it has none. */
-  getQuota(tenantId: string): Promise<TenantQuota | undefined> {
-    return this.#guard('reading a quota', this.#quotas.get(tenantId));
+  /** A tenant's quota override by `setBy`, or undefined when it has none. */
+  getQuota(tenantId: string, setBy: QuotaSetter = 'operator'): Promise<TenantQuota | undefined> {
+    return this.#guard('reading a quota', this.#quotas.get(tenantId, setBy));
   }
 
-  /** Removes a tenant's quota override; true when there was one. */
-  clearQuota(tenantId: string): Promise<boolean> {
-    return this.#guard('clearing a quota', this.#quotas.clear(tenantId));
+  /** Removes a tenant's quota override by `setBy`; true when there was one. */
+  clearQuota(tenantId: string, setBy: QuotaSetter = 'operator'): Promise<boolean> {
+    return this.#guard('clearing a quota', this.#quotas.clear(tenantId, setBy));
   }
 
-  /** Every stored quota override, by tenant id. */
-  listQuotas(): Promise<TenantQuotaEntry[]> {
-    return this.#guard('listing quotas', this.#quotas.list());
+  /** Every stored quota override by `setBy`, by tenant id. */
+  listQuotas(setBy: QuotaSetter = 'operator'): Promise<TenantQuotaEntry[]> {
+    return this.#guard('listing quotas', this.#quotas.list(setBy));
   }
 
   /**

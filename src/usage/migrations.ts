@@ -120,6 +120,24 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'daily dollar quotas',
     statements: ['ALTER TABLE quotas ADD COLUMN usd_per_day REAL'],
   },
+  {
+    version: 5,
+    name: 'quota limits kept apart by who set them',
+    statements: [
+      // why: a tenant admin's tightening lives apart from the operator's limits (`quotas`), so an admin's clear or
+      // raise can never touch what the operator set. Rows already in `quotas` stay the operator's: the safe reading.
+      `CREATE TABLE tenant_admin_quotas (
+        tenant_id TEXT PRIMARY KEY,
+        requests_per_day INTEGER,
+        tokens_per_day INTEGER,
+        usd_per_month REAL,
+        requests_per_month INTEGER,
+        tokens_per_month INTEGER,
+        usd_per_day REAL,
+        updated_at INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

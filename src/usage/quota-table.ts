@@ -1,8 +1,19 @@
-/** The `quotas` table: per-tenant quota overrides, one row per tenant. */
+/**
+ * Per-tenant quota overrides, one row per tenant and setter: the operator's in `quotas`, the tenant admins'
+ * tightening in `tenant_admin_quotas` (migration 5).
+ */
 import type { Client, Row } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
-import { isDollarField, QUOTA_FIELDS, type TenantQuota, type TenantQuotaEntry } from './quota-types.js';
+import {
+  isDollarField,
+  QUOTA_FIELDS,
+  type QuotaSetter,
+  type TenantQuota,
+  type TenantQuotaEntry,
+} from './quota-types.js';
+
+const TABLE: Record<QuotaSetter, string> = { operator: 'quotas', tenant_admin: 'tenant_admin_quotas' };
 
 const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
   requestsPerDay: 'requests_per_day',
@@ -43,11 +54,11 @@ export class QuotaTable {
     this.#clock = clock;
   }
 
-  async set(tenantId: string, quota: TenantQuota): Promise<void> {
+  async set(tenantId: string, quota: TenantQuota, setBy: QuotaSetter): Promise<void> {
     validateQuota(quota);
     const columns = QUOTA_FIELDS.map((f) => COLUMN[f]);
     await this.#client.execute({
-      sql: `INSERT INTO quotas (tenant_id, ${columns.join(', ')}, updated_at)
+      sql: `INSERT INTO ${TABLE[setBy]} (tenant_id, ${columns.join(', ')}, updated_at)
         VALUES (?, ${columns.map(() => '?').join(', ')}, ?)
         ON CONFLICT (tenant_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
           updated_at = excluded.updated_at`,
@@ -55,14 +66,20 @@ export class QuotaTable {
     });
   }
 
-  async get(tenantId: string): Promise<TenantQuota | undefined> {
-    const rs = await this.#client.execute({ sql: 'SELECT * FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+  async get(tenantId: string, setBy: QuotaSetter): Promise<TenantQuota | undefined> {
+    const rs = await this.#client.execute({
+      sql: `SELECT * FROM ${TABLE[setBy]} WHERE tenant_id = ?`,
+      args: [tenantId],
+    });
     const row = rs.rows[0];
     return row === undefined ? undefined : rowToQuota(row);
   }
 
-  async clear(tenantId: string): Promise<boolean> {
-    const rs = await this.#client.execute({ sql: 'DELETE FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+  async clear(tenantId: string, setBy: QuotaSetter): Promise<boolean> {
+    const rs = await this.#client.execute({
+      sql: `DELETE FROM ${TABLE[setBy]} WHERE tenant_id = ?`,
+      args: [tenantId],
+    });
     return rs.rowsAffected > 0;
   }
 
@@ -85,8 +102,8 @@ export class QuotaTable {
     };
   }
 
-  async list(): Promise<TenantQuotaEntry[]> {
-    const rs = await this.#client.execute('SELECT * FROM quotas ORDER BY tenant_id');
+  async list(setBy: QuotaSetter): Promise<TenantQuotaEntry[]> {
+    const rs = await this.#client.execute(`SELECT * FROM ${TABLE[setBy]} ORDER BY tenant_id`);
     return rs.rows.map((row) => ({
       tenantId: String(row['tenant_id']),
       quota: rowToQuota(row),
