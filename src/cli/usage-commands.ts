@@ -6,13 +6,18 @@ import { systemClock } from '../core/ports.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
 import { parseWindow, renderUsageText, WINDOW_MS } from '../core/usage-report.js';
+import { abandonedAfterMs } from '../main.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
 import { isDollarField } from '../usage/quota-types.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
 import type { ParsedArgs } from './index.js';
 
 async function withStore<T>(config: Config, logger: Logger, work: (store: LibsqlUsageStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+  const store = await LibsqlUsageStore.open({
+    url: config.databaseUrl,
+    logger,
+    abandonedAfterMs: abandonedAfterMs(config),
+  });
   try {
     return await work(store);
   } finally {

@@ -88,6 +88,12 @@ export interface UsageQuery {
 
 /** The usage ledger: one record per request, kept across restarts. */
 export interface UsageStore {
+  /**
+   * Writes (or updates) the row of an admitted request still being answered, so that a crash cannot lose what it
+   * spent: the row counts for quotas at once, and a later start marks it 'interrupted' if `record` never comes.
+   */
+  open(record: Omit<UsageRecord, 'outcome' | 'errorCode' | 'mode'>): Promise<void>;
+  /** Adds a request's final record, or completes the row `open` wrote under the same id. */
   record(record: UsageRecord): Promise<void>;
   summarize(query: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
+import { LedgerProgress } from './ledger-progress.js';
 import type {
   Clock,
   CostEstimator,
@@ -69,6 +70,9 @@ export interface TwinServiceDeps {
   options: TwinServiceOptions;
 }
 
+/** How often a request's open ledger row is looked at while nothing streams (see LedgerProgress). */
+const LEDGER_TICK_MS = 1_000;
+
 /** Tokens kept free for the prompt; gpt-oss serves 131k, but a twin's prompt never needs more than a few thousand. */
 const DEFAULT_PROMPT_BUDGET = 6_000;
 
@@ -100,9 +104,10 @@ export class TwinService {
   /** Answers one question. The stream always ends with exactly one `final` or `failure` event. */
   async *ask(request: AskRequest): AsyncGenerator<ReplyEvent> {
     const startedAt = this.clock.now();
+    const id = randomUUID();
     const tally: Tally = { promptTokens: 0, completionTokens: 0, attempts: 0, queueMs: 0 };
     const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) =>
-      this.record(request, startedAt, tally, outcome, extra);
+      this.record(id, request, startedAt, tally, outcome, extra);
 
     if (this.closing) {
       const f = fail.shuttingDown();
@@ -137,6 +142,8 @@ export class TwinService {
       return;
     }
 
+    // why: the row exists from admission on, so a crash mid-answer still leaves what the request spent (issue 19.9).
+    await this.openRecord(id, request, startedAt, tally);
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -146,9 +153,22 @@ export class TwinService {
       this.deps.options.deadlineMs,
     );
     this.inFlight.add(controller);
+    const progress = new LedgerProgress();
+    const checkpoint = (event?: ReplyEvent) => {
+      if (progress.due(tally, this.clock.now(), event)) {
+        void this.openRecord(id, request, startedAt, tally, progress.streamedTokens);
+      }
+    };
+    // why: an attempt starts (and Groq may bill it) without a reply event; a timer catches it while the model thinks.
+    const ticker = setInterval(checkpoint, LEDGER_TICK_MS);
+    ticker.unref();
     try {
-      yield* this.answer(checked.question, request, controller.signal, deadline, tally, record);
+      for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
+        checkpoint(event);
+        yield event;
+      }
     } finally {
+      clearInterval(ticker);
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       this.inFlight.delete(controller);
@@ -282,19 +302,58 @@ export class TwinService {
     }
   }
 
-  /** Writes the one ledger record of a request before its final event is delivered. */
+  /**
+   * Writes (at admission) or updates (as the answer goes) the open row of a request, with what it spent so far;
+   * `streamedTokens` estimates the completion while Groq has not reported its usage yet.
+   */
+  private async openRecord(
+    id: string,
+    request: AskRequest,
+    startedAt: number,
+    tally: Tally,
+    streamedTokens = 0,
+  ): Promise<void> {
+    const completion = Math.max(tally.completionTokens, streamedTokens);
+    const rec = this.recordOf(id, request, startedAt, { ...tally, completionTokens: completion }, {});
+    try {
+      await this.deps.usage.open(rec);
+    } catch (err) {
+      // why: the final record is still written at the end; a failed progress write must not stop the answer.
+      this.deps.logger.warn({ event: 'twin.usage_open_failed', err, id }, 'usage row of a request not opened');
+    }
+  }
+
+  /** Writes the one ledger record of a request (completing its open row) before its final event is delivered. */
   private async record(
+    id: string,
     request: AskRequest,
     startedAt: number,
     tally: Tally,
     outcome: UsageRecord['outcome'],
     extra: Partial<UsageRecord>,
   ): Promise<void> {
+    const rec: UsageRecord = { ...this.recordOf(id, request, startedAt, tally, extra), outcome };
+    this.deps.logger.info({ event: 'twin.usage', ...rec }, `request ${outcome}`);
+    try {
+      await this.deps.usage.record(rec);
+    } catch (err) {
+      // The store keeps its own retry buffer; the log line above is the record of last resort.
+      this.deps.logger.error({ event: 'twin.usage_write_failed', err, id: rec.id }, 'usage record not written');
+    }
+  }
+
+  private recordOf(
+    id: string,
+    request: AskRequest,
+    startedAt: number,
+    tally: Tally,
+    extra: Partial<UsageRecord>,
+  ): Omit<UsageRecord, 'outcome'> {
     const model = extra.model ?? tally.model;
     const costUsd =
       model && this.deps.estimateCost ? this.deps.estimateCost(model, tally.promptTokens, tally.completionTokens) : 0;
-    const rec: UsageRecord = {
-      id: randomUUID(),
+    return {
+      id,
       at: startedAt,
       platform: request.platform,
       tenantId: request.tenantId,
@@ -310,18 +369,10 @@ export class TwinService {
       latencyMs: this.clock.now() - startedAt,
       queueMs: tally.queueMs,
       attempts: tally.attempts,
-      outcome,
       errorCode: extra.errorCode,
       costUsd,
       mode: extra.mode,
     };
-    this.deps.logger.info({ event: 'twin.usage', ...rec }, `request ${outcome}`);
-    try {
-      await this.deps.usage.record(rec);
-    } catch (err) {
-      // The store keeps its own retry buffer; the log line above is the record of last resort.
-      this.deps.logger.error({ event: 'twin.usage_write_failed', err, id: rec.id }, 'usage record not written');
-    }
   }
 
   /** A tenant's usage report, for admins of that tenant only. */

@@ -128,7 +128,11 @@ export interface UsageRequest {
   window: UsageWindow;
 }
 
-export type Outcome = 'answered' | 'failed' | 'refused';
+/**
+ * How a request ended. 'interrupted': the process died while answering (the row written at admission was never
+ * completed); it spent what was recorded so far, so reports count it with the failures and quotas count it.
+ */
+export type Outcome = 'answered' | 'failed' | 'refused' | 'interrupted';
 
 /** One request in the ledger (DESIGN.md: one record per request, attempts inside). */
 export interface UsageRecord {

@@ -138,6 +138,19 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'rows written at admission',
+    statements: [
+      // why: a request's row is written when it is admitted (outcome 'open') and completed at the end, so a crash
+      // leaves a row behind. The owner columns say which process wrote it, so the next start can tell a row left
+      // by a dead process (marked 'interrupted') from one another replica is still answering.
+      'ALTER TABLE usage_records ADD COLUMN owner_id TEXT',
+      'ALTER TABLE usage_records ADD COLUMN owner_host TEXT',
+      'ALTER TABLE usage_records ADD COLUMN owner_pid INTEGER',
+      "CREATE INDEX usage_records_open ON usage_records (owner_id) WHERE outcome = 'open'",
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

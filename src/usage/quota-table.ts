@@ -13,6 +13,12 @@ import {
   type TenantQuotaEntry,
 } from './quota-types.js';
 
+/** Outcomes (row states) that spend a tenant's quota, as SQL. */
+const SPENDING = ['answered', 'failed', 'interrupted', 'open'].map((o) => `'${o}'`).join(', ');
+
+/** Whether a row in this state spends quota (see SPENDING). */
+export const spendsQuota = (outcome: string): boolean => outcome !== 'refused';
+
 const TABLE: Record<QuotaSetter, string> = { operator: 'quotas', tenant_admin: 'tenant_admin_quotas' };
 
 const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
@@ -83,15 +89,18 @@ export class QuotaTable {
     return rs.rowsAffected > 0;
   }
 
-  /** Answered and failed requests of a tenant from `from` on (raw rows and rolled-up days), cost in pico-USD. */
+  /**
+   * What a tenant's requests spent from `from` on (raw rows and rolled-up days), cost in pico-USD: answered,
+   * failed and interrupted ones, and those still being answered; refusals spend nothing.
+   */
   async spentSince(tenantId: string, from: number): Promise<{ requests: number; tokens: number; pico: bigint }> {
     const rs = await this.#client.execute({
       sql: `SELECT SUM(requests) AS requests, SUM(total_tokens) AS tokens, CAST(SUM(cost_pico) AS TEXT) AS cost FROM (
         SELECT 1 AS requests, total_tokens, cost_pico FROM usage_records
-          WHERE tenant_id = :tenant AND at >= :from AND outcome IN ('answered', 'failed')
+          WHERE tenant_id = :tenant AND at >= :from AND outcome IN (${SPENDING})
         UNION ALL
         SELECT requests, total_tokens, cost_pico FROM usage_daily
-          WHERE tenant_id = :tenant AND day >= :from AND outcome IN ('answered', 'failed'))`,
+          WHERE tenant_id = :tenant AND day >= :from AND outcome IN (${SPENDING}))`,
       args: { tenant: tenantId, from },
     });
     const row = rs.rows[0];
@@ -100,6 +109,23 @@ export class QuotaTable {
       tokens: Number(row?.['tokens'] ?? 0),
       pico: BigInt((row?.['cost'] as string | null) ?? 0),
     };
+  }
+
+  /** Of these ids, the rows already in the ledger that spend quota (to avoid counting a retried write twice). */
+  async spentByIds(ids: readonly string[]): Promise<Map<string, { tokens: number; pico: bigint }>> {
+    const found = new Map<string, { tokens: number; pico: bigint }>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const page = ids.slice(i, i + 500);
+      const rs = await this.#client.execute({
+        sql: `SELECT id, total_tokens, CAST(cost_pico AS TEXT) AS cost FROM usage_records
+          WHERE id IN (${page.map(() => '?').join(', ')}) AND outcome IN (${SPENDING})`,
+        args: [...page],
+      });
+      for (const row of rs.rows) {
+        found.set(String(row['id']), { tokens: Number(row['total_tokens']), pico: BigInt(String(row['cost'])) });
+      }
+    }
+    return found;
   }
 
   async list(setBy: QuotaSetter): Promise<TenantQuotaEntry[]> {
