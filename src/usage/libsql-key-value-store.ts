@@ -110,6 +110,19 @@ export class LibsqlKeyValueStore implements KeyValueStore {
     }
   }
 
+  /** The live keys of a namespace (for re-encrypting them under a new key). */
+  async keysOf(namespace: string): Promise<string[]> {
+    try {
+      const rs = await this.client.execute({
+        sql: 'SELECT key FROM kv_entries WHERE namespace = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key',
+        args: [namespace, this.clock.now()],
+      });
+      return rs.rows.map((r) => String(r['key']));
+    } catch (err) {
+      throw storageError(err, 'listing');
+    }
+  }
+
   /** Removes expired entries; the ledger's daily roll-up calls it so expired ids do not pile up. */
   async sweep(): Promise<number> {
     try {

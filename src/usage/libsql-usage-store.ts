@@ -8,7 +8,7 @@ import { TwinError } from '../core/errors.js';
 import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
-import { ensureDatabaseDirectory, localDatabasePath } from './database-url.js';
+import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
 import { runMigrations } from './migrations.js';
@@ -116,6 +116,7 @@ export class LibsqlUsageStore implements UsageStore {
     let client: Client;
     try {
       await ensureDatabaseDirectory(options.url);
+      await restrictDatabaseFile(options.url);
       client = createClient({
         url: options.url,
         ...(options.authToken ? { authToken: options.authToken } : {}),
