@@ -2,13 +2,11 @@
  * The twin: every platform's requests come here. `ask` turns a question into a stream of reply events and one
  * ledger record; `usage` gives an admin the report for their own tenant. All the rules live here (STYLE.md 2).
  */
-import { randomUUID } from 'node:crypto';
 import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
-import { LedgerProgress } from './ledger-progress.js';
 import type {
   Clock,
   CostEstimator,
@@ -22,6 +20,7 @@ import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
 import { approxTokens, buildPrompt, LEAK_REPLACEMENT, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
+import { RequestLedger } from './request-ledger.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
 import { TwinReports } from './twin-reports.js';
 import type {
@@ -70,9 +69,6 @@ export interface TwinServiceDeps {
   options: TwinServiceOptions;
 }
 
-/** How often a request's open ledger row is looked at while nothing streams (see LedgerProgress). */
-const LEDGER_TICK_MS = 1_000;
-
 /** Tokens kept free for the prompt; gpt-oss serves 131k, but a twin's prompt never needs more than a few thousand. */
 const DEFAULT_PROMPT_BUDGET = 6_000;
 
@@ -103,11 +99,9 @@ export class TwinService {
 
   /** Answers one question. The stream always ends with exactly one `final` or `failure` event. */
   async *ask(request: AskRequest): AsyncGenerator<ReplyEvent> {
-    const startedAt = this.clock.now();
-    const id = randomUUID();
-    const tally: Tally = { promptTokens: 0, completionTokens: 0, attempts: 0, queueMs: 0 };
-    const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) =>
-      this.record(id, request, startedAt, tally, outcome, extra);
+    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now());
+    const { startedAt, tally } = ledger;
+    const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => ledger.record(outcome, extra);
 
     if (this.closing) {
       const f = fail.shuttingDown();
@@ -143,7 +137,8 @@ export class TwinService {
     }
 
     // why: the row exists from admission on, so a crash mid-answer still leaves what the request spent (issue 19.9).
-    await this.openRecord(id, request, startedAt, tally);
+    await ledger.open();
+    const progress = ledger.follow();
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -153,22 +148,13 @@ export class TwinService {
       this.deps.options.deadlineMs,
     );
     this.inFlight.add(controller);
-    const progress = new LedgerProgress();
-    const checkpoint = (event?: ReplyEvent) => {
-      if (progress.due(tally, this.clock.now(), event)) {
-        void this.openRecord(id, request, startedAt, tally, progress.streamedTokens);
-      }
-    };
-    // why: an attempt starts (and Groq may bill it) without a reply event; a timer catches it while the model thinks.
-    const ticker = setInterval(checkpoint, LEDGER_TICK_MS);
-    ticker.unref();
     try {
       for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
-        checkpoint(event);
+        progress.saw(event);
         yield event;
       }
     } finally {
-      clearInterval(ticker);
+      progress.stop();
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       this.inFlight.delete(controller);
@@ -300,79 +286,6 @@ export class TwinService {
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');
       return { ok: true };
     }
-  }
-
-  /**
-   * Writes (at admission) or updates (as the answer goes) the open row of a request, with what it spent so far;
-   * `streamedTokens` estimates the completion while Groq has not reported its usage yet.
-   */
-  private async openRecord(
-    id: string,
-    request: AskRequest,
-    startedAt: number,
-    tally: Tally,
-    streamedTokens = 0,
-  ): Promise<void> {
-    const completion = Math.max(tally.completionTokens, streamedTokens);
-    const rec = this.recordOf(id, request, startedAt, { ...tally, completionTokens: completion }, {});
-    try {
-      await this.deps.usage.open(rec);
-    } catch (err) {
-      // why: the final record is still written at the end; a failed progress write must not stop the answer.
-      this.deps.logger.warn({ event: 'twin.usage_open_failed', err, id }, 'usage row of a request not opened');
-    }
-  }
-
-  /** Writes the one ledger record of a request (completing its open row) before its final event is delivered. */
-  private async record(
-    id: string,
-    request: AskRequest,
-    startedAt: number,
-    tally: Tally,
-    outcome: UsageRecord['outcome'],
-    extra: Partial<UsageRecord>,
-  ): Promise<void> {
-    const rec: UsageRecord = { ...this.recordOf(id, request, startedAt, tally, extra), outcome };
-    this.deps.logger.info({ event: 'twin.usage', ...rec }, `request ${outcome}`);
-    try {
-      await this.deps.usage.record(rec);
-    } catch (err) {
-      // The store keeps its own retry buffer; the log line above is the record of last resort.
-      this.deps.logger.error({ event: 'twin.usage_write_failed', err, id: rec.id }, 'usage record not written');
-    }
-  }
-
-  private recordOf(
-    id: string,
-    request: AskRequest,
-    startedAt: number,
-    tally: Tally,
-    extra: Partial<UsageRecord>,
-  ): Omit<UsageRecord, 'outcome'> {
-    const model = extra.model ?? tally.model;
-    const costUsd =
-      model && this.deps.estimateCost ? this.deps.estimateCost(model, tally.promptTokens, tally.completionTokens) : 0;
-    return {
-      id,
-      at: startedAt,
-      platform: request.platform,
-      tenantId: request.tenantId,
-      enterpriseId: request.enterpriseId,
-      channelId: request.channelId,
-      userId: request.userId,
-      userName: request.userName,
-      command: request.command,
-      model,
-      promptTokens: tally.promptTokens,
-      completionTokens: tally.completionTokens,
-      totalTokens: tally.promptTokens + tally.completionTokens,
-      latencyMs: this.clock.now() - startedAt,
-      queueMs: tally.queueMs,
-      attempts: tally.attempts,
-      errorCode: extra.errorCode,
-      costUsd,
-      mode: extra.mode,
-    };
   }
 
   /** A tenant's usage report, for admins of that tenant only. */
