@@ -51,6 +51,11 @@ export interface Config {
     oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   };
   port?: number;
+  /**
+   * TWIN_ENCRYPTION_KEY: 32-byte keys that encrypt stored installation tokens; the first encrypts, all decrypt
+   * (rotation). Empty when unset; required with Slack OAuth.
+   */
+  encryptionKeys: Uint8Array[];
   databaseUrl: string;
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
@@ -140,6 +145,27 @@ function parseUserRate(r: Reader): { perMinute: number; concurrent: number } {
   return { perMinute, concurrent };
 }
 
+/** TWIN_ENCRYPTION_KEY: comma-separated 32-byte keys, each as 64 hex digits or base64 (`openssl rand -base64 32`). */
+function parseEncryptionKeys(r: Reader): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (const [i, raw] of r.list('TWIN_ENCRYPTION_KEY').entries()) {
+    const bytes = /^[0-9a-f]{64}$/i.test(raw)
+      ? Buffer.from(raw, 'hex')
+      : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
+        ? Buffer.from(raw, 'base64')
+        : undefined;
+    // why: a key is a secret: the message says which one is wrong, never what it is.
+    if (bytes?.length !== 32) {
+      r.problems.push(
+        `TWIN_ENCRYPTION_KEY key ${i + 1} must be 32 bytes as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`,
+      );
+      continue;
+    }
+    keys.push(new Uint8Array(bytes));
+  }
+  return keys;
+}
+
 function parseDatabaseUrl(r: Reader, cwd: string): string {
   const raw = r.str('DATABASE_URL');
   if (raw === undefined) return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
@@ -201,6 +227,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   if (oauthSet === 3 && port === undefined)
     r.problems.push('the Slack OAuth install flow serves its pages on PORT: set it');
+  const encryptionKeys = parseEncryptionKeys(r);
+  if (oauthSet === 3 && r.str('TWIN_ENCRYPTION_KEY') === undefined) {
+    r.problems.push(
+      'the Slack OAuth install flow stores bot tokens: set TWIN_ENCRYPTION_KEY (e.g. `openssl rand -base64 32`) to encrypt them',
+    );
+  }
   if (slackApi && !slackApi.endsWith('/api/')) r.problems.push(`SLACK_API_URL must end in /api/, got "${slackApi}"`);
   if (slackBot && !slackApp && !slackSecret) {
     r.problems.push('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
@@ -282,6 +314,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           }
         : undefined,
     port,
+    encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS', 90, 31, 36_500, true),

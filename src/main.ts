@@ -129,10 +129,22 @@ export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger
   });
 }
 
+/**
+ * How old a ledger row still open must be before any process may call it abandoned. why: past the deadline and the
+ * shutdown grace no request can still be running, on this replica or another.
+ */
+export function abandonedAfterMs(config: Config): number {
+  return config.twin.deadlineMs + config.twin.shutdownGraceMs + 60_000;
+}
+
 /** Builds everything but the platform adapters. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const profile = await loadConfiguredProfile(config, logger);
-  const usage = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+  const usage = await LibsqlUsageStore.open({
+    url: config.databaseUrl,
+    logger,
+    abandonedAfterMs: abandonedAfterMs(config),
+  });
   try {
     const retriever = await buildRetriever(config, profile, logger);
     const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger);

@@ -7,12 +7,15 @@ import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { startHealthServer } from '../adapters/http/health-server.js';
 import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedupe.js';
-import { KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
+import { INSTALLATIONS_NAMESPACE, KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
 import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
+import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
+import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
+import { twinHealth } from './twin-health.js';
 
 interface Running {
   name: string;
@@ -32,10 +35,7 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
   let stopping = false;
   let health: Server | undefined;
 
-  const healthState: HealthState = {
-    status: () => (stopping ? 'stopping' : 'ok'),
-    details: () => ({ inFlight: app.twin.inFlightCount, online: app.twin.online }),
-  };
+  const healthState = twinHealth({ stopping: () => stopping, twin: app.twin, usage: app.usage });
 
   const stopRollUps = scheduleRollUps(app, config, logger);
   const platforms = await startPlatforms(app, config, logger, healthState);
@@ -153,6 +153,16 @@ async function startPlatforms(
     // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
     const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
     const kv = app.usage.keyValues;
+    let installations: KeyValueInstallationStore | undefined;
+    if (slack.oauth) {
+      try {
+        installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
+      } catch (err) {
+        const e = asTwinError(err, 'config');
+        logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
+        return { configured, running };
+      }
+    }
     const adapter = new SlackAdapter({
       twin: app.twin,
       botToken: slack.botToken,
@@ -160,7 +170,7 @@ async function startPlatforms(
       signingSecret: slack.signingSecret,
       apiUrl: slack.apiUrl,
       port: config.port,
-      oauth: slack.oauth ? { ...slack.oauth, installationStore: new KeyValueInstallationStore(kv) } : undefined,
+      oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
       dedupe: new KeyValueEventDedupeStore(kv),
       logger: logger.child({ platform: 'slack' }),
       health,
@@ -168,6 +178,23 @@ async function startPlatforms(
     await tryStart(mode, adapter, running, logger);
   }
   return { configured, running };
+}
+
+/**
+ * Slack installations (they hold bot tokens) encrypted at rest with TWIN_ENCRYPTION_KEY. Every start rewrites the
+ * ones under an older key (or none, from before encryption) under the first key, so rotation takes one restart.
+ */
+async function encryptedInstallations(
+  kv: LibsqlKeyValueStore,
+  keys: readonly Uint8Array[],
+  logger: Logger,
+): Promise<KeyValueInstallationStore> {
+  const secrets = new EncryptedKeyValueStore(kv, keys);
+  const rewrapped = await secrets.rewrap(INSTALLATIONS_NAMESPACE, await kv.keysOf(INSTALLATIONS_NAMESPACE));
+  if (rewrapped > 0) {
+    logger.info({ event: 'twin.installations_rewrapped', count: rewrapped }, 'installations re-encrypted');
+  }
+  return new KeyValueInstallationStore(secrets);
 }
 
 async function tryStart(

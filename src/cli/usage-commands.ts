@@ -6,13 +6,18 @@ import { systemClock } from '../core/ports.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
 import { parseWindow, renderUsageText, WINDOW_MS } from '../core/usage-report.js';
+import { abandonedAfterMs } from '../main.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
 import { isDollarField } from '../usage/quota-types.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
 import type { ParsedArgs } from './index.js';
 
 async function withStore<T>(config: Config, logger: Logger, work: (store: LibsqlUsageStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+  const store = await LibsqlUsageStore.open({
+    url: config.databaseUrl,
+    logger,
+    abandonedAfterMs: abandonedAfterMs(config),
+  });
   try {
     return await work(store);
   } finally {
@@ -78,15 +83,19 @@ export async function runQuota(config: Config, logger: Logger, args: ParsedArgs)
       const quota = quotaFromFlags(args);
       if (Object.keys(quota).length === 0)
         throw new TwinError('config', 'quota set needs at least one limit, e.g. --requests-per-day 500');
-      await store.setQuota(tenantId, { ...(await store.getQuota(tenantId)), ...quota });
+      await guard.set(tenantId, quota, 'operator');
     } else if (action === 'clear') {
-      const had = await store.clearQuota(tenantId);
+      // why: the operator's clear lifts the operator's own override; the tenant's admins' tightening is theirs.
+      const had = await store.clearQuota(tenantId, 'operator');
       process.stdout.write(
-        had ? `Removed the quota override of ${tenantId}.\n` : `${tenantId} had no quota override.\n`,
+        had ? `Removed the operator's quota override of ${tenantId}.\n` : `${tenantId} had no operator override.\n`,
       );
     }
     const limits = await guard.limitsFor(tenantId);
-    process.stdout.write(`${tenantId}: ${JSON.stringify(limits)}\n${await guard.describe(tenantId)}\n`);
+    const tightened = await store.getQuota(tenantId, 'tenant_admin');
+    process.stdout.write(`${tenantId}: ${JSON.stringify(limits)}\n`);
+    if (tightened) process.stdout.write(`tightened by the tenant's admins: ${JSON.stringify(tightened)}\n`);
+    process.stdout.write(`${await guard.describe(tenantId)}\n`);
     return 0;
   });
 }

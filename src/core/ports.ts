@@ -3,6 +3,7 @@
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
 import type {
+  QuotaSetter,
   QuotaUsage,
   RetrievedChunk,
   TenantQuota,
@@ -95,6 +96,12 @@ export interface UsageQuery {
 
 /** The usage ledger: one record per request, kept across restarts. */
 export interface UsageStore {
+  /**
+   * Writes (or updates) the row of an admitted request still being answered, so that a crash cannot lose what it
+   * spent: the row counts for quotas at once, and a later start marks it 'interrupted' if `record` never comes.
+   */
+  open(record: Omit<UsageRecord, 'outcome' | 'errorCode' | 'mode'>): Promise<void>;
+  /** Adds a request's final record, or completes the row `open` wrote under the same id. */
   record(record: UsageRecord): Promise<void>;
   summarize(query: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;
@@ -105,13 +112,17 @@ export interface UsageChartRenderer {
   render(summary: UsageSummary, window: UsageWindow, title: string): Promise<UsageChart>;
 }
 
-/** Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). */
+/**
+ * Where per-tenant quota overrides live, and what a tenant spent (the usage ledger). A tenant has up to two
+ * overrides, kept apart by who set them (the operator's, and its own admins' tightening); `setBy` defaults to
+ * 'operator'.
+ */
 export interface QuotaStore {
-  getQuota(tenantId: string): Promise<TenantQuota | undefined>;
-  /** Replaces the tenant's override. */
-  setQuota(tenantId: string, quota: TenantQuota): Promise<void>;
-  /** Removes the override; true when there was one. */
-  clearQuota(tenantId: string): Promise<boolean>;
+  getQuota(tenantId: string, setBy?: QuotaSetter): Promise<TenantQuota | undefined>;
+  /** Replaces the tenant's override set by `setBy`. */
+  setQuota(tenantId: string, quota: TenantQuota, setBy?: QuotaSetter): Promise<void>;
+  /** Removes the override set by `setBy`; true when there was one. */
+  clearQuota(tenantId: string, setBy?: QuotaSetter): Promise<boolean>;
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
 }
 
@@ -124,6 +135,11 @@ export interface KeyValueStore {
   set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void>;
   /** Stores the value only when the key is absent or expired; true when this call stored it. Atomic. */
   setIfAbsent(namespace: string, key: string, value: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Stores the value under every key only when none of them is present (expired ones count as absent); true when
+   * this call stored them. All or nothing, atomic across processes: a losing call leaves no key behind.
+   */
+  setIfAllAbsent(namespace: string, keys: readonly string[], value: string, ttlMs?: number): Promise<boolean>;
   delete(namespace: string, key: string): Promise<boolean>;
   /** Deletes every key of a namespace starting with the prefix; returns how many. */
   deletePrefix(namespace: string, prefix: string): Promise<number>;
@@ -131,9 +147,20 @@ export interface KeyValueStore {
 
 /** What GET /healthz reports, whichever server answers it (the health server, or Slack's HTTP receiver). */
 export interface HealthState {
-  /** 'ok' while answering, 'stopping' during shutdown (a 503 tells the balancer to drain). */
-  status(): 'ok' | 'stopping';
+  /**
+   * 'ok' while answering; 'degraded' while answering with a fault an operator should see (usage records waiting
+   * for the database); 'stopping' during shutdown (a 503 tells the balancer to drain).
+   */
+  status(): 'ok' | 'degraded' | 'stopping';
+  /** Whether a balancer should send requests here (200) or not (503). Absent: every status but 'stopping'. */
+  serving?(): boolean;
   details?(): Record<string, unknown>;
+}
+
+/** The HTTP status GET /healthz answers with, the same on every server that serves it. */
+export function healthHttpStatus(health: HealthState): 200 | 503 {
+  const serving = health.serving ? health.serving() : health.status() !== 'stopping';
+  return serving ? 200 : 503;
 }
 
 export interface Clock {

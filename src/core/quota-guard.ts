@@ -1,4 +1,4 @@
-import type { TenantQuota } from './types.js';
+import type { QuotaSetter, TenantQuota } from './types.js';
 
 /** Per-tenant quotas (issue 8) as the service sees them: may this tenant ask now, and what is left. */
 
@@ -11,8 +11,10 @@ export interface QuotaGuard {
   describe(tenantId: string): Promise<string | undefined>;
   /** The operator's limits for every tenant (config), before overrides. */
   readonly defaults: TenantQuota;
-  /** Lays limits over the tenant's current override (field by field). */
-  set(tenantId: string, quota: TenantQuota): Promise<void>;
-  /** Back to the operator's defaults. */
-  clear(tenantId: string): Promise<void>;
+  /** The operator's limits for one tenant (defaults with the operator's override): the most its admins may set. */
+  ceiling(tenantId: string): Promise<TenantQuota>;
+  /** Lays limits over the tenant's current override by the same setter (field by field). */
+  set(tenantId: string, quota: TenantQuota, setBy: QuotaSetter): Promise<void>;
+  /** Removes that setter's override only: an admin's clear never lifts the operator's limits. */
+  clear(tenantId: string, setBy: QuotaSetter): Promise<void>;
 }

@@ -1,12 +1,13 @@
 /**
- * The quota rule: a tenant's limits are the configured defaults with its own override laid over them, field by
- * field; a tenant at or past any limit is refused politely until the period resets (UTC midnight, or the first of
+ * The quota rule: a tenant's ceiling is the configured defaults with the operator's override laid over them, field
+ * by field; its limits are that ceiling tightened by its own admins' override (the lower of the two per field, so
+ * nothing a tenant admin stores can loosen what the operator set); a tenant at or past any limit is refused politely until the period resets (UTC midnight, or the first of
  * the month). Token and dollar limits are checked before a request, so the last request may overshoot by its size.
  */
 import { formatWait } from './failure-messages.js';
 import type { Clock, QuotaStore } from './ports.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
-import type { QuotaUsage, TenantQuota } from './types.js';
+import type { QuotaSetter, QuotaUsage, TenantQuota } from './types.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const money = (n: number) => `$${n.toFixed(2)}`;
@@ -47,17 +48,31 @@ export class TenantQuotaGuard implements QuotaGuard {
     private readonly clock: Clock,
   ) {}
 
-  async set(tenantId: string, quota: TenantQuota): Promise<void> {
-    await this.store.setQuota(tenantId, { ...(await this.store.getQuota(tenantId)), ...quota });
+  async set(tenantId: string, quota: TenantQuota, setBy: QuotaSetter): Promise<void> {
+    await this.store.setQuota(tenantId, { ...(await this.store.getQuota(tenantId, setBy)), ...quota }, setBy);
   }
 
-  async clear(tenantId: string): Promise<void> {
-    await this.store.clearQuota(tenantId);
+  async clear(tenantId: string, setBy: QuotaSetter): Promise<void> {
+    await this.store.clearQuota(tenantId, setBy);
   }
 
+  async ceiling(tenantId: string): Promise<TenantQuota> {
+    return { ...this.defaults, ...(await this.store.getQuota(tenantId, 'operator')) };
+  }
+
+  /** The limits in force: the operator's ceiling, tightened field by field by the tenant admins' override. */
   async limitsFor(tenantId: string): Promise<TenantQuota> {
-    const override = await this.store.getQuota(tenantId);
-    return { ...this.defaults, ...override };
+    const [ceiling, tightened] = await Promise.all([
+      this.ceiling(tenantId),
+      this.store.getQuota(tenantId, 'tenant_admin'),
+    ]);
+    const limits: TenantQuota = { ...ceiling };
+    for (const [field, value] of Object.entries(tightened ?? {}) as [keyof TenantQuota, number | undefined][]) {
+      if (value === undefined) continue;
+      const operator = limits[field];
+      limits[field] = operator === undefined ? value : Math.min(operator, value);
+    }
+    return limits;
   }
 
   private async limits(tenantId: string): Promise<Limit[]> {

@@ -6,7 +6,14 @@
 import type { Clock, Logger, UsageChartRenderer, UsageStore } from './ports.js';
 import { quotaChangeProblem } from './quota-change.js';
 import type { QuotaGuard } from './quota-guard.js';
-import type { QuotaChangeRequest, QuotaChangeResult, UsageRequest, UsageResult, UsageSummary } from './types.js';
+import type {
+  QuotaChangeRequest,
+  QuotaChangeResult,
+  QuotaSetter,
+  UsageRequest,
+  UsageResult,
+  UsageSummary,
+} from './types.js';
 import { renderSessionTotals, renderUsageText, WINDOW_MS } from './usage-report.js';
 
 export interface TwinReportsDeps {
@@ -30,25 +37,32 @@ export class TwinReports {
     return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
   }
 
-  /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
+  /**
+   * Sets or clears the asker's own tenant's quota: admins only. A tenant admin's change is kept apart from the
+   * operator's and may only tighten below the operator's limit; their clear removes only their own tightening.
+   */
   async setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
     if (!this.isAdmin(request)) {
       return { kind: 'refused', message: 'Quotas can be changed by the admins of this server or workspace.' };
     }
     const quota = this.deps.quota;
     if (!quota) return { kind: 'refused', message: 'Quotas are not enabled on this bot.' };
+    // why: the console runs on the operator's own machine, so whoever types there is the operator.
+    const setBy: QuotaSetter =
+      this.isOperator(request.userId) || request.platform === 'console' ? 'operator' : 'tenant_admin';
     if ('set' in request.change) {
-      const problem = this.isOperator(request.userId)
-        ? undefined
-        : quotaChangeProblem(request.change.set, quota.defaults);
+      const problem =
+        setBy === 'operator'
+          ? undefined
+          : quotaChangeProblem(request.change.set, await quota.ceiling(request.tenantId));
       if (problem) return { kind: 'refused', message: problem };
-      await quota.set(request.tenantId, request.change.set);
+      await quota.set(request.tenantId, request.change.set, setBy);
     } else {
-      await quota.clear(request.tenantId);
+      await quota.clear(request.tenantId, setBy);
     }
     const line = await quota.describe(request.tenantId);
     this.deps.logger.info(
-      { event: 'twin.quota_changed', tenant: request.tenantId, user: request.userId, change: request.change },
+      { event: 'twin.quota_changed', tenant: request.tenantId, user: request.userId, setBy, change: request.change },
       'quota changed',
     );
     return { kind: 'updated', text: `Quota updated. ${line ?? ''}`.trim() };

@@ -2,7 +2,6 @@
  * The twin: every platform's requests come here. `ask` turns a question into a stream of reply events and one
  * ledger record; `usage` gives an admin the report for their own tenant. All the rules live here (STYLE.md 2).
  */
-import { randomUUID } from 'node:crypto';
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
@@ -23,6 +22,7 @@ import { systemClock } from './ports.js';
 import type { TokenCounter } from './prompt.js';
 import { approxTokens, buildPrompt, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
+import { RequestLedger } from './request-ledger.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
 import { TwinReports } from './twin-reports.js';
 import type {
@@ -112,10 +112,9 @@ export class TwinService {
 
   /** Answers one question. The stream always ends with exactly one `final` or `failure` event. */
   async *ask(request: AskRequest): AsyncGenerator<ReplyEvent> {
-    const startedAt = this.clock.now();
-    const tally: Tally = { promptTokens: 0, completionTokens: 0, attempts: 0, queueMs: 0 };
-    const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) =>
-      this.record(request, startedAt, tally, outcome, extra);
+    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now());
+    const { startedAt, tally } = ledger;
+    const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => ledger.record(outcome, extra);
 
     if (this.closing) {
       const f = fail.shuttingDown();
@@ -150,6 +149,9 @@ export class TwinService {
       return;
     }
 
+    // why: the row exists from admission on, so a crash mid-answer still leaves what the request spent (issue 19.9).
+    await ledger.open();
+    const progress = ledger.follow();
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -160,8 +162,12 @@ export class TwinService {
     );
     this.inFlight.add(controller);
     try {
-      yield* this.answer(checked.question, request, controller.signal, deadline, tally, record);
+      for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
+        progress.saw(event);
+        yield event;
+      }
     } finally {
+      progress.stop();
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       this.inFlight.delete(controller);
@@ -324,48 +330,6 @@ export class TwinService {
       // why: a ledger hiccup must not stop answers; the request is still recorded and counted later.
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');
       return { ok: true };
-    }
-  }
-
-  /** Writes the one ledger record of a request before its final event is delivered. */
-  private async record(
-    request: AskRequest,
-    startedAt: number,
-    tally: Tally,
-    outcome: UsageRecord['outcome'],
-    extra: Partial<UsageRecord>,
-  ): Promise<void> {
-    const model = extra.model ?? tally.model;
-    const costUsd =
-      model && this.deps.estimateCost ? this.deps.estimateCost(model, tally.promptTokens, tally.completionTokens) : 0;
-    const rec: UsageRecord = {
-      id: randomUUID(),
-      at: startedAt,
-      platform: request.platform,
-      tenantId: request.tenantId,
-      enterpriseId: request.enterpriseId,
-      channelId: request.channelId,
-      userId: request.userId,
-      userName: request.userName,
-      command: request.command,
-      model,
-      promptTokens: tally.promptTokens,
-      completionTokens: tally.completionTokens,
-      totalTokens: tally.promptTokens + tally.completionTokens,
-      latencyMs: this.clock.now() - startedAt,
-      queueMs: tally.queueMs,
-      attempts: tally.attempts,
-      outcome,
-      errorCode: extra.errorCode,
-      costUsd,
-      mode: extra.mode,
-    };
-    this.deps.logger.info({ event: 'twin.usage', ...rec }, `request ${outcome}`);
-    try {
-      await this.deps.usage.record(rec);
-    } catch (err) {
-      // The store keeps its own retry buffer; the log line above is the record of last resort.
-      this.deps.logger.error({ event: 'twin.usage_write_failed', err, id: rec.id }, 'usage record not written');
     }
   }
 

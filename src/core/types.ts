@@ -161,7 +161,11 @@ export interface UsageRequest {
   window: UsageWindow;
 }
 
-export type Outcome = 'answered' | 'failed' | 'refused';
+/**
+ * How a request ended. 'interrupted': the process died while answering (the row written at admission was never
+ * completed); it spent what was recorded so far, so reports count it with the failures and quotas count it.
+ */
+export type Outcome = 'answered' | 'failed' | 'refused' | 'interrupted';
 
 /** One request in the ledger (DESIGN.md: one record per request, attempts inside). */
 export interface UsageRecord {
@@ -272,6 +276,12 @@ export interface TenantQuota {
   usdPerDay?: number;
   usdPerMonth?: number;
 }
+
+/**
+ * Who set a quota limit. The operator (TWIN_ADMINS, the `twinbot quota` command, the console) pays for the Groq
+ * account and bounds everyone; a tenant's own admins may only tighten below the operator's limit.
+ */
+export type QuotaSetter = 'operator' | 'tenant_admin';
 
 /** What a tenant spent since a moment. */
 export interface QuotaUsage {

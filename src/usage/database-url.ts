@@ -1,5 +1,5 @@
 /** What a DATABASE_URL means on this machine. */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -25,4 +25,23 @@ export function localDatabasePath(url: string): string | undefined {
 export async function ensureDatabaseDirectory(url: string): Promise<void> {
   const path = localDatabasePath(url);
   if (path !== undefined) await mkdir(dirname(path), { recursive: true });
+}
+
+/**
+ * Makes a `file:` database readable by its owner only (0600): creates the file so, or narrows an existing one and
+ * its WAL files. why: it holds platform installations (bot tokens, encrypted) and who asked what; the default
+ * umask would leave it world-readable. SQLite gives the WAL files it creates the database file's mode.
+ */
+export async function restrictDatabaseFile(url: string): Promise<void> {
+  const path = localDatabasePath(url);
+  if (path === undefined) return;
+  const handle = await open(path, 'a', 0o600);
+  try {
+    if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600);
+  } finally {
+    await handle.close();
+  }
+  for (const side of [`${path}-wal`, `${path}-shm`]) {
+    await chmod(side, 0o600).catch(() => undefined); // absent until the first write: nothing to narrow
+  }
 }

@@ -64,6 +64,28 @@ export class LibsqlKeyValueStore implements KeyValueStore {
     }
   }
 
+  async setIfAllAbsent(namespace: string, keys: readonly string[], value: string, ttlMs?: number): Promise<boolean> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return false;
+    const marks = unique.map(() => '?').join(', ');
+    try {
+      // why: one statement, so it is atomic even between processes on one database file: either every key is
+      // claimed or none is. Two steps let each of two replicas win one key and lose the other, and both skip.
+      // (`WHERE` before `ON CONFLICT` is also what SQLite needs to parse an upsert from a SELECT.)
+      const rs = await this.client.execute({
+        sql: `INSERT INTO kv_entries (namespace, key, value, expires_at)
+              SELECT ?, k.column1, ?, ? FROM (VALUES ${unique.map(() => '(?)').join(', ')}) AS k
+              WHERE NOT EXISTS (SELECT 1 FROM kv_entries e WHERE e.namespace = ? AND e.key IN (${marks})
+                AND (e.expires_at IS NULL OR e.expires_at > ?))
+              ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+        args: [namespace, value, this.expiry(ttlMs), ...unique, namespace, ...unique, this.clock.now()],
+      });
+      return rs.rowsAffected > 0;
+    } catch (err) {
+      throw storageError(err, 'writing');
+    }
+  }
+
   async delete(namespace: string, key: string): Promise<boolean> {
     try {
       const rs = await this.client.execute({
@@ -86,6 +108,19 @@ export class LibsqlKeyValueStore implements KeyValueStore {
       return rs.rowsAffected;
     } catch (err) {
       throw storageError(err, 'deleting');
+    }
+  }
+
+  /** The live keys of a namespace (for re-encrypting them under a new key). */
+  async keysOf(namespace: string): Promise<string[]> {
+    try {
+      const rs = await this.client.execute({
+        sql: 'SELECT key FROM kv_entries WHERE namespace = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key',
+        args: [namespace, this.clock.now()],
+      });
+      return rs.rows.map((r) => String(r['key']));
+    } catch (err) {
+      throw storageError(err, 'listing');
     }
   }
 

@@ -9,16 +9,17 @@ import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secrets.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
-import { ensureDatabaseDirectory, localDatabasePath } from './database-url.js';
+import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
+import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
 import { runMigrations } from './migrations.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
-import { QuotaTable } from './quota-table.js';
-import type { QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
+import { QuotaTable, spendsQuota } from './quota-table.js';
+import type { QuotaSetter, QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
 import { RetryingRecordWriter, type RetryOptions } from './retrying-record-writer.js';
 import { rollUpLedger } from './roll-up-ledger.js';
 import { summarizeLedger } from './summarize-ledger.js';
-import { insertRecordStatement, readRecordPage } from './usage-rows.js';
+import { type LedgerRow, readRecordPage, upsertRecordStatement } from './usage-rows.js';
 
 export interface LibsqlUsageStoreOptions {
   /** `file:/abs/path/twin.db`, `file:relative.db`, `:memory:`, or a libsql/http URL. */
@@ -33,6 +34,11 @@ export interface LibsqlUsageStoreOptions {
   retry?: RetryOptions;
   /** How long a write waits for another process's lock on a local file before failing. Default 5 000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Age past which a row still open is abandoned whoever opened it (set it past the longest a request can run);
+   * rows opened by a dead process on this host are marked at once. Default 1 hour.
+   */
+  abandonedAfterMs?: number;
 }
 
 /** The window of an export: [from, to), one tenant or all. */
@@ -77,6 +83,7 @@ export class LibsqlUsageStore implements UsageStore {
   readonly #writer: RetryingRecordWriter;
   readonly #quotas: QuotaTable;
   readonly #localFile: boolean;
+  readonly #abandonedAfterMs: number;
   /** Durable adapter state in the same database (Slack installations, answered event ids). */
   readonly keyValues: LibsqlKeyValueStore;
   #closing = false;
@@ -92,11 +99,12 @@ export class LibsqlUsageStore implements UsageStore {
     this.#topLimit = options.topLimit ?? 5;
     this.appliedMigrations = applied;
     this.#localFile = localDatabasePath(options.url) !== undefined;
+    this.#abandonedAfterMs = options.abandonedAfterMs ?? 3_600_000;
     this.#quotas = new QuotaTable(client, this.#clock);
     this.keyValues = new LibsqlKeyValueStore(client, this.#clock);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
-        await this.#client.execute(insertRecordStatement(r));
+        await this.#client.execute(upsertRecordStatement(r, PROCESS_OWNER));
       },
       this.#logger,
       options.retry,
@@ -109,6 +117,7 @@ export class LibsqlUsageStore implements UsageStore {
     let client: Client;
     try {
       await ensureDatabaseDirectory(options.url);
+      await restrictDatabaseFile(options.url);
       client = createClient({
         url: options.url,
         ...(options.authToken ? { authToken: options.authToken } : {}),
@@ -121,7 +130,9 @@ export class LibsqlUsageStore implements UsageStore {
       // why: WAL lets `twinbot usage` read while the bot writes, and keeps a crash from corrupting the file.
       if (localDatabasePath(options.url) !== undefined) await client.execute('PRAGMA journal_mode = WAL');
       const applied = await runMigrations(client, { clock: options.clock ?? systemClock, logger });
-      return new LibsqlUsageStore(client, options, applied);
+      const store = new LibsqlUsageStore(client, options, applied);
+      await store.interruptAbandoned();
+      return store;
     } catch (err) {
       client.close();
       throw cannotOpen(options.url, err, options.authToken);
@@ -129,20 +140,60 @@ export class LibsqlUsageStore implements UsageStore {
   }
 
   /**
-   * Adds one request to the ledger; idempotent by `id`. Resolves once the row is written, or kept in memory
-   * for a retry when the database fails (logged; written later or on `close()`). Throws only after `close()`.
+   * Adds one request to the ledger, or completes the row `open` wrote for it; idempotent by `id`. Resolves once
+   * the row is written, or kept in memory for a retry when the database fails (logged; written later or on
+   * `close()`). Throws only after `close()`.
    */
-  async record(record: UsageRecord): Promise<void> {
+  record(record: UsageRecord): Promise<void> {
+    return this.#write(record);
+  }
+
+  /**
+   * Writes (or updates) the row of an admitted request still being answered, so a crash cannot lose what it
+   * spent: the row counts for quotas at once, and is marked 'interrupted' if this process dies before `record`.
+   */
+  open(record: Omit<UsageRecord, 'outcome' | 'errorCode' | 'mode'>): Promise<void> {
+    return this.#write({ ...record, outcome: 'open' });
+  }
+
+  async #write(row: LedgerRow): Promise<void> {
     if (this.#closing) {
-      this.#logger.error({ event: 'usage.record_lost', record }, 'usage record arrived after the store closed');
+      this.#logger.error({ event: 'usage.record_lost', record: row }, 'usage record arrived after the store closed');
       throw new TwinError('storage', 'The usage store is closed');
     }
-    await this.#writer.write(record);
+    await this.#writer.write(row);
+  }
+
+  /**
+   * Marks rows left open by a dead process 'interrupted' (see interrupt-abandoned.ts); returns how many. Runs on
+   * open and before every summary, so reports see interrupted requests without waiting for a timer.
+   */
+  async interruptAbandoned(): Promise<number> {
+    const marked = await this.#guard(
+      'marking interrupted requests',
+      interruptAbandoned(this.#client, {
+        owner: PROCESS_OWNER,
+        now: this.#clock.now(),
+        abandonedAfterMs: this.#abandonedAfterMs,
+      }),
+    );
+    if (marked > 0) {
+      this.#logger.warn(
+        { event: 'usage.interrupted', rows: marked },
+        'requests left open by a stopped process marked interrupted',
+      );
+    }
+    return marked;
   }
 
   /** Records kept in memory after a failed write, waiting for a retry. */
   get pendingWrites(): number {
     return this.#writer.pendingCount;
+  }
+
+  /** Records given up since start because the retry buffer was full (each logged in full at error level). */
+  get droppedWrites(): number {
+    return this.#writer.droppedCount;
   }
 
   /** Retries kept records now; returns how many are still kept. */
@@ -220,24 +271,24 @@ export class LibsqlUsageStore implements UsageStore {
     }
   }
 
-  /** Stores (replaces) a tenant's quota override. Limits must be >= 0; counts must be whole numbers. */
-  setQuota(tenantId: string, quota: TenantQuota): Promise<void> {
-    return this.#guard('setting a quota', this.#quotas.set(tenantId, quota));
+  /** Stores (replaces) a tenant's quota override by `setBy`. Limits must be >= 0; counts must be whole numbers. */
+  setQuota(tenantId: string, quota: TenantQuota, setBy: QuotaSetter = 'operator'): Promise<void> {
+    return this.#guard('setting a quota', this.#quotas.set(tenantId, quota, setBy));
   }
 
-  /** A tenant's quota override, or undefined when it has none. */
-  getQuota(tenantId: string): Promise<TenantQuota | undefined> {
-    return this.#guard('reading a quota', this.#quotas.get(tenantId));
+  /** A tenant's quota override by `setBy`, or undefined when it has none. */
+  getQuota(tenantId: string, setBy: QuotaSetter = 'operator'): Promise<TenantQuota | undefined> {
+    return this.#guard('reading a quota', this.#quotas.get(tenantId, setBy));
   }
 
-  /** Removes a tenant's quota override; true when there was one. */
-  clearQuota(tenantId: string): Promise<boolean> {
-    return this.#guard('clearing a quota', this.#quotas.clear(tenantId));
+  /** Removes a tenant's quota override by `setBy`; true when there was one. */
+  clearQuota(tenantId: string, setBy: QuotaSetter = 'operator'): Promise<boolean> {
+    return this.#guard('clearing a quota', this.#quotas.clear(tenantId, setBy));
   }
 
-  /** Every stored quota override, by tenant id. */
-  listQuotas(): Promise<TenantQuotaEntry[]> {
-    return this.#guard('listing quotas', this.#quotas.list());
+  /** Every stored quota override by `setBy`, by tenant id. */
+  listQuotas(setBy: QuotaSetter = 'operator'): Promise<TenantQuotaEntry[]> {
+    return this.#guard('listing quotas', this.#quotas.list(setBy));
   }
 
   /**
@@ -248,11 +299,19 @@ export class LibsqlUsageStore implements UsageStore {
   async usedSince(tenantId: string, from: number): Promise<QuotaUsage> {
     await this.#writer.settle();
     const used = await this.#guard('quota usage', this.#quotas.spentSince(tenantId, from));
-    for (const r of this.#writer.pendingRecords()) {
-      if (r.tenantId !== tenantId || r.at < from || (r.outcome !== 'answered' && r.outcome !== 'failed')) continue;
-      used.requests++;
-      used.tokens += r.totalTokens;
-      used.pico += toPicoUsd(r.costUsd);
+    const pending = this.#writer
+      .pendingRecords()
+      .filter((r) => r.tenantId === tenantId && r.at >= from && spendsQuota(r.outcome));
+    // why: a row written at admission whose completion waits for a retry is in both places; count it once.
+    const landed =
+      pending.length === 0
+        ? new Map()
+        : await this.#guard('quota usage', this.#quotas.spentByIds(pending.map((r) => r.id)));
+    for (const r of pending) {
+      const old = landed.get(r.id);
+      used.requests += old ? 0 : 1;
+      used.tokens += r.totalTokens - (old?.tokens ?? 0);
+      used.pico += toPicoUsd(r.costUsd) - (old?.pico ?? 0n);
     }
     return { requests: used.requests, tokens: used.tokens, costUsd: picoToUsd(used.pico) };
   }
@@ -300,9 +359,10 @@ export class LibsqlUsageStore implements UsageStore {
     }
   }
 
-  /** Makes reads include every record already handed to `record()`. */
+  /** Makes reads include every record already handed to `record()`, and requests a dead process left open. */
   async #catchUp(): Promise<void> {
     await this.#writer.settle();
     if (this.#writer.pendingCount > 0) await this.#writer.flush();
+    await this.interruptAbandoned();
   }
 }

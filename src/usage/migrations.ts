@@ -120,6 +120,37 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'daily dollar quotas',
     statements: ['ALTER TABLE quotas ADD COLUMN usd_per_day REAL'],
   },
+  {
+    version: 5,
+    name: 'quota limits kept apart by who set them',
+    statements: [
+      // why: a tenant admin's tightening lives apart from the operator's limits (`quotas`), so an admin's clear or
+      // raise can never touch what the operator set. Rows already in `quotas` stay the operator's: the safe reading.
+      `CREATE TABLE tenant_admin_quotas (
+        tenant_id TEXT PRIMARY KEY,
+        requests_per_day INTEGER,
+        tokens_per_day INTEGER,
+        usd_per_month REAL,
+        requests_per_month INTEGER,
+        tokens_per_month INTEGER,
+        usd_per_day REAL,
+        updated_at INTEGER NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'rows written at admission',
+    statements: [
+      // why: a request's row is written when it is admitted (outcome 'open') and completed at the end, so a crash
+      // leaves a row behind. The owner columns say which process wrote it, so the next start can tell a row left
+      // by a dead process (marked 'interrupted') from one another replica is still answering.
+      'ALTER TABLE usage_records ADD COLUMN owner_id TEXT',
+      'ALTER TABLE usage_records ADD COLUMN owner_host TEXT',
+      'ALTER TABLE usage_records ADD COLUMN owner_pid INTEGER',
+      "CREATE INDEX usage_records_open ON usage_records (owner_id) WHERE outcome = 'open'",
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

@@ -1,8 +1,25 @@
-/** The `quotas` table: per-tenant quota overrides, one row per tenant. */
+/**
+ * Per-tenant quota overrides, one row per tenant and setter: the operator's in `quotas`, the tenant admins'
+ * tightening in `tenant_admin_quotas` (migration 5).
+ */
 import type { Client, Row } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
-import { isDollarField, QUOTA_FIELDS, type TenantQuota, type TenantQuotaEntry } from './quota-types.js';
+import {
+  isDollarField,
+  QUOTA_FIELDS,
+  type QuotaSetter,
+  type TenantQuota,
+  type TenantQuotaEntry,
+} from './quota-types.js';
+
+/** Outcomes (row states) that spend a tenant's quota, as SQL. */
+const SPENDING = ['answered', 'failed', 'interrupted', 'open'].map((o) => `'${o}'`).join(', ');
+
+/** Whether a row in this state spends quota (see SPENDING). */
+export const spendsQuota = (outcome: string): boolean => outcome !== 'refused';
+
+const TABLE: Record<QuotaSetter, string> = { operator: 'quotas', tenant_admin: 'tenant_admin_quotas' };
 
 const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
   requestsPerDay: 'requests_per_day',
@@ -43,11 +60,11 @@ export class QuotaTable {
     this.#clock = clock;
   }
 
-  async set(tenantId: string, quota: TenantQuota): Promise<void> {
+  async set(tenantId: string, quota: TenantQuota, setBy: QuotaSetter): Promise<void> {
     validateQuota(quota);
     const columns = QUOTA_FIELDS.map((f) => COLUMN[f]);
     await this.#client.execute({
-      sql: `INSERT INTO quotas (tenant_id, ${columns.join(', ')}, updated_at)
+      sql: `INSERT INTO ${TABLE[setBy]} (tenant_id, ${columns.join(', ')}, updated_at)
         VALUES (?, ${columns.map(() => '?').join(', ')}, ?)
         ON CONFLICT (tenant_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
           updated_at = excluded.updated_at`,
@@ -55,26 +72,35 @@ export class QuotaTable {
     });
   }
 
-  async get(tenantId: string): Promise<TenantQuota | undefined> {
-    const rs = await this.#client.execute({ sql: 'SELECT * FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+  async get(tenantId: string, setBy: QuotaSetter): Promise<TenantQuota | undefined> {
+    const rs = await this.#client.execute({
+      sql: `SELECT * FROM ${TABLE[setBy]} WHERE tenant_id = ?`,
+      args: [tenantId],
+    });
     const row = rs.rows[0];
     return row === undefined ? undefined : rowToQuota(row);
   }
 
-  async clear(tenantId: string): Promise<boolean> {
-    const rs = await this.#client.execute({ sql: 'DELETE FROM quotas WHERE tenant_id = ?', args: [tenantId] });
+  async clear(tenantId: string, setBy: QuotaSetter): Promise<boolean> {
+    const rs = await this.#client.execute({
+      sql: `DELETE FROM ${TABLE[setBy]} WHERE tenant_id = ?`,
+      args: [tenantId],
+    });
     return rs.rowsAffected > 0;
   }
 
-  /** Answered and failed requests of a tenant from `from` on (raw rows and rolled-up days), cost in pico-USD. */
+  /**
+   * What a tenant's requests spent from `from` on (raw rows and rolled-up days), cost in pico-USD: answered,
+   * failed and interrupted ones, and those still being answered; refusals spend nothing.
+   */
   async spentSince(tenantId: string, from: number): Promise<{ requests: number; tokens: number; pico: bigint }> {
     const rs = await this.#client.execute({
       sql: `SELECT SUM(requests) AS requests, SUM(total_tokens) AS tokens, CAST(SUM(cost_pico) AS TEXT) AS cost FROM (
         SELECT 1 AS requests, total_tokens, cost_pico FROM usage_records
-          WHERE tenant_id = :tenant AND at >= :from AND outcome IN ('answered', 'failed')
+          WHERE tenant_id = :tenant AND at >= :from AND outcome IN (${SPENDING})
         UNION ALL
         SELECT requests, total_tokens, cost_pico FROM usage_daily
-          WHERE tenant_id = :tenant AND day >= :from AND outcome IN ('answered', 'failed'))`,
+          WHERE tenant_id = :tenant AND day >= :from AND outcome IN (${SPENDING}))`,
       args: { tenant: tenantId, from },
     });
     const row = rs.rows[0];
@@ -85,8 +111,25 @@ export class QuotaTable {
     };
   }
 
-  async list(): Promise<TenantQuotaEntry[]> {
-    const rs = await this.#client.execute('SELECT * FROM quotas ORDER BY tenant_id');
+  /** Of these ids, the rows already in the ledger that spend quota (to avoid counting a retried write twice). */
+  async spentByIds(ids: readonly string[]): Promise<Map<string, { tokens: number; pico: bigint }>> {
+    const found = new Map<string, { tokens: number; pico: bigint }>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const page = ids.slice(i, i + 500);
+      const rs = await this.#client.execute({
+        sql: `SELECT id, total_tokens, CAST(cost_pico AS TEXT) AS cost FROM usage_records
+          WHERE id IN (${page.map(() => '?').join(', ')}) AND outcome IN (${SPENDING})`,
+        args: [...page],
+      });
+      for (const row of rs.rows) {
+        found.set(String(row['id']), { tokens: Number(row['total_tokens']), pico: BigInt(String(row['cost'])) });
+      }
+    }
+    return found;
+  }
+
+  async list(setBy: QuotaSetter): Promise<TenantQuotaEntry[]> {
+    const rs = await this.#client.execute(`SELECT * FROM ${TABLE[setBy]} ORDER BY tenant_id`);
     return rs.rows.map((row) => ({
       tenantId: String(row['tenant_id']),
       quota: rowToQuota(row),

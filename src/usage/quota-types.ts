@@ -3,9 +3,9 @@
  * limited by this override (how overrides merge with the configured defaults is the core's rule).
  * Days are UTC days and months are UTC calendar months.
  */
-import type { QuotaUsage, TenantQuota } from '../core/types.js';
+import type { QuotaSetter, QuotaUsage, TenantQuota } from '../core/types.js';
 
-export type { QuotaUsage, TenantQuota };
+export type { QuotaSetter, QuotaUsage, TenantQuota };
 
 /** A stored quota override with its tenant, as `listQuotas` returns it. */
 export interface TenantQuotaEntry {

@@ -5,7 +5,7 @@
  */
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import type { UsageRecord } from '../core/types.js';
+import type { LedgerRow } from './usage-rows.js';
 
 export interface RetryOptions {
   /** First retry delay; doubles per failed round. Default 250 ms. */
@@ -14,28 +14,38 @@ export interface RetryOptions {
   maxMs?: number;
   /** Flush rounds `drain()` tries before giving up. Default 5 (with backoff capped at 1 s between them). */
   drainAttempts?: number;
+  /** Most records kept for a retry; past it the oldest is dropped (logged in full, counted). Default 10 000. */
+  maxPending?: number;
 }
 
 export class RetryingRecordWriter {
-  readonly #write: (record: UsageRecord) => Promise<void>;
+  readonly #write: (record: LedgerRow) => Promise<void>;
   readonly #logger: Logger;
   readonly #baseMs: number;
   readonly #maxMs: number;
   readonly #drainAttempts: number;
+  readonly #maxPending: number;
+  #dropped = 0;
   // why: keyed by id so a record retried and recorded again is still written once (writes are idempotent).
-  readonly #pending = new Map<string, UsageRecord>();
+  readonly #pending = new Map<string, LedgerRow>();
   readonly #inFlight = new Set<Promise<void>>();
   #failedRounds = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<number> | undefined;
   #stopped = false;
 
-  constructor(write: (record: UsageRecord) => Promise<void>, logger: Logger, options: RetryOptions = {}) {
+  constructor(write: (record: LedgerRow) => Promise<void>, logger: Logger, options: RetryOptions = {}) {
     this.#write = write;
     this.#logger = logger;
     this.#baseMs = options.baseMs ?? 250;
     this.#maxMs = options.maxMs ?? 30_000;
     this.#drainAttempts = options.drainAttempts ?? 5;
+    this.#maxPending = options.maxPending ?? 10_000;
+  }
+
+  /** Records given up because the retry buffer was full, since start. */
+  get droppedCount(): number {
+    return this.#dropped;
   }
 
   /** Records waiting for a retry. */
@@ -44,12 +54,12 @@ export class RetryingRecordWriter {
   }
 
   /** The records waiting for a retry (for quota counts, which must not miss them). */
-  pendingRecords(): UsageRecord[] {
+  pendingRecords(): LedgerRow[] {
     return [...this.#pending.values()];
   }
 
   /** Writes now; on failure keeps the record for a retry. Resolves once the record is written or kept. */
-  async write(record: UsageRecord): Promise<void> {
+  async write(record: LedgerRow): Promise<void> {
     const attempt = this.#attempt(record);
     this.#inFlight.add(attempt);
     try {
@@ -59,17 +69,44 @@ export class RetryingRecordWriter {
     }
   }
 
-  async #attempt(record: UsageRecord): Promise<void> {
+  async #attempt(record: LedgerRow): Promise<void> {
     try {
       await this.#write(record);
+      this.#written(record);
     } catch (err) {
-      this.#pending.set(record.id, record);
+      this.#keep(record);
       this.#logger.warn(
         { event: 'usage.write_failed', id: record.id, pending: this.#pending.size, err: asTwinError(err, 'storage') },
         'usage record kept for a retry',
       );
       this.#schedule();
     }
+  }
+
+  /**
+   * Keeps a record for a retry. why: a database that stays down must not grow memory without end; past the bound
+   * the oldest record goes to the log in full (so it can still be accounted for) and is counted.
+   */
+  #keep(record: LedgerRow): void {
+    // why: a late progress write of a request must not replace its final record waiting for a retry.
+    if (record.outcome === 'open' && (this.#pending.get(record.id)?.outcome ?? 'open') !== 'open') return;
+    this.#pending.delete(record.id);
+    this.#pending.set(record.id, record);
+    while (this.#pending.size > this.#maxPending) {
+      const [id, oldest] = this.#pending.entries().next().value as [string, LedgerRow];
+      this.#pending.delete(id);
+      this.#dropped++;
+      this.#logger.error(
+        { event: 'usage.record_dropped', record: oldest, dropped: this.#dropped, maxPending: this.#maxPending },
+        'usage retry buffer full: oldest record dropped',
+      );
+    }
+  }
+
+  /** A write landed: an older state of the same row waiting for a retry is now void (the upsert keeps the newest). */
+  #written(record: LedgerRow): void {
+    const kept = this.#pending.get(record.id);
+    if (kept && (record.outcome !== 'open' || kept.outcome === 'open')) this.#pending.delete(record.id);
   }
 
   #schedule(): void {
@@ -98,7 +135,7 @@ export class RetryingRecordWriter {
     for (const record of [...this.#pending.values()]) {
       try {
         await this.#write(record);
-        this.#pending.delete(record.id);
+        if (this.#pending.get(record.id) === record) this.#pending.delete(record.id);
         written++;
       } catch (err) {
         lastError = err;
@@ -139,7 +176,7 @@ export class RetryingRecordWriter {
    * For shutdown: waits for writes in flight, stops the timer, and flushes until nothing is kept or the
    * attempts run out. Returns the records that could not be written (each also logged at error level).
    */
-  async drain(): Promise<UsageRecord[]> {
+  async drain(): Promise<LedgerRow[]> {
     await this.settle();
     this.#stopped = true;
     clearTimeout(this.#timer);

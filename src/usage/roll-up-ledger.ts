@@ -18,7 +18,7 @@ const ROLL_UP_DAILY = `INSERT INTO usage_daily (${GROUP}, requests, prompt_token
     COALESCE(error_code, '') AS error_code, user_id, channel_id, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens),
     SUM(total_tokens), SUM(cost_pico), SUM(latency_ms), SUM(queue_ms), SUM(attempts),
     user_name, MAX(CASE WHEN user_name IS NOT NULL THEN at END)
-  FROM usage_records WHERE at < :cutoff
+  FROM usage_records WHERE at < :cutoff AND outcome <> 'open'
   GROUP BY ${GROUP}
   ON CONFLICT (${GROUP}) DO UPDATE SET
     requests = requests + excluded.requests,
@@ -37,7 +37,7 @@ const rollUpHistogram = (metric: 'latency' | 'queue') => ({
   sql: `INSERT INTO usage_daily_hist (tenant_id, day, metric, buckets)
     SELECT tenant_id, day, '${metric}', group_concat(bucket || ':' || n, ',') FROM (
       SELECT tenant_id, (at / ${DAY_MS}) * ${DAY_MS} AS day, ${metric}_bucket AS bucket, COUNT(*) AS n
-      FROM usage_records WHERE at < :cutoff AND outcome <> 'refused'
+      FROM usage_records WHERE at < :cutoff AND outcome NOT IN ('refused', 'open')
       GROUP BY tenant_id, day, bucket
     ) GROUP BY tenant_id, day`,
 });
@@ -58,7 +58,8 @@ export async function rollUpLedger(client: Client, olderThan: number): Promise<n
       { sql: ROLL_UP_DAILY, args },
       { ...rollUpHistogram('latency'), args },
       { ...rollUpHistogram('queue'), args },
-      { sql: 'DELETE FROM usage_records WHERE at < :cutoff', args },
+      // why: a row still open is not rolled up (the sweep marks it interrupted first, see interrupt-abandoned.ts).
+      { sql: "DELETE FROM usage_records WHERE at < :cutoff AND outcome <> 'open'", args },
     ],
     'write',
   );

@@ -4,6 +4,8 @@
  *
  * Definitions (also in the store's TSDoc):
  * - rows are those with `from <= at < to`; a rolled-up day counts when its UTC midnight is in the window;
+ * - rows still open (requests being answered) are left out; interrupted ones count as failed (they spent, and
+ *   their asker got no answer) and show as 'interrupted' among the failure reasons;
  * - latency and queue figures (average, p50, p95) cover answered and failed requests: refusals (empty
  *   question, flood guard, quota) end before any work and would only drag the figures towards 0;
  * - successRate = answered / (answered + failed), and 1 when both are 0 (nothing the twin tried failed);
@@ -41,7 +43,7 @@ function ledgerCte(scope: Scope): string {
   return `WITH ledger AS (
     SELECT at AS t, at AS name_at, model, outcome, error_code, user_id, user_name, channel_id, 1 AS requests,
       prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_ms AS latency_sum, queue_ms AS queue_sum
-    FROM usage_records WHERE at >= :from AND at < :to${tenant}
+    FROM usage_records WHERE at >= :from AND at < :to${tenant} AND outcome <> 'open'
     UNION ALL
     SELECT day, name_at, NULLIF(model, ''), outcome, NULLIF(error_code, ''), user_id, user_name, channel_id, requests,
       prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_sum, queue_sum
@@ -74,7 +76,7 @@ async function percentiles(
       client,
       `SELECT rn, v FROM (
         SELECT ROW_NUMBER() OVER (ORDER BY ${metric}_ms) AS rn, ${metric}_ms AS v FROM usage_records
-        WHERE at >= :from AND at < :to${tenant} AND outcome <> 'refused'
+        WHERE at >= :from AND at < :to${tenant} AND outcome NOT IN ('refused', 'open')
       ) WHERE rn IN (:k50, :k95)`,
       { ...args, k50, k95 },
     );
@@ -84,7 +86,7 @@ async function percentiles(
   const raw = await rows(
     client,
     `SELECT ${metric}_bucket AS bucket, COUNT(*) AS count FROM usage_records
-      WHERE at >= :from AND at < :to${tenant} AND outcome <> 'refused' GROUP BY bucket`,
+      WHERE at >= :from AND at < :to${tenant} AND outcome NOT IN ('refused', 'open') GROUP BY bucket`,
     args,
   );
   const stored = await rows(
@@ -118,7 +120,7 @@ export async function summarizeLedger(client: Client, query: UsageQuery, topLimi
     client,
     `${cte} SELECT SUM(requests) AS requests,
       SUM(CASE WHEN outcome = 'answered' THEN requests END) AS answered,
-      SUM(CASE WHEN outcome = 'failed' THEN requests END) AS failed,
+      SUM(CASE WHEN outcome IN ('failed', 'interrupted') THEN requests END) AS failed,
       SUM(CASE WHEN outcome = 'refused' THEN requests END) AS refused,
       SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, SUM(total_tokens) AS total,
       CAST(SUM(cost_pico) AS TEXT) AS cost,

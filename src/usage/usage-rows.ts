@@ -1,4 +1,7 @@
-/** Mapping between a `UsageRecord` and its row in `usage_records`. */
+/**
+ * Mapping between a `UsageRecord` and its row in `usage_records`. A row is written when its request is admitted
+ * (outcome 'open'), may be updated while it runs, and is completed once with the final record.
+ */
 import type { Client, InStatement, Row } from '@libsql/client';
 import type { AskCommand, Outcome, Platform, UsageRecord } from '../core/types.js';
 import { histogramBucket } from './latency-histogram.js';
@@ -31,11 +34,28 @@ const COLUMNS = [
 ] as const;
 
 const RECORD_COLUMNS = COLUMNS.slice(0, 21).join(', ');
+const OWNER_COLUMNS = ['owner_id', 'owner_host', 'owner_pid'] as const;
+const ALL_COLUMNS = [...COLUMNS, ...OWNER_COLUMNS];
 
-// why: ON CONFLICT DO NOTHING makes a write idempotent by id, so retrying a write whose first try may have
-// landed can never count a request twice.
-const INSERT_SQL = `INSERT INTO usage_records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (id) DO NOTHING`;
+// why: a write is idempotent by id, so retrying one whose first try may have landed never counts a request twice:
+// a row still open takes the newer state; a completed row never changes again, except that a real completion
+// replaces 'interrupted' (a sweep that ran while the last write waited for a retry).
+const UPSERT_SQL = `INSERT INTO usage_records (${ALL_COLUMNS.join(', ')})
+  VALUES (${ALL_COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (id) DO UPDATE SET ${COLUMNS.slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}
+  WHERE usage_records.outcome = 'open' OR (usage_records.outcome = 'interrupted' AND excluded.outcome <> 'open')`;
+
+/** A row as it is written: a finished record, or the state so far of a request still running ('open'). */
+export type LedgerRow = Omit<UsageRecord, 'outcome'> & { outcome: UsageRecord['outcome'] | 'open' };
+
+/** The process that writes rows, so a later start can tell rows left open by a dead process. */
+export interface RowOwner {
+  id: string;
+  host: string;
+  pid: number;
+}
 
 // why: NaN or Infinity would be stored as NULL and break NOT NULL, turning one odd record into a write that
 // fails forever; a count or duration that is not a finite number is recorded as 0 instead.
@@ -43,12 +63,12 @@ const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
 const count = (n: number): number => Math.max(0, Math.round(finite(n)));
 const optional = (s: string | undefined): string | null => (s === undefined || s === null ? null : String(s));
 
-/** The INSERT for one record. `at` is stored as whole epoch ms. */
-export function insertRecordStatement(r: UsageRecord): InStatement {
+/** The write of one row (see UPSERT_SQL). `at` is stored as whole epoch ms. */
+export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatement {
   const latency = Math.max(0, finite(r.latencyMs));
   const queue = Math.max(0, finite(r.queueMs));
   return {
-    sql: INSERT_SQL,
+    sql: UPSERT_SQL,
     args: [
       String(r.id),
       Math.floor(finite(r.at)),
@@ -73,6 +93,9 @@ export function insertRecordStatement(r: UsageRecord): InStatement {
       optional(r.mode),
       histogramBucket(latency),
       histogramBucket(queue),
+      owner.id,
+      owner.host,
+      owner.pid,
     ],
   };
 }
@@ -125,6 +148,7 @@ export async function readRecordPage(
   const cursor = after === undefined ? '' : ' AND (at > :afterAt OR (at = :afterAt AND id > :afterId))';
   const rs = await client.execute({
     sql: `SELECT ${RECORD_COLUMNS} FROM usage_records WHERE at >= :from AND at < :to${tenant}${cursor}
+      AND outcome <> 'open'
       ORDER BY at, id LIMIT :limit`,
     args: {
       from: query.from,

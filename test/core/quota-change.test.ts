@@ -101,7 +101,7 @@ describe('quota changes and enforcement', () => {
     assert.match(report.kind === 'report' ? report.text : '', /Quota \(UTC\): 1 of 1 requests today/);
   });
 
-  test('an operator may loosen it, and clearing returns to the defaults', async () => {
+  test("an operator may loosen the ceiling; the admin's clear lifts their own tightening, the operator's the rest", async () => {
     const r = await twin.setQuota({
       ...base,
       userId: 'operator',
@@ -109,7 +109,10 @@ describe('quota changes and enforcement', () => {
       change: { set: { requestsPerDay: 1_000 } },
     });
     assert.equal(r.kind, 'updated');
+    assert.match(r.kind === 'updated' ? r.text : '', /1 of 1 requests today/, "the admin's tightening still holds");
     const cleared = await twin.setQuota({ ...base, userId: 'a', isPlatformAdmin: true, change: { clear: true } });
-    assert.match(cleared.kind === 'updated' ? cleared.text : '', /1 of 100 requests today/);
+    assert.match(cleared.kind === 'updated' ? cleared.text : '', /1 of 1,000 requests today/);
+    const back = await twin.setQuota({ ...base, userId: 'operator', isPlatformAdmin: false, change: { clear: true } });
+    assert.match(back.kind === 'updated' ? back.text : '', /1 of 100 requests today/);
   });
 });

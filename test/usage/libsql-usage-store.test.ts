@@ -4,10 +4,13 @@ import { describe, it } from 'node:test';
 import { createClient } from '@libsql/client';
 import { isTwinError } from '../../src/core/errors.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { MIGRATIONS } from '../../src/usage/migrations.js';
 import { sumCostUsd } from '../../src/usage/pico-usd.js';
 import { collectRecords } from '../../src/usage/usage-export.js';
 import { referenceSummary } from './reference-summary.js';
 import { DAY, HOUR, makeRecord, randomLedger, T0, tempDir } from './usage-fixtures.js';
+
+const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
 
 describe('LibsqlUsageStore: database and migrations', () => {
   it('creates the folder, migrates once, and loses nothing across a restart', async () => {
@@ -20,7 +23,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
         makeRecord({ at: T0 + 2 }),
       ];
       const first = await LibsqlUsageStore.open({ url });
-      assert.deepEqual(first.appliedMigrations, [1, 2, 3, 4]);
+      assert.deepEqual(first.appliedMigrations, ALL_VERSIONS);
       for (const r of records) await first.record(r);
       await first.close();
 
@@ -38,7 +41,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
       const versions = await raw.execute('SELECT version FROM schema_migrations ORDER BY version');
       assert.deepEqual(
         versions.rows.map((r) => Number(r['version'])),
-        [1, 2, 3, 4],
+        ALL_VERSIONS,
       );
       raw.close();
     } finally {
@@ -72,7 +75,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
     try {
       const url = `file:${join(tmp.dir, 'twin.db')}`;
       const [a, b] = await Promise.all([LibsqlUsageStore.open({ url }), LibsqlUsageStore.open({ url })]);
-      assert.deepEqual([...a.appliedMigrations, ...b.appliedMigrations].sort(), [1, 2, 3, 4]);
+      assert.deepEqual([...a.appliedMigrations, ...b.appliedMigrations].sort(), ALL_VERSIONS);
       await a.record(makeRecord());
       assert.equal((await b.summarize({ from: T0, to: T0 + DAY, bucketMs: DAY })).requests, 1);
       await Promise.all([a.close(), b.close()]);

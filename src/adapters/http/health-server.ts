@@ -3,15 +3,14 @@
  * It reports the twin's state; it never touches Groq or Upstash, so a provider outage does not fail health checks.
  */
 import { createServer, type Server } from 'node:http';
-import type { HealthState } from '../../core/ports.js';
+import { type HealthState, healthHttpStatus } from '../../core/ports.js';
 
 export async function startHealthServer(port: number, state: HealthState, host = '0.0.0.0'): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && (path === '/healthz' || path === '/')) {
-      const status = state.status();
-      res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status, ...state.details?.() }));
+      res.writeHead(healthHttpStatus(state), { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: state.status(), ...state.details?.() }));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

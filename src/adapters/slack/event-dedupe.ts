@@ -8,8 +8,11 @@ import { systemClock } from '../../core/ports.js';
 
 /** Remembers ids of handled events. A database-backed store lets the memory survive a restart in the retry window. */
 export interface EventDedupeStore {
-  /** True when `id` was seen before; otherwise records it and returns false. Must be atomic per id. */
-  seen(id: string): Promise<boolean>;
+  /**
+   * True when any of the ids was seen before; otherwise records them all and returns false. All or nothing and
+   * atomic: a call that finds one id seen records none, so two replicas can never each claim half of an event.
+   */
+  seen(...ids: string[]): Promise<boolean>;
 }
 
 export interface MemoryEventDedupeOptions {
@@ -34,12 +37,14 @@ export class MemoryEventDedupeStore implements EventDedupeStore {
     this.clock = options.clock ?? systemClock;
   }
 
-  async seen(id: string): Promise<boolean> {
+  async seen(...ids: string[]): Promise<boolean> {
     const now = this.clock.now();
     this.evict(now);
-    const expiry = this.entries.get(id);
-    if (expiry !== undefined && expiry > now) return true;
-    this.entries.set(id, now + this.ttlMs);
+    if (ids.some((id) => (this.entries.get(id) ?? 0) > now)) return true;
+    for (const id of ids) {
+      this.entries.delete(id);
+      this.entries.set(id, now + this.ttlMs);
+    }
     return false;
   }
 

@@ -11,7 +11,7 @@ export class KeyValueEventDedupeStore implements EventDedupeStore {
     private readonly ttlMs = 3_600_000,
   ) {}
 
-  async seen(id: string): Promise<boolean> {
-    return !(await this.kv.setIfAbsent('slack-events', id, '1', this.ttlMs));
+  async seen(...ids: string[]): Promise<boolean> {
+    return !(await this.kv.setIfAllAbsent('slack-events', ids, '1', this.ttlMs));
   }
 }

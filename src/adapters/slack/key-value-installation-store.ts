@@ -7,7 +7,9 @@ import type { KeyValueStore } from '../../core/ports.js';
 
 type AnyInstallation = Installation<'v1' | 'v2', boolean>;
 
-const NAMESPACE = 'slack-installations';
+/** The KeyValueStore namespace of installations (re-encrypted at start when the key changes). */
+export const INSTALLATIONS_NAMESPACE = 'slack-installations';
+const NAMESPACE = INSTALLATIONS_NAMESPACE;
 
 /** The key of an installation: the org for an org-wide install, else the workspace. */
 export function installationKey(
@@ -20,7 +22,8 @@ export function installationKey(
 }
 
 export class KeyValueInstallationStore implements InstallationStore {
-  constructor(private readonly kv: KeyValueStore) {}
+  /** `kv` may encrypt what it stores (EncryptedKeyValueStore): installations hold bot tokens. */
+  constructor(private readonly kv: Pick<KeyValueStore, 'get' | 'set' | 'delete'>) {}
 
   async storeInstallation<AuthVersion extends 'v1' | 'v2'>(
     installation: Installation<AuthVersion, boolean>,

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger as BoltLogger, CustomRoute, InstallationStore } from '@slack/bolt';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import type { HealthState } from '../../core/ports.js';
+import { type HealthState, healthHttpStatus } from '../../core/ports.js';
 
 /** Bot scopes asked for at install (see slack/manifest.yaml). */
 export const BOT_SCOPES = [
@@ -71,9 +71,8 @@ function healthRoute(health: HealthState): CustomRoute {
     path: '/healthz',
     method: ['GET'],
     handler: (_req, res: ServerResponse) => {
-      const status = health.status();
-      res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status, ...health.details?.() }));
+      res.writeHead(healthHttpStatus(health), { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: health.status(), ...health.details?.() }));
     },
   };
 }

@@ -169,13 +169,9 @@ export class SlackListeners {
   /** True when this event (or the same message through another event) was handled already. */
   private async duplicate(body: { event_id: string }, messageKey: string, retryNum?: number): Promise<boolean> {
     try {
-      const byEvent = await this.deps.dedupe.seen(`event:${body.event_id}`);
-      const byMessage = await this.deps.dedupe.seen(`message:${messageKey}`);
-      if (byEvent || byMessage) {
-        this.log.info(
-          { event: 'slack.duplicate_event', eventId: body.event_id, retryNum, sameMessage: !byEvent },
-          'event already handled',
-        );
+      // why: both ids in one atomic claim; claimed one at a time, two replicas could each win one and both skip.
+      if (await this.deps.dedupe.seen(`event:${body.event_id}`, `message:${messageKey}`)) {
+        this.log.info({ event: 'slack.duplicate_event', eventId: body.event_id, retryNum }, 'event already handled');
         return true;
       }
     } catch (err) {

@@ -28,7 +28,7 @@ describe('discord /twin-usage quota (operator default: 100 requests a day)', () 
     assert.ok(callsNotifyNobody(calls));
     return m.content;
   };
-  const override = () => rig.harness.usage.getQuota(`discord:${rig.fake.guild.id}`);
+  const override = () => rig.harness.usage.getQuota(`discord:${rig.fake.guild.id}`, 'tenant_admin');
 
   test('an admin tightens the quota: the updated quota line, and the report shows it', async () => {
     // usd-per-month is a number option: the fake sends 5 as type 10, as Discord does, and discord.js reads it so.

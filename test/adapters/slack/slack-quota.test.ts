@@ -14,7 +14,7 @@ describe('Slack adapter: /twin-usage quota (operator default: 100 requests a day
   });
   after(() => rig.close());
 
-  const override = () => rig.harness.usage.getQuota('slack:T1');
+  const override = () => rig.harness.usage.getQuota('slack:T1', 'tenant_admin');
   const quota = async (text: string, userId = ADMIN) => {
     const seen = await rig.command('/twin-usage', text, { userId });
     assert.equal(seen.ephemeral, true);
