@@ -48,7 +48,8 @@ export class ConsoleAdapter {
     prompt();
     for await (const raw of rl) {
       const line = raw.trim();
-      if (interactive && /^(exit|quit|\/exit|\/quit)$/i.test(line)) break;
+      // why: `exit` ends the chat in scripted mode too; answered as a question it was recorded and billed.
+      if (/^\/?(exit|quit)$/i.test(line)) break;
       if (interactive && line === '') {
         prompt();
         continue;
