@@ -7,17 +7,16 @@ import type { Logger } from '../core/ports.js';
 import { loadConfiguredProfile, namespaceOf } from '../main.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { UpstashProfileRetriever } from '../retrieval/upstash-profile-retriever.js';
-import type { ParsedArgs } from './index.js';
 import { runIngest } from './ingest-command.js';
+import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
 import { runSearch } from './search-command.js';
 
 export async function runSearchCli(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
   const question = args.positionals.join(' ').trim();
-  if (!question)
-    throw new TwinError('config', 'Give a question to search for, e.g. twinbot search "where did you study?"');
+  if (!question) throw new ArgumentError('give a question to search for, e.g. twinbot search "where did you study?"');
   const topK = args.values.top === undefined ? 5 : Number(args.values.top);
   if (!Number.isInteger(topK) || topK < 1 || topK > 50)
-    throw new TwinError('config', '--top must be a whole number from 1 to 50');
+    throw new ArgumentError(`--top must be a whole number from 1 to 50, got "${args.values.top}"`);
   const profile = await loadConfiguredProfile(config, logger);
   // why: search the retriever itself, not the fallback, so its own scores and misses show.
   const retriever = config.upstash
