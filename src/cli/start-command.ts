@@ -123,14 +123,15 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
 /** Says at start how much the profile gives the twin to say, and what to add when it is not much. */
 async function logProfileRating(app: App, config: Config, logger: Logger): Promise<void> {
   const rating = await rateProfile(app.profile, new EmbeddedProfileRetriever(app.profile.chunks));
-  const fields = { event: 'twin.profile_rating', level: rating.level, areas: rating.filled, chunks: rating.chunks };
+  const fields = { event: 'twin.profile_rating', rating: rating.level, areas: rating.filled, chunks: rating.chunks };
   if (rating.level === 'good') {
     logger.info(fields, `profile of ${app.profile.name}: ${rating.summary}`);
     return;
   }
   logger.warn(
     fields,
-    `The profile ${config.twin.profilePath} ${ratingVerdict(rating)}. Add, as in the workshop's template: ${rating.toAdd.join('; ')}. Then run twinbot doctor.`,
+    `The profile ${config.twin.profilePath} ${ratingVerdict(rating)}. Add ${rating.sectionsToAdd.join(', ')} ` +
+      "(twinbot doctor lists their fields, as in the workshop's template).",
   );
 }
 

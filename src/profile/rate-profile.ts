@@ -14,6 +14,8 @@ interface Area {
   kinds: RegExp;
   /** A question people ask about this area. */
   question: string;
+  /** Where it goes in the template, in short. */
+  section: string;
   /** What to add, in the template's words. */
   add: string;
 }
@@ -21,36 +23,42 @@ interface Area {
 export const PROFILE_AREAS: readonly Area[] = [
   {
     name: 'about you',
+    section: 'personal.summary',
     kinds: /^(personal|about|summary|introduction)$/i,
     question: 'Who are you?',
     add: 'personal: title, location, summary and elevator_pitch (who you are, in two or three sentences)',
   },
   {
     name: 'experience',
+    section: 'experience[].achievements_star',
     kinds: /^(experience|leadership|work|roles?)$/i,
     question: 'Where have you worked?',
     add: 'experience[]: company, title, duration, company_context and achievements_star stories (situation, task, action, result)',
   },
   {
     name: 'skills',
+    section: 'skills.technical',
     kinds: /^skills?$/i,
     question: 'What are your technical skills?',
     add: 'skills.technical: programming_languages (language, years, proficiency, frameworks), databases, cloud_platforms; skills.soft_skills',
   },
   {
     name: 'projects',
+    section: 'projects_portfolio[]',
     kinds: /^(projects?|portfolio)$/i,
     question: 'Tell me about a project you built.',
     add: 'projects_portfolio[]: name, description, technologies, impact',
   },
   {
     name: 'education',
+    section: 'education',
     kinds: /^education$/i,
     question: 'Where did you study?',
     add: 'education: university, degree, graduation_year, relevant_coursework, thesis_project',
   },
   {
     name: 'career goals',
+    section: 'career_goals',
     kinds: /^(goals?|career[ _-]?goals)$/i,
     question: 'What are your career goals?',
     add: 'career_goals: short_term, long_term, learning_focus, industries_interested',
@@ -78,6 +86,8 @@ export interface ProfileRating {
   answered: number;
   /** What to add, in the template's words, most useful first; empty when the profile is good. */
   toAdd: string[];
+  /** The same in short: the template's section names (`experience[].achievements_star`, ...). */
+  sectionsToAdd: string[];
   /** One line: "6 of 6 areas filled, 16 chunks (1 240 words); 6 of 6 example questions find an answer". */
   summary: string;
 }
@@ -107,7 +117,9 @@ export async function rateProfile(profile: TwinProfile, retriever: ProfileRetrie
   const filled = areas.filter((a) => a.filled).length;
   const answered = areas.filter((a) => a.answers).length;
   const level = filled === areas.length ? 'good' : filled * 2 >= areas.length ? 'partial' : 'thin';
-  const toAdd = PROFILE_AREAS.filter((_, i) => !areas[i]?.filled).map((a) => a.add);
+  const missing = PROFILE_AREAS.filter((_, i) => !areas[i]?.filled);
+  const toAdd = missing.map((a) => a.add);
+  const sectionsToAdd = missing.map((a) => a.section);
   if (level === 'thin') {
     toAdd.push(
       'or content_chunks[]: id, title, type, content (40-70 words of first-person prose each), metadata.category and tags',
@@ -116,7 +128,7 @@ export async function rateProfile(profile: TwinProfile, retriever: ProfileRetrie
   const summary =
     `${filled} of ${areas.length} areas filled, ${profile.chunks.length} chunk${profile.chunks.length === 1 ? '' : 's'} ` +
     `(${words} words of its own); ${answered} of ${areas.length} example questions find an answer`;
-  return { level, chunks: profile.chunks.length, words, areas, filled, answered, toAdd, summary };
+  return { level, chunks: profile.chunks.length, words, areas, filled, answered, toAdd, sectionsToAdd, summary };
 }
 
 /** The verdict in words, for doctor and the start-up log. */
