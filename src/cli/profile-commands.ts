@@ -30,7 +30,7 @@ export async function runIngestCli(config: Config, logger: Logger, args: ParsedA
   if (!config.upstash) {
     throw new TwinError(
       'config',
-      'twinbot ingest needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN; without them the twin uses its embedded index and needs no ingest.',
+      'it needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN; without them the twin uses its embedded index and needs no ingest.',
     );
   }
   const profilePath = typeof args.values.profile === 'string' ? resolve(args.values.profile) : config.twin.profilePath;
@@ -49,7 +49,7 @@ export async function runIngestCli(config: Config, logger: Logger, args: ParsedA
 
 export async function runRegisterCommands(config: Config, args: ParsedArgs): Promise<number> {
   if (!config.discord) {
-    throw new TwinError('config', 'twinbot register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
+    throw new TwinError('config', 'it needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
   }
   const guildId = typeof args.values.guild === 'string' ? args.values.guild : undefined;
   const { names } = await registerCommands({ ...config.discord, guildId });

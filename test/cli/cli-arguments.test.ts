@@ -103,7 +103,7 @@ describe('twinbot argument errors', () => {
   test('a failure names the command, never "could not start"', async () => {
     const r = await runCli(['ingest'], {}, tempWorkdir());
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^twinbot ingest: twinbot ingest needs UPSTASH_VECTOR_REST_URL/);
+    assert.match(r.stderr, /^twinbot ingest: it needs UPSTASH_VECTOR_REST_URL/);
     assert.doesNotMatch(r.stderr, /could not start/);
   });
 
