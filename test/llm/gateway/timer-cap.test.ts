@@ -130,7 +130,7 @@ describe('AdmissionControl wake timer', () => {
     await control.close();
   });
 
-  it('with real timers, a month-long wait raises no TimeoutOverflowWarning', async () => {
+  it('with real timers, a month-long wait raises no overflow warning from Node', async () => {
     const clock = new FakeClock();
     const budget = new ModelBudget(MODEL, { rpm: 30, tpm: 100_000, rpd: 10_000, tpd: 1_000_000 }, { clock });
     const control = new AdmissionControl({
