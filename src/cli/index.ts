@@ -52,6 +52,9 @@ function dispatch(name: string, config: Config, logger: Logger, args: ParsedArgs
     case 'start':
       return runStart(config, logger, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     case 'ask':
+      if (args.positionals.join('').trim() === '') {
+        throw new ArgumentError('give a question, e.g. twinbot ask "where did you study?"');
+      }
       return runAsk(config, logger, args.positionals.join(' '));
     case 'search':
       return runSearchCli(config, logger, args);
@@ -149,7 +152,8 @@ function reportFailure(err: unknown, spec: CommandSpec, logger: Logger | undefin
 
 function describeFailure(e: ReturnType<typeof asTwinError>): string {
   if (e.code === 'storage') return `the usage database could not be opened: ${e.message}`;
-  return e.message;
+  // why: the configuration's message is written for start-up; another command names itself in front instead.
+  return e.message.replace(/^twinbot cannot start: /, '');
 }
 
 /** Runs the command line and exits with its code. */

@@ -107,6 +107,18 @@ describe('twinbot argument errors', () => {
     assert.doesNotMatch(r.stderr, /could not start/);
   });
 
+  test('a bad setting is named by the command that met it', async () => {
+    const r = await runCli(['usage'], { GROQ_TEMPERATURE: '7' }, tempWorkdir());
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^twinbot usage: the configuration has 1 problem:\n {2}- GROQ_TEMPERATURE must be between 0 and 2/,
+    );
+    const ask = await runCli(['ask'], {}, tempWorkdir());
+    assert.equal(ask.code, 2);
+    assertOneLineAndUsage(ask.stderr, 'ask');
+  });
+
   test('help for one command prints its usage', async () => {
     const r = await runCli(['help', 'quota'], {}, tempWorkdir());
     assert.equal(r.code, 0);
