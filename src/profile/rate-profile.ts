@@ -22,7 +22,7 @@ interface Area {
 
 export const PROFILE_AREAS: readonly Area[] = [
   {
-    name: 'about you',
+    name: 'who you are',
     section: 'personal.summary',
     kinds: /^(personal|about|summary|introduction)$/i,
     question: 'Who are you?',
@@ -135,6 +135,6 @@ export async function rateProfile(profile: TwinProfile, retriever: ProfileRetrie
 export function ratingVerdict(rating: ProfileRating): string {
   if (rating.level === 'good') return 'gives the twin plenty to say';
   const missing = rating.areas.filter((a) => !a.filled).map((a) => a.name);
-  const what = `${missing.join(', ')} not filled in yet`;
+  const what = `little or nothing yet on ${missing.join(', ')}`;
   return rating.level === 'thin' ? `gives the twin little to say: ${what}` : `gives the twin something to say; ${what}`;
 }

@@ -76,7 +76,7 @@ describe('rateProfile', () => {
     assert.ok(rating.answered < 6);
     assert.match(
       ratingVerdict(rating),
-      /^gives the twin little to say: about you, experience, skills, .* not filled in yet$/,
+      /^gives the twin little to say: little or nothing yet on who you are, experience, skills, .*, career goals$/,
     );
     const adds = rating.toAdd.join('\n');
     for (const words of [
