@@ -87,7 +87,7 @@ export class ConsoleAdapter {
     if (p.exampleQuestions.length > 0) {
       output.write(`Try: ${p.exampleQuestions.map((q) => `“${q}”`).join('  ')}\n`);
     }
-    output.write(dim('Commands: /usage [24h|7d|30d], /help, exit (or Ctrl-C) to leave.\n\n'));
+    output.write(dim('Commands: /usage [24h|7d|30d], /help, exit or quit (or Ctrl-C) to leave.\n\n'));
   }
 
   private async ask(question: string): Promise<void> {
