@@ -120,8 +120,10 @@ function unknownCommand(words: string[]): number {
     // `quota` alone, or `quota lst`: the word after it is the mistake.
     const subs = family.map((s) => s.name.split(' ')[1]).filter((s): s is string => Boolean(s));
     const guess = second ? suggestKey(second, subs) : undefined;
-    const what = second ? `unknown subcommand "${second}"${guess ? `; did you mean ${guess}?` : ''}` : 'needs one of';
-    process.stderr.write(`twinbot ${first}: ${what}${second ? '' : ` ${subs.join(', ')}`}\n${usageOf(first)}\n`);
+    const what = second
+      ? `unknown subcommand "${second}"${guess ? `; did you mean ${guess}?` : ''}`
+      : `needs a subcommand: ${subs.join(', ')}`;
+    process.stderr.write(`twinbot ${first}: ${what}\n${usageOf(first)}\n`);
     return 2;
   }
   const guess = suggestCommand(first);
