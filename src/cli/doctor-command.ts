@@ -11,6 +11,9 @@ import { scrubSecrets, stripUserInfo } from '../core/scrub-secrets.js';
 import { checkGroq } from '../llm/check-groq.js';
 import { modelWarnings } from '../llm/model-catalog.js';
 import { loadConfiguredProfile, namespaceOf } from '../main.js';
+import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
+import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
+import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { checkIndexVersion } from '../retrieval/profile-sync.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
 
@@ -19,8 +22,10 @@ const MARK: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗', off: '
 
 export async function runDoctor(config: Config, logger: Logger, out: NodeJS.WritableStream): Promise<number> {
   let failed = 0;
+  let warned = 0;
   const line = (status: Status, part: string, text: string) => {
     if (status === 'fail') failed++;
+    if (status === 'warn') warned++;
     out.write(`${MARK[status]} ${part}: ${text}\n`);
   };
   const attempt = async (part: string, work: () => Promise<[Status, string]>) => {
@@ -36,7 +41,15 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
   let profile: Awaited<ReturnType<typeof loadConfiguredProfile>> | undefined;
   await attempt('Profile', async () => {
     profile = await loadConfiguredProfile(config, logger);
-    return ['ok', `${profile.name}, ${profile.chunks.length} chunks, from ${config.twin.profilePath}`];
+    // why: a profile that loads can still leave the twin with nothing to say; "All set" would be a false promise.
+    const rating = await rateProfile(
+      profile,
+      new GuidedProfileRetriever(new EmbeddedProfileRetriever(profile.chunks), profile.chunks, profile.name),
+    );
+    const head = `${profile.name}, from ${config.twin.profilePath}: ${rating.summary}`;
+    if (rating.level === 'good') return ['ok', `${head}. It ${ratingVerdict(rating)}.`];
+    const adds = rating.toAdd.map((a) => `\n    - ${a}`).join('');
+    return ['warn', `${head}.\n  It ${ratingVerdict(rating)}. Add, as in the workshop's template:${adds}`];
   });
   await attempt('Usage database', async () => {
     const store = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
@@ -93,6 +106,13 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
       `token accepted: ${await checkSlackToken({ botToken, apiUrl: slack.apiUrl })}`,
     ]);
   }
-  out.write(failed === 0 ? '\nAll set.\n' : `\n${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  out.write(
+    failed > 0
+      ? `\n${plural(failed, 'problem')} to fix.\n`
+      : warned > 0
+        ? `\nReady to run, with ${plural(warned, 'warning')} above (!) worth a look.\n`
+        : '\nAll set.\n',
+  );
   return failed === 0 ? 0 : 1;
 }

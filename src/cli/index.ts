@@ -1,129 +1,163 @@
 /**
  * The `twinbot` command. Each subcommand wires what it needs from main.ts and prints for people (stdout) while
- * logs go to stderr.
+ * logs go to stderr: readable lines at warn level when stderr is a terminal, JSON for a supervisor otherwise.
  */
 import { pathToFileURL } from 'node:url';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, loadConfig, loadDotEnv } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
 import { configSecrets, createLogger } from '../logging.js';
 import { describeStartupError } from '../main.js';
+import { suggestKey } from '../profile/suggest-key.js';
 import { runAsk } from './ask-command.js';
+import { type CommandSpec, commandsNamed, findCommand, helpText, suggestCommand, usageOf } from './commands.js';
 import { runDoctor } from './doctor-command.js';
+import { humanLogStream } from './human-log-stream.js';
+import { ArgumentError, type ParsedArgs, parseCommandArgs } from './parse-command-args.js';
 import { runIngestCli, runRegisterCommands, runSearchCli } from './profile-commands.js';
+import { runProfileInit } from './profile-init-command.js';
 import { runStart } from './start-command.js';
 import { runForget, runQuota, runUsage } from './usage-commands.js';
 
-const HELP = `twinbot — a person's digital twin on Discord and Slack
-
-Usage: twinbot <command> [options]
-
-Commands:
-  start                         start every platform with credentials; with none, the console chat
-  ask "question"                answer one question and exit
-  search "question" [--top K] [--json]
-                                show what the twin would retrieve, with scores
-  ingest [--profile FILE] [--dry-run] [--reset]
-                                sync the profile into Upstash Vector (only what changed)
-  usage [--tenant T] [--window 24h|7d|30d] [--csv|--json]
-                                the usage ledger: all tenants by default
-  quota show|set|clear <tenant> [--requests-per-day N] [--tokens-per-day N]
-        [--usd-per-day X] [--requests-per-month N] [--tokens-per-month N] [--usd-per-month X]
-                                per-tenant quotas
-  forget <tenant> [--yes]       delete a tenant's usage records
-  register-commands [--guild ID]
-                                register the Discord slash commands (a guild: instant; global: up to an hour)
-  doctor                        check the configuration, profile, database, Groq, Upstash, Discord and Slack
-  help                          this text
-
-Configuration comes from the environment and .env (see .env.example and README.md).
-`;
+export type { ParsedArgs } from './parse-command-args.js';
 
 export async function cli(argv: string[]): Promise<number> {
-  const [command = 'start', ...rest] = argv;
-  if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(HELP);
-    return 0;
+  const words = argv.length === 0 ? ['start'] : argv;
+  const first = words[0] as string;
+  if (first === 'help' || first === '--help' || first === '-h') return help(words[1]);
+  const found = findCommand(words);
+  if (!found) return unknownCommand(words);
+  const { spec, used } = found;
+  let args: ParsedArgs;
+  try {
+    args = parseCommandArgs(spec, words.slice(used));
+  } catch (err) {
+    return reportFailure(err, spec, undefined);
   }
+  if (spec.name === 'profile init') return run(spec, undefined, () => runProfileInit(args, process.stdout));
+
   loadDotEnv();
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
-    process.stderr.write(`${describeStartupError(err)}\n`);
+    return reportFailure(err, spec, undefined);
+  }
+  const logger = commandLogger(spec.name, config);
+  return run(spec, logger, () => dispatch(spec.name, config, logger, args));
+}
+
+function dispatch(name: string, config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
+  switch (name) {
+    case 'start':
+      return runStart(config, logger, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case 'ask':
+      if (args.positionals.join('').trim() === '') {
+        throw new ArgumentError('give a question, e.g. twinbot ask "where did you study?"');
+      }
+      return runAsk(config, logger, args.positionals.join(' '));
+    case 'search':
+      return runSearchCli(config, logger, args);
+    case 'ingest':
+      return runIngestCli(config, logger, args);
+    case 'usage':
+      return runUsage(config, logger, args);
+    case 'quota list':
+    case 'quota show':
+    case 'quota set':
+    case 'quota clear':
+      return runQuota(config, logger, name.slice('quota '.length), args);
+    case 'forget':
+      return runForget(config, logger, args);
+    case 'doctor':
+      return runDoctor(config, logger, process.stdout);
+    case 'register-commands':
+      return runRegisterCommands(config, args);
+    default:
+      throw new Error(`no handler for ${name}`);
+  }
+}
+
+/**
+ * The process logger for a command. why: people read what `ask`, `doctor`, `usage` and a chat in a terminal
+ * print, so those log at warn unless LOG_LEVEL says otherwise; only `start` without a terminal (a supervisor, a
+ * container) logs every answer at info, as JSON a log collector reads.
+ */
+function commandLogger(command: string, config: Config): Logger {
+  const terminal = process.stderr.isTTY === true;
+  const level = config.logLevel ?? (command === 'start' && !terminal ? 'info' : 'warn');
+  const secrets = configSecrets(config);
+  if (!terminal) return createLogger(level, undefined, secrets);
+  const stacks = level === 'debug' || level === 'trace';
+  // why: hasColors() honours NO_COLOR and FORCE_COLOR, and config.ts stays the only reader of the environment.
+  const colour = (process.stderr as { hasColors?: () => boolean }).hasColors?.() ?? false;
+  return createLogger(level, humanLogStream(process.stderr, { colour, stacks }), secrets);
+}
+
+async function run(spec: CommandSpec, logger: Logger | undefined, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (err) {
+    return reportFailure(err, spec, logger);
+  }
+}
+
+function help(topic: string | undefined): number {
+  if (topic === undefined) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  const specs = commandsNamed(topic);
+  if (specs.length === 0) return unknownCommand([topic]);
+  const summaries = specs.map((s) => `  ${s.name}: ${s.summary}`).join('\n');
+  process.stdout.write(`${usageOf(topic)}\n\n${summaries}\n`);
+  return 0;
+}
+
+function unknownCommand(words: string[]): number {
+  const [first = '', second] = words;
+  const family = commandsNamed(first);
+  if (family.length > 0) {
+    // `quota` alone, or `quota lst`: the word after it is the mistake.
+    const subs = family.map((s) => s.name.split(' ')[1]).filter((s): s is string => Boolean(s));
+    const guess = second ? suggestKey(second, subs) : undefined;
+    const what = second
+      ? `unknown subcommand "${second}"${guess ? `; did you mean ${guess}?` : ''}`
+      : `needs a subcommand: ${subs.join(', ')}`;
+    process.stderr.write(`twinbot ${first}: ${what}\n${usageOf(first)}\n`);
     return 2;
   }
-  // why: an interactive chat shares the terminal with stderr; info lines would land in the middle of answers.
-  const interactiveChat = command === 'start' && !config.discord && !config.slack && process.stdin.isTTY === true;
-  const logger = createLogger(config.logLevel ?? (interactiveChat ? 'warn' : 'info'), undefined, configSecrets(config));
-  try {
-    switch (command) {
-      case 'start':
-        return await runStart(config, logger, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
-      case 'ask':
-        return await runAsk(config, logger, rest.join(' '));
-      case 'search':
-        return await runSearchCli(config, logger, parse(rest, { top: { type: 'string' }, json: { type: 'boolean' } }));
-      case 'ingest':
-        return await runIngestCli(
-          config,
-          logger,
-          parse(rest, { profile: { type: 'string' }, 'dry-run': { type: 'boolean' }, reset: { type: 'boolean' } }),
-        );
-      case 'usage':
-        return await runUsage(
-          config,
-          logger,
-          parse(rest, {
-            tenant: { type: 'string' },
-            window: { type: 'string' },
-            csv: { type: 'boolean' },
-            json: { type: 'boolean' },
-          }),
-        );
-      case 'quota':
-        return await runQuota(
-          config,
-          logger,
-          parse(rest, {
-            'requests-per-day': { type: 'string' },
-            'tokens-per-day': { type: 'string' },
-            'requests-per-month': { type: 'string' },
-            'tokens-per-month': { type: 'string' },
-            'usd-per-day': { type: 'string' },
-            'usd-per-month': { type: 'string' },
-          }),
-        );
-      case 'forget':
-        return await runForget(config, logger, parse(rest, { yes: { type: 'boolean' } }));
-      case 'doctor':
-        return await runDoctor(config, logger, process.stdout);
-      case 'register-commands':
-        return await runRegisterCommands(config, parse(rest, { guild: { type: 'string' } }));
-      default:
-        process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
-        return 2;
-    }
-  } catch (err) {
-    return reportFailure(err, logger);
+  const guess = suggestCommand(first);
+  process.stderr.write(
+    `twinbot: unknown command "${first}"${guess ? `; did you mean ${guess}?` : ''}\nRun twinbot help for the list of commands.\n`,
+  );
+  return 2;
+}
+
+/**
+ * One line naming the command that failed. An argument mistake adds the command's usage (exit 2), a bad setting
+ * exits 2, a fault 1; the stack of an unexpected fault goes to the log (a terminal shows it at LOG_LEVEL=debug).
+ */
+function reportFailure(err: unknown, spec: CommandSpec, logger: Logger | undefined): number {
+  if (err instanceof ArgumentError) {
+    process.stderr.write(`twinbot ${spec.name}: ${err.message}\n${usageOf(spec)}\n`);
+    return 2;
   }
-}
-
-export type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
-
-function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
-  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-  return { values: values as ParsedArgs['values'], positionals };
-}
-
-function reportFailure(err: unknown, logger: Logger): number {
   const e = asTwinError(err);
-  if (e.code === 'internal') logger.error({ err }, 'unexpected failure');
-  const message =
-    err instanceof TypeError && /parseArgs|Unknown option/i.test(String(err)) ? String(err.message) : null;
-  process.stderr.write(`${message ?? describeStartupError(e)}\n`);
-  return e.code === 'config' || e.code === 'profile' || message ? 2 : 1;
+  if (e.code === 'internal') {
+    if (spec.name === 'start') logger?.error({ err }, 'unexpected failure');
+    else logger?.debug({ err }, 'unexpected failure');
+  }
+  const text = spec.name === 'start' ? describeStartupError(e) : describeFailure(e);
+  process.stderr.write(`${spec.name === 'start' ? '' : `twinbot ${spec.name}: `}${text}\n`);
+  return e.code === 'config' || e.code === 'profile' ? 2 : 1;
+}
+
+function describeFailure(e: ReturnType<typeof asTwinError>): string {
+  if (e.code === 'storage') return scrubSecrets(`the usage database could not be opened: ${e.message}`);
+  // why: the configuration's message is written for start-up; another command names itself in front instead.
+  return scrubSecrets(e.message.replace(/^twinbot cannot start: /, ''));
 }
 
 /** Runs the command line and exits with its code. */

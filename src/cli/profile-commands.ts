@@ -8,17 +8,16 @@ import { loadConfiguredProfile, namespaceOf } from '../main.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { UpstashProfileRetriever } from '../retrieval/upstash-profile-retriever.js';
-import type { ParsedArgs } from './index.js';
 import { runIngest } from './ingest-command.js';
+import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
 import { runSearch } from './search-command.js';
 
 export async function runSearchCli(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
   const question = args.positionals.join(' ').trim();
-  if (!question)
-    throw new TwinError('config', 'Give a question to search for, e.g. twinbot search "where did you study?"');
+  if (!question) throw new ArgumentError('give a question to search for, e.g. twinbot search "where did you study?"');
   const topK = args.values.top === undefined ? 5 : Number(args.values.top);
   if (!Number.isInteger(topK) || topK < 1 || topK > 50)
-    throw new TwinError('config', '--top must be a whole number from 1 to 50');
+    throw new ArgumentError(`--top must be a whole number from 1 to 50, got "${args.values.top}"`);
   const profile = await loadConfiguredProfile(config, logger);
   // why: search the configured retriever itself, not the fallback, so its own matches and misses show.
   const base = config.upstash
@@ -37,7 +36,7 @@ export async function runIngestCli(config: Config, logger: Logger, args: ParsedA
   if (!config.upstash) {
     throw new TwinError(
       'config',
-      'twinbot ingest needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN; without them the twin uses its embedded index and needs no ingest.',
+      'it needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN; without them the twin uses its embedded index and needs no ingest.',
     );
   }
   const profilePath = typeof args.values.profile === 'string' ? resolve(args.values.profile) : config.twin.profilePath;
@@ -56,7 +55,7 @@ export async function runIngestCli(config: Config, logger: Logger, args: ParsedA
 
 export async function runRegisterCommands(config: Config, args: ParsedArgs): Promise<number> {
   if (!config.discord) {
-    throw new TwinError('config', 'twinbot register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
+    throw new TwinError('config', 'it needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
   }
   const guildId = typeof args.values.guild === 'string' ? args.values.guild : undefined;
   const { names } = await registerCommands({ ...config.discord, guildId });

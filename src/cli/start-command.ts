@@ -13,6 +13,9 @@ import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
+import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
+import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
+import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
 import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
 import { twinHealth } from './twin-health.js';
@@ -24,13 +27,14 @@ interface Running {
 
 export interface StartIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream & { columns?: number };
+  stdout: NodeJS.WritableStream & { columns?: number; isTTY?: boolean };
   stderr: NodeJS.WritableStream;
 }
 
 /** Starts the bot; resolves with the process exit code once it has stopped. */
 export async function runStart(config: Config, logger: Logger, io: StartIo): Promise<number> {
   const app = await buildApp(config, logger);
+  await logProfileRating(app, config, logger);
   const adapters: Running[] = [];
   let stopping = false;
   let health: Server | undefined;
@@ -52,6 +56,12 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     health?.close();
     await app.close();
     return 1;
+  }
+
+  if (platforms.running.length > 0 && io.stdout.isTTY === true) {
+    // why: at warn level a terminal shows no log line on a good start; say once that the bot is up, and where.
+    const names = platforms.running.map((a) => a.name).join(', ');
+    io.stdout.write(`twinbot is running on ${names} as the twin of ${app.profile.name}. Ctrl-C stops it.\n`);
   }
 
   let consoleAdapter: ConsoleAdapter | undefined;
@@ -109,6 +119,24 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+}
+
+/** Says at start how much the profile gives the twin to say, and what to add when it is not much. */
+async function logProfileRating(app: App, config: Config, logger: Logger): Promise<void> {
+  const rating = await rateProfile(
+    app.profile,
+    new GuidedProfileRetriever(new EmbeddedProfileRetriever(app.profile.chunks), app.profile.chunks, app.profile.name),
+  );
+  const fields = { event: 'twin.profile_rating', rating: rating.level, areas: rating.filled, chunks: rating.chunks };
+  if (rating.level === 'good') {
+    logger.info(fields, `profile of ${app.profile.name}: ${rating.summary}`);
+    return;
+  }
+  logger.warn(
+    fields,
+    `The profile ${config.twin.profilePath} ${ratingVerdict(rating)}. Add ${rating.sectionsToAdd.join(', ')} ` +
+      "(twinbot doctor lists their fields, as in the workshop's template).",
+  );
 }
 
 /** Rolls records past the retention period into daily totals now and once a day, so the ledger stays small. */

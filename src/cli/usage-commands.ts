@@ -1,8 +1,8 @@
 /** `twinbot usage`, `twinbot quota` and `twinbot forget`: the operator's view of the ledger, across every tenant. */
 import type { Config } from '../config.js';
-import { TwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
+import { QUOTA_LABELS } from '../core/quota-change.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
 import { parseWindow, renderUsageText, WINDOW_MS } from '../core/usage-report.js';
@@ -10,7 +10,10 @@ import { abandonedAfterMs } from '../main.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
 import { isDollarField } from '../usage/quota-types.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
-import type { ParsedArgs } from './index.js';
+import { QUOTA_FLAGS } from './commands.js';
+import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
+import { checkTenantName } from './tenant-name.js';
+import { writeUsageChart } from './usage-chart-file.js';
 
 async function withStore<T>(config: Config, logger: Logger, work: (store: LibsqlUsageStore) => Promise<T>): Promise<T> {
   const store = await LibsqlUsageStore.open({
@@ -26,33 +29,35 @@ async function withStore<T>(config: Config, logger: Logger, work: (store: Libsql
 }
 
 export async function runUsage(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
-  const window = parseWindow(typeof args.values.window === 'string' ? args.values.window : undefined);
-  if (!window) throw new TwinError('config', '--window must be 24h, 7d or 30d');
-  if (args.values.csv && args.values.json) throw new TwinError('config', 'choose one of --csv and --json');
-  const tenantId = typeof args.values.tenant === 'string' ? args.values.tenant : undefined;
+  const { values } = args;
+  const window = parseWindow(typeof values.window === 'string' ? values.window : undefined);
+  if (!window) throw new ArgumentError(`--window must be 24h, 7d or 30d, got "${values.window}"`);
+  if (values.csv && values.json) throw new ArgumentError('choose one of --csv and --json');
+  const png = typeof values.png === 'string' ? values.png : undefined;
+  if ((png || values.open) && (values.csv || values.json)) {
+    throw new ArgumentError('--png and --open draw the chart; --csv and --json export records: choose one');
+  }
+  if (args.positionals.length > 0) throw new ArgumentError(`unexpected argument "${args.positionals[0]}"`);
+  const tenantId = typeof values.tenant === 'string' ? checkTenantName(values.tenant) : undefined;
   const to = Date.now();
   const from = to - WINDOW_MS[window];
   return withStore(config, logger, async (store) => {
-    if (args.values.csv || args.values.json) {
+    if (values.csv || values.json) {
       const records = await collectRecords(store.exportRecords({ tenantId, from, to }));
-      process.stdout.write(args.values.csv ? toCsv(records) : `${toJson(records)}\n`);
+      process.stdout.write(values.csv ? toCsv(records) : `${toJson(records)}\n`);
       return 0;
     }
     const bucketMs = window === '24h' ? 3_600_000 : 86_400_000;
     const summary = await store.summarize({ tenantId, from, to, bucketMs });
-    process.stdout.write(`${renderUsageText(summary, window, tenantId ? `tenant ${tenantId}` : 'all tenants')}\n`);
+    const scope = tenantId ? `tenant ${tenantId}` : 'all tenants';
+    process.stdout.write(`${renderUsageText(summary, window, scope)}\n`);
+    if (png || values.open) {
+      const note = await writeUsageChart({ summary, window, scope, file: png, open: values.open === true });
+      process.stdout.write(`${note}\n`);
+    }
     return 0;
   });
 }
-
-const QUOTA_FLAGS: Record<string, keyof TenantQuota> = {
-  'requests-per-day': 'requestsPerDay',
-  'tokens-per-day': 'tokensPerDay',
-  'requests-per-month': 'requestsPerMonth',
-  'tokens-per-month': 'tokensPerMonth',
-  'usd-per-day': 'usdPerDay',
-  'usd-per-month': 'usdPerMonth',
-};
 
 function quotaFromFlags(args: ParsedArgs): TenantQuota {
   const quota: TenantQuota = {};
@@ -61,28 +66,41 @@ function quotaFromFlags(args: ParsedArgs): TenantQuota {
     if (typeof raw !== 'string') continue;
     const n = Number(raw);
     const whole = !isDollarField(field);
-    if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
-      throw new TwinError(
-        'config',
-        `--${flag} must be ${whole ? 'a whole number' : 'a number'} of 0 or more, got "${raw}"`,
-      );
+    if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
+      throw new ArgumentError(`--${flag} must be ${whole ? 'a whole number' : 'a number'} of 0 or more, got "${raw}"`);
     }
     quota[field] = n;
   }
   return quota;
 }
 
-export async function runQuota(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
-  const [action, tenantId] = args.positionals;
-  if (!action || !['show', 'set', 'clear'].includes(action) || !tenantId) {
-    throw new TwinError('config', 'usage: twinbot quota show|set|clear <tenant> [--requests-per-day N] ...');
+/** `requests per day: 500, dollars per month: 5` in the order of the flags; "no limits" when empty. */
+function describeLimits(quota: TenantQuota): string {
+  const parts = Object.values(QUOTA_FLAGS)
+    .filter((field) => quota[field] !== undefined)
+    .map((field) => {
+      const value = quota[field] as number;
+      return `${isDollarField(field) ? `$${value.toFixed(2)}` : value.toLocaleString('en-US')} ${QUOTA_LABELS[field].replace(/^dollars /, '')}`;
+    });
+  return parts.length > 0 ? parts.join(', ') : 'no limits';
+}
+
+export async function runQuota(config: Config, logger: Logger, action: string, args: ParsedArgs): Promise<number> {
+  const [tenantArg, extra] = args.positionals;
+  if (action === 'list') {
+    if (tenantArg) throw new ArgumentError(`quota list takes no tenant, got "${tenantArg}"`);
+    return withStore(config, logger, (store) => listQuotas(store, config));
+  }
+  if (!tenantArg) throw new ArgumentError(`quota ${action} needs a tenant, e.g. discord:123456789012345678`);
+  if (extra) throw new ArgumentError(`unexpected argument "${extra}"`);
+  const tenantId = checkTenantName(tenantArg);
+  const quota = action === 'set' ? quotaFromFlags(args) : {};
+  if (action === 'set' && Object.keys(quota).length === 0) {
+    throw new ArgumentError('quota set needs at least one limit, e.g. --requests-per-day 500');
   }
   return withStore(config, logger, async (store) => {
     const guard = new TenantQuotaGuard(store, config.twin.quota, systemClock);
     if (action === 'set') {
-      const quota = quotaFromFlags(args);
-      if (Object.keys(quota).length === 0)
-        throw new TwinError('config', 'quota set needs at least one limit, e.g. --requests-per-day 500');
       await guard.set(tenantId, quota, 'operator');
     } else if (action === 'clear') {
       // why: the operator's clear lifts the operator's own override; the tenant's admins' tightening is theirs.
@@ -91,18 +109,40 @@ export async function runQuota(config: Config, logger: Logger, args: ParsedArgs)
         had ? `Removed the operator's quota override of ${tenantId}.\n` : `${tenantId} had no operator override.\n`,
       );
     }
+    const override = await store.getQuota(tenantId);
     const limits = await guard.limitsFor(tenantId);
     const tightened = await store.getQuota(tenantId, 'tenant_admin');
-    process.stdout.write(`${tenantId}: ${JSON.stringify(limits)}\n`);
-    if (tightened) process.stdout.write(`tightened by the tenant's admins: ${JSON.stringify(tightened)}\n`);
-    process.stdout.write(`${await guard.describe(tenantId)}\n`);
+    const origin = override ? "the operator's override over the defaults" : 'the defaults (TWIN_QUOTA_*)';
+    process.stdout.write(`${tenantId}: ${describeLimits(limits)}, from ${origin}\n`);
+    if (tightened) process.stdout.write(`Tightened by the tenant's admins: ${describeLimits(tightened)}\n`);
+    const line = await guard.describe(tenantId);
+    if (line) process.stdout.write(`${line}\n`);
     return 0;
   });
 }
 
+async function listQuotas(store: LibsqlUsageStore, config: Config): Promise<number> {
+  const entries = await store.listQuotas();
+  process.stdout.write(`Defaults for every tenant (TWIN_QUOTA_*): ${describeLimits(config.twin.quota)}\n`);
+  if (entries.length === 0) {
+    process.stdout.write(
+      'No tenant has a quota override. Set one with twinbot quota set <tenant> --requests-per-day N\n',
+    );
+    return 0;
+  }
+  const width = Math.max(...entries.map((e) => e.tenantId.length));
+  process.stdout.write(`${entries.length} override${entries.length === 1 ? '' : 's'}:\n`);
+  for (const entry of entries) {
+    const when = new Date(entry.updatedAt).toISOString().slice(0, 16).replace('T', ' ');
+    process.stdout.write(`  ${entry.tenantId.padEnd(width)}  ${describeLimits(entry.quota)} (set ${when} UTC)\n`);
+  }
+  return 0;
+}
+
 export async function runForget(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
-  const [tenantId] = args.positionals;
-  if (!tenantId) throw new TwinError('config', 'usage: twinbot forget <tenant> --yes');
+  const [tenantArg] = args.positionals;
+  if (!tenantArg) throw new ArgumentError('forget needs a tenant, e.g. discord:123456789012345678');
+  const tenantId = checkTenantName(tenantArg);
   if (args.values.yes !== true) {
     process.stdout.write(`This deletes every usage record of ${tenantId}. Run again with --yes to do it.\n`);
     return 1;

@@ -6,6 +6,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'g
 import { TwinError } from '../core/errors.js';
 import type { Clock, LlmCall, LlmClient, LlmEvent, Logger, RateLimitSnapshot } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
+import { MAX_TIMER_MS } from '../core/timers.js';
 import { type AbortReason, translateGroqError } from './groq-errors.js';
 import { isReasoningModel, lowestReasoningEffort } from './model-catalog.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
@@ -27,8 +28,6 @@ export interface GroqLlmClientOptions {
 }
 
 type Usage = { promptTokens: number; completionTokens: number };
-
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** `GroqLlmClient implements LlmClient` over groq-sdk with `maxRetries: 0`. */
 export class GroqLlmClient implements LlmClient {

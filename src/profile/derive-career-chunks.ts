@@ -148,18 +148,20 @@ export function skillChunks(skills: Skills): ChunkDraft[] {
       },
     });
   }
-  if (skills.other.length > 0) {
+  // why: a heading is written only above something; an empty list is a section not filled in yet.
+  const other = skills.other.filter((list) => list.items.some((item) => item.trim() !== ''));
+  if (other.length > 0) {
     chunks.push({
       id: 'skills-other',
       title: chunks.length > 0 ? 'More skills' : 'Skills',
       type: 'skills',
       text: paragraph(
         'My skills, by area:',
-        ...skills.other.map((list) => `${capitalize(list.label)}: ${sentence(joinList(list.items))}`),
+        ...other.map((list) => `${capitalize(list.label)}: ${sentence(joinList(list.items))}`),
       ),
       metadata: {
         category: 'skills',
-        tags: skills.other.flatMap((list) => [list.label, ...list.items]),
+        tags: other.flatMap((list) => [list.label, ...list.items]),
         section: ['skills'],
       },
     });

@@ -52,7 +52,9 @@ export function readSkills(r: FieldReader, value: unknown): Skills | undefined {
   const out = emptySkills();
   const technicalValue = r.field(skills, 'technical');
   if (Array.isArray(technicalValue) || typeof technicalValue === 'string') {
-    out.other.push({ label: 'technical skills', items: r.textList(technicalValue, 'skills.technical') });
+    const items = r.textList(technicalValue, 'skills.technical');
+    // why: an empty list is an unfilled section; kept, it became a heading with nothing under it.
+    if (items.length > 0) out.other.push({ label: 'technical skills', items });
   } else {
     const technical = r.object(technicalValue, 'skills.technical');
     if (technical) {

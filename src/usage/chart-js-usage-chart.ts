@@ -256,7 +256,12 @@ export class ChartJsUsageChart implements UsageChartRenderer {
             beginAtZero: true,
             grid: { drawOnChartArea: false },
             border: { display: false },
-            ticks: { color: COLORS.tokensText, font: font(13), callback: (value) => compactNumber(Number(value)) },
+            ticks: {
+              color: COLORS.tokensText,
+              font: font(13),
+              precision: 0,
+              callback: (value) => compactNumber(Number(value)),
+            },
             title: { display: true, text: 'Tokens', color: COLORS.tokensText, font: font(14, 'bold') },
           },
         },

@@ -102,8 +102,8 @@ describe('who set a quota limit', () => {
     await usage.close();
     const shown = await runCli(['quota', 'show', 'slack:T1'], env, cwd);
     assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /slack:T1: \{"requestsPerDay":1,"usdPerDay":2\}/);
-    assert.match(shown.stdout, /tightened by the tenant's admins: \{"usdPerDay":2\}/);
+    assert.match(shown.stdout, /^slack:T1: 1 requests per day, \$2\.00 per day, from the operator's override/);
+    assert.match(shown.stdout, /\nTightened by the tenant's admins: \$2\.00 per day\n/);
     usage = await LibsqlUsageStore.open({ url: env.DATABASE_URL });
   });
 });

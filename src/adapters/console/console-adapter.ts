@@ -48,7 +48,8 @@ export class ConsoleAdapter {
     prompt();
     for await (const raw of rl) {
       const line = raw.trim();
-      if (interactive && /^(exit|quit|\/exit|\/quit)$/i.test(line)) break;
+      // why: `exit` ends the chat in scripted mode too; answered as a question it was recorded and billed.
+      if (/^\/?(exit|quit)$/i.test(line)) break;
       if (interactive && line === '') {
         prompt();
         continue;
@@ -86,7 +87,7 @@ export class ConsoleAdapter {
     if (p.exampleQuestions.length > 0) {
       output.write(`Try: ${p.exampleQuestions.map((q) => `“${q}”`).join('  ')}\n`);
     }
-    output.write(dim('Commands: /usage [24h|7d|30d], /help, exit (or Ctrl-C) to leave.\n\n'));
+    output.write(dim('Commands: /usage [24h|7d|30d], /help, exit or quit (or Ctrl-C) to leave.\n\n'));
   }
 
   private async ask(question: string): Promise<void> {

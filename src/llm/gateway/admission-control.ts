@@ -4,6 +4,7 @@
  */
 import { TwinError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
+import { cappedDelay, systemTimers, type TimerHandle, type Timers } from '../../core/timers.js';
 import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { FairQueue, type QueuePlace } from './fair-queue.js';
 import type { BudgetGauge, BudgetReservation, ModelBudget } from './model-budget.js';
@@ -49,6 +50,8 @@ export interface AdmissionOptions {
   /** Waiting calls hear about a changed place at most this often (0 = at once). */
   positionUpdateMs: number;
   clock: Clock;
+  /** Where the wake and position timers come from; every delay is capped at 2^31-1 ms. Default: Node's. */
+  timers?: Timers;
   logger: Logger;
 }
 
@@ -65,8 +68,9 @@ export class AdmissionControl {
   private readonly o: AdmissionOptions;
   private readonly slots: SlotPool;
   private readonly gone = new Map<string, number>();
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private positionTimer: NodeJS.Timeout | undefined;
+  private readonly timers: Timers;
+  private wakeTimer: TimerHandle;
+  private positionTimer: TimerHandle;
   private closed = false;
   /** Observed answer duration (EWMA) and real/estimated token ratio (EWMA), for wait estimates. */
   private answerMs: number;
@@ -74,6 +78,7 @@ export class AdmissionControl {
 
   constructor(options: AdmissionOptions) {
     this.o = options;
+    this.timers = options.timers ?? systemTimers;
     this.queue = new FairQueue<Ticket>({
       maxPerTenant: options.maxQueuePerTenant,
       newcomerCredit: options.newcomerCredit,
@@ -226,7 +231,7 @@ export class AdmissionControl {
     this.failAll(new TwinError('aborted', 'The twin is shutting down'));
     this.closed = true;
     this.scheduleWake(Number.POSITIVE_INFINITY);
-    clearTimeout(this.positionTimer);
+    this.timers.clearTimeout(this.positionTimer);
     await this.slots.close();
   }
 
@@ -269,16 +274,15 @@ export class AdmissionControl {
   }
 
   private scheduleWake(waitMs: number): void {
-    clearTimeout(this.wakeTimer);
+    this.timers.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     if (!Number.isFinite(waitMs) || this.queue.size === 0) return;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = undefined;
-        this.pump();
-      },
-      Math.max(1, Math.ceil(waitMs)),
-    );
+    // why: a wait past 2^31-1 ms (a day budget spent for weeks) wakes at the cap and pump() sets the next timer,
+    // instead of overflowing into a 1 ms wake loop.
+    this.wakeTimer = this.timers.setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.pump();
+    }, cappedDelay(waitMs));
   }
 
   /**
@@ -291,10 +295,10 @@ export class AdmissionControl {
       return;
     }
     if (this.positionTimer) return;
-    this.positionTimer = setTimeout(() => {
+    this.positionTimer = this.timers.setTimeout(() => {
       this.positionTimer = undefined;
       for (const ticket of this.queue.items()) ticket.notify();
-    }, this.o.positionUpdateMs);
-    this.positionTimer.unref();
+    }, cappedDelay(this.o.positionUpdateMs));
+    this.positionTimer?.unref?.();
   }
 }

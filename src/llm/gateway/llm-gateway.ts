@@ -5,6 +5,7 @@
  */
 import { TwinError } from '../../core/errors.js';
 import { type Clock, type LlmCall, type LlmClient, type LlmEvent, type Logger, systemClock } from '../../core/ports.js';
+import { cappedDelay } from '../../core/timers.js';
 import { describeModel, type ModelLimits } from '../model-catalog.js';
 import { AdmissionControl, type Grant, type ModelGauge } from './admission-control.js';
 import { type AttemptContext, runAttempt } from './attempt-runner.js';
@@ -250,7 +251,7 @@ export class LlmGateway implements LlmClient {
           continue;
         }
         clearTimeout(timer);
-        timer = setTimeout(() => ticket.notify(), Math.max(1, Math.min(latestStart - now, 2 ** 31 - 1)));
+        timer = setTimeout(() => ticket.notify(), cappedDelay(latestStart - now));
         await changed;
       }
     } finally {
@@ -318,7 +319,7 @@ export class LlmGateway implements LlmClient {
   private async sleep(ms: number, ticket: CallTicket): Promise<void> {
     if (ticket.failure) throw ticket.failure;
     const changed = ticket.changed();
-    const timer = setTimeout(() => ticket.notify(), ms);
+    const timer = setTimeout(() => ticket.notify(), cappedDelay(ms));
     await changed;
     clearTimeout(timer);
     if (ticket.failure) throw ticket.failure;

@@ -6,6 +6,7 @@
  */
 import Bottleneck from 'bottleneck';
 import type { Clock, Logger } from '../../core/ports.js';
+import { cappedDelay } from '../../core/timers.js';
 
 export interface SlotPoolOptions {
   maxConcurrent: number;
@@ -134,7 +135,8 @@ export class SlotPool {
     const graceMs = Math.max(0, (slot.deadline ?? 0) - this.o.clock.now()) + HOLD_GRACE_MS;
     let guard: NodeJS.Timeout | undefined;
     const expired = new Promise<boolean>((resolve) => {
-      guard = setTimeout(() => resolve(true), graceMs);
+      // why: a call without a real deadline (MAX_SAFE_INTEGER) must not overflow into a 1 ms guard that frees its slot.
+      guard = setTimeout(() => resolve(true), cappedDelay(graceMs));
       guard.unref();
     });
     const late = await Promise.race([slot.finished?.then(() => false), expired]);

@@ -25,8 +25,13 @@ function ticket(tenantId: string, name: string, deadline = Number.MAX_SAFE_INTEG
   return { name, tenantId, deadline, enqueuedAt: 0, skip: new Set(), costFor: () => 100, notify() {} };
 }
 
+/**
+ * Waits until the condition holds. why: bottleneck hands out slots on its own real timers, so a busy machine can
+ * need more than a few hundred event-loop turns; the wait is bounded (5 s), and the clock under test stays fake.
+ */
 async function settle(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  const until = Date.now() + 5_000;
+  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
   assert.ok(condition(), 'never settled');
 }
 
