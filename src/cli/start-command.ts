@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
+import { installProcessGuards } from './process-guards.js';
 
 interface Running {
   name: string;
@@ -27,6 +28,20 @@ export interface StartIo {
 
 /** Starts the bot; resolves with the process exit code once it has stopped. */
 export async function runStart(config: Config, logger: Logger, io: StartIo): Promise<number> {
+  const guards = installProcessGuards({ logger, forceExitAfterMs: config.twin.shutdownGraceMs + 10_000 });
+  try {
+    return await serve(config, logger, io, (stop) => guards.onFatal(stop));
+  } finally {
+    guards.remove();
+  }
+}
+
+async function serve(
+  config: Config,
+  logger: Logger,
+  io: StartIo,
+  onFatal: (stop: (reason: string) => void) => void,
+): Promise<number> {
   const app = await buildApp(config, logger);
   const adapters: Running[] = [];
   let stopping = false;
@@ -89,25 +104,29 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    onFatal(onSignal);
     await consoleAdapter.run();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await shutdown(signalled ?? 'end of input');
-    return 0;
+    return signalled === 'uncaughtException' ? 1 : 0;
   }
 
   return await new Promise<number>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      shutdown(signal).then(
-        () => resolve(0),
+    const stopWith = (reason: string, code: number) => {
+      shutdown(reason).then(
+        () => resolve(code),
         (err) => {
           logger.error({ err }, 'shutdown failed');
           resolve(1);
         },
       );
     };
+    const onSignal = (signal: NodeJS.Signals) => stopWith(signal, 0);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // why: after an uncaught exception the process state is suspect: drain like SIGTERM, then exit non-zero.
+    onFatal((reason) => stopWith(reason, 1));
   });
 }
 
