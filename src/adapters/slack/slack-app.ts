@@ -124,6 +124,8 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
     ...(config.botToken ? { token: config.botToken, botId: config.botId, botUserId: config.botUserId } : {}),
     clientOptions: config.clientOptions(),
     logger: config.boltLogger,
+    // why: the error handler then gets the request body, to answer a command from a workspace with no installation.
+    extendedErrorHandler: true,
   });
   return { app, receiver };
 }
