@@ -28,6 +28,8 @@ export interface TwinHarnessOptions {
   profilePath?: string;
   fallbackModels?: string[];
   options?: Partial<TwinServiceOptions>;
+  /** The embedded retriever's relevance floor (0 lets every question with any match reach the model). */
+  retrieverMinScore?: number;
   /** The operator's default quota (TWIN_QUOTA_*); given, the twin enforces quotas and admins may change them. */
   quotaDefaults?: TenantQuota;
 }
@@ -68,7 +70,10 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
     : undefined;
   const twin = new TwinService({
     profile,
-    retriever: new EmbeddedProfileRetriever(profile.chunks),
+    retriever: new EmbeddedProfileRetriever(
+      profile.chunks,
+      opts.retrieverMinScore === undefined ? {} : { minScore: opts.retrieverMinScore },
+    ),
     llm,
     usage,
     logger,

@@ -49,9 +49,13 @@ export function unmaskLinks(text: string): string {
   );
 }
 
-/** Model and user text made harmless to show: no mass mentions, no masked links. */
+/** Control characters other than newline and tab: invisible at best, and they break renderers. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Model and user text made harmless to show: no mass mentions, no masked links, no control characters. */
 export function inertText(text: string): string {
-  return inertMentions(unmaskLinks(text));
+  return inertMentions(unmaskLinks(text.replace(CONTROL, '')));
 }
 
 /** Closes a code block left open, so the rest of the message does not render as code. */
