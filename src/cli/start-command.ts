@@ -18,6 +18,7 @@ import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retrieve
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
 import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
+import { installProcessGuards } from './process-guards.js';
 import { twinHealth } from './twin-health.js';
 
 interface Running {
@@ -33,6 +34,20 @@ export interface StartIo {
 
 /** Starts the bot; resolves with the process exit code once it has stopped. */
 export async function runStart(config: Config, logger: Logger, io: StartIo): Promise<number> {
+  const guards = installProcessGuards({ logger, forceExitAfterMs: config.twin.shutdownGraceMs + 10_000 });
+  try {
+    return await serve(config, logger, io, (stop) => guards.onFatal(stop));
+  } finally {
+    guards.remove();
+  }
+}
+
+async function serve(
+  config: Config,
+  logger: Logger,
+  io: StartIo,
+  onFatal: (stop: (reason: string) => void) => void,
+): Promise<number> {
   const app = await buildApp(config, logger);
   await logProfileRating(app, config, logger);
   const adapters: Running[] = [];
@@ -99,25 +114,29 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    onFatal(onSignal);
     await consoleAdapter.run();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await shutdown(signalled ?? 'end of input');
-    return 0;
+    return signalled === 'uncaughtException' ? 1 : 0;
   }
 
   return await new Promise<number>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      shutdown(signal).then(
-        () => resolve(0),
+    const stopWith = (reason: string, code: number) => {
+      shutdown(reason).then(
+        () => resolve(code),
         (err) => {
           logger.error({ err }, 'shutdown failed');
           resolve(1);
         },
       );
     };
+    const onSignal = (signal: NodeJS.Signals) => stopWith(signal, 0);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // why: after an uncaught exception the process state is suspect: drain like SIGTERM, then exit non-zero.
+    onFatal((reason) => stopWith(reason, 1));
   });
 }
 

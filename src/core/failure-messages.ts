@@ -100,3 +100,15 @@ export function fromError(err: TwinError, deadlineMs: number): Failure {
       );
   }
 }
+
+/**
+ * A command from a Slack workspace (or Discord server) where the bot has no installation: nothing can be answered
+ * there until someone with the right to install apps adds it again.
+ */
+export function notInstalled(): string {
+  return (
+    "I can't answer here: I'm not installed in this workspace any more (the app was removed, or its installation " +
+    'was lost). A workspace admin needs to install the app again from its install page (the /slack/install ' +
+    "address of this bot, or ask the bot's operator for it); then ask your question again."
+  );
+}

@@ -17,6 +17,11 @@ export interface Visible {
   notifiesNobody: boolean;
   /** True when it was shown only to the asker (ephemeral). */
   ephemeral: boolean;
+  /**
+   * True when every link the bot wrote shows its real address: none hidden behind a label (a masked link), and
+   * none unfurled into a preview card or image (Discord embeds suppressed, Slack unfurling off).
+   */
+  linksShown: boolean;
 }
 
 export interface AdapterDriver {

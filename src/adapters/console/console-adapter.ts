@@ -23,11 +23,24 @@ export interface ConsoleAdapterOptions {
   historyTurns?: number;
 }
 
+/**
+ * Terminal escape sequences (colours, cursor moves, screen clears, OSC 8 hyperlinks that hide their address, window
+ * titles) and other control characters, except newline and tab.
+ */
+const TERMINAL_CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /\u001b\][\s\S]*?(?:\u0007|\u001b\\|$)|\u001b\[[0-?]*[ -/]*[@-~]|\u001b[ -~]?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text from the model (or anyone else) made safe to print: it cannot restyle, move, clear or link the terminal. */
+export function printable(text: string): string {
+  return text.replace(TERMINAL_CONTROL, '');
+}
+
 const dim = (s: string) => `\x1b[2m${s}\x1b[22m`;
 const bold = (s: string) => `\x1b[1m${s}\x1b[22m`;
 
 export function sourcesLine(answer: Answer): string | undefined {
-  const titles = [...new Set(answer.sources.map((s) => s.title))];
+  const titles = [...new Set(answer.sources.map((s) => printable(s.title)))];
   return titles.length > 0 ? `Sources: ${titles.join(', ')}` : undefined;
 }
 
@@ -120,15 +133,17 @@ export class ConsoleAdapter {
             status = event.text;
           }
           break;
-        case 'delta':
-          text += event.text;
+        case 'delta': {
+          const shown = printable(event.text);
+          text += shown;
           if (interactive) {
             if (status) output.write('\r\x1b[K');
             status = '';
-            output.write(event.text);
+            output.write(shown);
             printedRows = rows(text);
           }
           break;
+        }
         case 'reset':
           if (interactive) erase();
           text = '';
@@ -137,14 +152,14 @@ export class ConsoleAdapter {
           const answer = event.answer;
           this.remember(question, answer.text);
           if (interactive) {
-            if (text === '') output.write(`\r\x1b[K${answer.text}`);
+            if (text === '') output.write(`\r\x1b[K${printable(answer.text)}`);
             output.write('\n');
             const sources = sourcesLine(answer);
             if (sources) output.write(`${dim(sources)}\n`);
             // The banner already said the twin is offline; the notice would say it twice.
             output.write('\n');
           } else {
-            output.write(`${oneLine(answer.text)}\n`);
+            output.write(`${oneLine(printable(answer.text))}\n`);
             if (answer.notice) this.options.errorOutput.write(`${answer.notice}\n`);
           }
           break;
@@ -152,9 +167,9 @@ export class ConsoleAdapter {
         case 'failure':
           if (interactive) {
             erase();
-            output.write(`${event.failure.message}\n\n`);
+            output.write(`${printable(event.failure.message)}\n\n`);
           } else {
-            output.write(`${oneLine(event.failure.message)}\n`);
+            output.write(`${oneLine(printable(event.failure.message))}\n`);
           }
           break;
       }

@@ -1,6 +1,7 @@
 /**
  * The two places a Discord reply goes. Every message carries allowedMentions `{ parse: [] }`: nothing the bot
- * writes can notify anyone.
+ * writes can notify anyone. Every message and edit also suppresses embeds: a link in model output stays a visible
+ * address, never a preview card or an image the model chose.
  */
 import type { AttachmentPayload, ChatInputCommandInteraction, Message } from 'discord.js';
 import { MessageFlags } from 'discord.js';
@@ -9,6 +10,9 @@ import type { UsageChart } from '../../core/types.js';
 import { NO_MENTIONS } from './discord-render.js';
 import type { ReplySurface } from './render-reply.js';
 import { safeError } from './safe-error.js';
+
+/** why: the flag must be sent on every edit too; an edit without it would let Discord unfurl the new content. */
+const NO_EMBEDS = MessageFlags.SuppressEmbeds;
 
 /** why: Discord's typing indicator lasts about 10 s; repeat it a little sooner while the twin is working. */
 const TYPING_EVERY_MS = 8_000;
@@ -37,7 +41,12 @@ export class InteractionSurface implements ReplySurface {
 
   /** Edits the original reply; `files` are attached to it. */
   async show(content: string, files?: AttachmentPayload[]): Promise<void> {
-    await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS, ...(files && { files }) });
+    await this.interaction.editReply({
+      content,
+      allowedMentions: NO_MENTIONS,
+      flags: NO_EMBEDS,
+      ...(files && { files }),
+    });
   }
 
   /** Sends a follow-up; `files` are attached to it. */
@@ -46,7 +55,7 @@ export class InteractionSurface implements ReplySurface {
       content,
       allowedMentions: NO_MENTIONS,
       ...(files && { files }),
-      ...(this.ephemeral && { flags: MessageFlags.Ephemeral }),
+      flags: this.ephemeral ? NO_EMBEDS | MessageFlags.Ephemeral : NO_EMBEDS,
     });
   }
 }
@@ -88,17 +97,22 @@ export class MessageSurface implements ReplySurface {
   async show(content: string): Promise<void> {
     this.stop();
     if (this.sent) {
-      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS });
+      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
       return;
     }
     // why: the person may delete their question while the twin works; answer in the channel anyway.
-    this.sent = await this.message.reply({ content, allowedMentions: NO_MENTIONS, failIfNotExists: false });
+    this.sent = await this.message.reply({
+      content,
+      allowedMentions: NO_MENTIONS,
+      flags: NO_EMBEDS,
+      failIfNotExists: false,
+    });
   }
 
   async append(content: string): Promise<void> {
     this.stop();
     const channel = this.message.channel;
     if (!('send' in channel)) throw new Error('this channel does not take messages');
-    await channel.send({ content, allowedMentions: NO_MENTIONS });
+    await channel.send({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
   }
 }

@@ -105,6 +105,7 @@ export class SlackAdapter {
       oauth: this.o.oauth,
       clientOptions,
       boltLogger: boltLogger(this.log),
+      log: this.log,
       health: this.o.health ?? { status: () => 'ok' },
     });
     new SlackListeners({

@@ -6,8 +6,9 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Logger as BoltLogger, CustomRoute, InstallationStore } from '@slack/bolt';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import { type HealthState, healthHttpStatus } from '../../core/ports.js';
+import { App, type HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { type HealthState, healthHttpStatus, type Logger } from '../../core/ports.js';
+import { GuardedHTTPReceiver } from './guarded-http-receiver.js';
 
 /** Bot scopes asked for at install (see slack/manifest.yaml). */
 export const BOT_SCOPES = [
@@ -47,6 +48,8 @@ export interface BoltAppConfig {
   oauth?: SlackOAuthOptions;
   clientOptions: () => webApi.WebClientOptions;
   boltLogger: BoltLogger;
+  /** Our own structured log (refused requests). */
+  log: Logger;
   /** What GET /healthz, served beside /slack/events, reports. */
   health: HealthState;
 }
@@ -102,7 +105,8 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
       customRoutes: oauth ? customRoutes : [],
     });
   } else {
-    receiver = new HTTPReceiver({
+    receiver = new GuardedHTTPReceiver({
+      log: config.log,
       signingSecret: config.signingSecret!,
       endpoints: '/slack/events',
       port: config.port ?? 3000,
@@ -119,6 +123,8 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
     ...(config.botToken ? { token: config.botToken, botId: config.botId, botUserId: config.botUserId } : {}),
     clientOptions: config.clientOptions(),
     logger: config.boltLogger,
+    // why: the error handler then gets the request body, to answer a command from a workspace with no installation.
+    extendedErrorHandler: true,
   });
   return { app, receiver };
 }

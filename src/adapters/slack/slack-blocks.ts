@@ -42,9 +42,16 @@ export const BLOCK = {
   report: 'twin-report',
 } as const;
 
-/** Escapes the three characters Slack treats as control characters; all else is shown as written. */
+/** Control characters other than newline and tab: invisible at best, and they break renderers. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Escapes the three characters Slack treats as control characters (so `<!channel>` and `<https://x|label>` are
+ * inert text), and drops control characters; all else is shown as written.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(CONTROL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The inverse of `escapeMrkdwn`, for text Slack sends us (it arrives escaped). */

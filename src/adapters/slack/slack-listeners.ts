@@ -3,15 +3,20 @@
  * and hands the request to `SlackReplies`: `/ask-twin`, `/twin-usage`, @mentions, follow-ups in the twin's threads
  * and direct messages; deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
  */
-import type { App, InstallationStore, webApi } from '@slack/bolt';
+import { type App, ErrorCode, type InstallationStore, type webApi } from '@slack/bolt';
+import { notInstalled } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { Turn } from '../../core/types.js';
 import type { EventDedupeStore } from './event-dedupe.js';
+import { renderNote } from './slack-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { Respond, SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
 import { fetchThreadTurns, questionText } from './thread-history.js';
 import { TtlSet } from './ttl-set.js';
+
+/** Bolt's error handler that receives the body too (its type is not exported; the last overload of `error`). */
+type ExtendedErrorHandler = Parameters<App['error']>[0];
 
 /** why: a thread is history, not an archive: read at most 200 messages, keep the last 12 turns. */
 const THREAD_LIMITS = { maxMessages: 200, maxTurns: 12 };
@@ -154,9 +159,38 @@ export class SlackListeners {
       }),
     );
 
-    app.error(async (err) => {
-      this.log.warn({ event: 'slack.bolt_error', code: err.code, err }, 'bolt reported an error');
+    // The app is built with `extendedErrorHandler`, so the handler gets the request body beside the error.
+    const onError: ExtendedErrorHandler = async ({ error, body }) => {
+      this.log.warn({ event: 'slack.bolt_error', code: error.code, err: error }, 'bolt reported an error');
+      // why: without an installation Bolt acks a command with an empty 200 and the person sees nothing at all.
+      if (error.code === ErrorCode.AuthorizationError) void this.track('not_installed', () => this.notInstalled(body));
+    };
+    app.error(onError);
+  }
+
+  /** A slash command from a workspace with no installation: say so privately, through its response_url. */
+  private async notInstalled(body: unknown): Promise<void> {
+    const command = body as { command?: unknown; response_url?: unknown; team_id?: unknown; trigger_id?: unknown };
+    if (typeof command.command !== 'string' || typeof command.response_url !== 'string') return;
+    // why: the response_url needs no token (there is none here); it came in the signed request, so it is Slack's.
+    const res = await fetch(command.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...renderNote(notInstalled(), 'failure'), response_type: 'ephemeral' }),
+      signal: AbortSignal.timeout(10_000),
     });
+    await res.body?.cancel();
+    this.log.info(
+      {
+        event: 'slack.replied',
+        ref: command.trigger_id,
+        command: command.command,
+        tenant: `slack:${String(command.team_id ?? '')}`,
+        outcome: 'not_installed',
+        status: res.status,
+      },
+      'told the asker the app needs to be reinstalled',
+    );
   }
 
   private self(context: { botUserId?: string; botId?: string }): BotIdentity {

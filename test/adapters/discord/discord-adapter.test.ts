@@ -231,6 +231,32 @@ describe('discord adapter', () => {
     assert.ok(callsNotifyNobody(calls));
   });
 
+  test('a masked link or an image address from the model shows its address and unfurls into nothing', async () => {
+    const text = `Verify here: [Click to verify](https://evil.example/login) and see https://evil.example/me.png. ${longAnswer(2_400)}`;
+    rig.groq.reset();
+    rig.groq.script({ kind: 'answer', text }, { kind: 'answer', text });
+    const slash = await runSlash(rig, 'ask-twin', { question: 'Tell me about the projects you built recently' });
+    const mention = await runMessage(rig, { content: `<@${rig.fake.bot.id}> Which side projects did you build?` });
+    const shown = [
+      ...rig.fake.interactionMessages(slash.interaction.token).map((m) => ({ m, calls: slash.calls })),
+      ...mention.replies.map((m) => ({ m, calls: mention.calls })),
+    ];
+    assert.ok(
+      shown.length >= 4,
+      `the answers were split, so follow-ups were checked too: ${JSON.stringify(shown.map((s) => s.m.content.slice(0, 80)))}`,
+    );
+    for (const { m } of shown) {
+      assert.deepEqual(m.embeds, [], 'no preview card or image');
+      assert.ok((m.flags & 4) !== 0, 'SuppressEmbeds is set');
+    }
+    assert.match(shown[0]!.m.content, /Click to verify \(https:\/\/evil\.example\/login\)/);
+    const sent = [...slash.calls, ...mention.calls].filter(
+      (c) => (c.method === 'POST' || c.method === 'PATCH') && typeof c.body?.content === 'string',
+    );
+    assert.ok(sent.length >= 6, 'edits and follow-ups were sent');
+    for (const c of sent) assert.ok((Number(c.body.flags) & 4) !== 0, `${c.method} ${c.path} suppresses embeds`);
+  });
+
   test('/twin-usage is this guild’s report only: a DM question is not counted in it', async () => {
     const asAdmin = { permissions: PERMISSIONS.administrator }; // the Administrator bit alone makes an admin
     const report = async () => {

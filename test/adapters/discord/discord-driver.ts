@@ -18,6 +18,36 @@ import { startTwinHarness, type TwinHarness, type TwinHarnessOptions } from '../
 import type { AdapterDriver, Visible } from '../adapter-scenarios.js';
 
 const EPHEMERAL = 64;
+const SUPPRESS_EMBEDS = 4;
+
+/** Discord's link rule (its Markdown parser's), tried at each `[`: label, then address, then an optional title. */
+const LINK_AT =
+  /\[((?:\[[^\]]*\]|[^[\]]|\](?=[^[]*\]))*)\]\(\s*<?((?:\([^)]*\)|[^\s\\]|\\.)*?)>?(?:\s+['"][\s\S]*?['"])?\s*\)/y;
+
+/** The masked links Discord would render in `content`: a `[label](url)` whose `[` is not escaped. */
+export function maskedLinksIn(content: string): string[] {
+  const found: string[] = [];
+  for (let i = content.indexOf('['); i >= 0; i = content.indexOf('[', i + 1)) {
+    const slashes = /\\*$/.exec(content.slice(0, i))?.[0].length ?? 0;
+    if (slashes % 2 === 1) continue;
+    LINK_AT.lastIndex = i;
+    const m = LINK_AT.exec(content);
+    if (m) found.push(m[0]);
+  }
+  return found;
+}
+
+/** True when every message and every call that sent content suppressed embeds and hid no link behind a label. */
+function linksShownIn(messages: readonly FakeMessage[], calls: readonly RecordedCall[]): boolean {
+  const sent = calls.filter(
+    (c) => (c.method === 'POST' || c.method === 'PATCH') && typeof c.body?.content === 'string',
+  );
+  return (
+    sent.every(
+      (c) => (Number(c.body?.flags ?? 0) & SUPPRESS_EMBEDS) !== 0 && maskedLinksIn(c.body.content).length === 0,
+    ) && messages.every((m) => m.embeds.length === 0 && maskedLinksIn(m.content).length === 0)
+  );
+}
 
 /** True when the body could notify nobody: no parsed mentions, no listed users or roles, no reply ping. */
 export function bodyNotifiesNobody(body: { allowed_mentions?: Record<string, unknown> } | undefined): boolean {
@@ -151,6 +181,7 @@ function visibleOf(messages: readonly FakeMessage[], calls: readonly RecordedCal
       messages.every((m) => bodyNotifiesNobody({ allowed_mentions: m.allowedMentions as never })) &&
       callsNotifyNobody(calls),
     ephemeral: messages.length > 0 && messages.every((m) => (m.flags & EPHEMERAL) !== 0),
+    linksShown: linksShownIn(messages, calls),
   };
 }
 

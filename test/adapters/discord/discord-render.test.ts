@@ -7,10 +7,12 @@ import {
   inertMentions,
   previewContent,
   sourcesLine,
+  unmaskLinks,
   usagePieces,
 } from '../../../src/adapters/discord/discord-render.js';
 import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
 import type { UsageSummary } from '../../../src/core/types.js';
+import { maskedLinksIn } from './discord-driver.js';
 
 describe('discord rendering', () => {
   test('@everyone and @here stay visible but cannot ping', () => {
@@ -50,6 +52,49 @@ describe('discord rendering', () => {
     assert.equal(report.length, 1);
     assert.equal((report[0]?.match(/```/g) ?? []).length, 2);
     assert.deepEqual(usagePieces({ kind: 'refused', message: 'For admins only.' }), ['For admins only.']);
+  });
+
+  test('a masked link shows its real address', () => {
+    assert.equal(
+      unmaskLinks('[Click to verify](https://evil.example/login) now'),
+      'Click to verify (https://evil.example/login) now',
+    );
+    assert.equal(unmaskLinks('[docs](<https://a.example/x> "Docs")'), 'docs (https://a.example/x)');
+    assert.equal(
+      unmaskLinks('[Foo](https://en.wikipedia.org/wiki/Foo_(bar))'),
+      'Foo (https://en.wikipedia.org/wiki/Foo_(bar))',
+    );
+    assert.equal(unmaskLinks('[https://a.example](https://a.example)'), 'https://a.example');
+    assert.equal(unmaskLinks('[](https://a.example)'), 'https://a.example');
+  });
+
+  test('brackets that could still hide a link are escaped; plain brackets are left as they are', () => {
+    const odd = [
+      '[a [nested] label](https://evil.example)',
+      '[spaced] (https://evil.example)',
+      '\\\\[two backslashes](https://evil.example)',
+      '[[a](https://x.example)](https://evil.example)',
+      '```\n[in code](https://evil.example)\n```',
+      '[multi\nline](https://evil.example)',
+    ];
+    for (const text of odd) {
+      const shown = unmaskLinks(text);
+      assert.deepEqual(maskedLinksIn(shown), [], `${JSON.stringify(text)} -> ${JSON.stringify(shown)}`);
+      assert.match(shown, /evil\.example/, 'the address is still there to read');
+    }
+    assert.equal(
+      unmaskLinks('I rate it [5/5] and use arrays like [1, 2].'),
+      'I rate it [5/5] and use arrays like [1, 2].',
+    );
+    assert.equal(unmaskLinks('already \\[escaped](x)'), 'already \\[escaped](x)');
+  });
+
+  test('answers, previews and failures carry no masked link', () => {
+    const text = 'See [my portfolio](https://evil.example/p.png) and [this](https://b.example).';
+    const [piece] = answerPieces({ text, sources: [], mode: 'llm' });
+    assert.equal(piece, 'See my portfolio (https://evil.example/p.png) and this (https://b.example).');
+    assert.deepEqual(maskedLinksIn(previewContent(text)), []);
+    assert.deepEqual(maskedLinksIn(previewContent('See [my portfolio](https://evil.example/p')), []);
   });
 });
 

@@ -188,6 +188,12 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
         notifiesNobody: writes.every(inert),
         ephemeral:
           posted.length === 0 && privately.length > 0 && shownPrivately.every((b) => b.response_type === 'ephemeral'),
+        // `<url|label>` is already refused by `inert`; here: nothing the bot posts may unfurl into a preview.
+        linksShown:
+          writes.every(inert) &&
+          calls
+            .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
+            .every((c) => String(c.params.unfurl_links) === 'false' && String(c.params.unfurl_media) === 'false'),
       };
     },
     async command(command, text, opts = {}) {

@@ -68,6 +68,8 @@ export const CHANNEL_DM = 1;
 export const MESSAGE_DEFAULT = 0;
 export const MESSAGE_REPLY = 19;
 export const MESSAGE_CHAT_INPUT_COMMAND = 20;
+/** SUPPRESS_EMBEDS: Discord makes no link previews for the message (settable on create and on edit). */
+export const FLAG_SUPPRESS_EMBEDS = 4;
 export const FLAG_EPHEMERAL = 64;
 export const FLAG_LOADING = 128;
 

@@ -11,6 +11,7 @@ import {
   type FakeUser,
   FLAG_EPHEMERAL,
   FLAG_LOADING,
+  FLAG_SUPPRESS_EMBEDS,
   isoNow,
   MESSAGE_CHAT_INPUT_COMMAND,
   messageJson,
@@ -58,6 +59,30 @@ interface MessageBody {
   flags?: number;
   allowed_mentions?: AllowedMentions;
   message_reference?: { message_id: string; fail_if_not_exists?: boolean };
+}
+
+/** The flags a message body may set when it is created. */
+const CREATE_FLAGS = FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS;
+
+/**
+ * The link previews Discord adds to a message it posts: one per address in the content that is not wrapped in
+ * `<…>`, none when the message suppresses embeds (and an edit that sets the flag removes them).
+ */
+function isPreview(embed: unknown): boolean {
+  const type = (embed as { type?: string }).type;
+  return type === 'link' || type === 'image';
+}
+
+function unfurl(message: FakeMessage, sent: unknown[] = []): void {
+  if (message.flags & FLAG_SUPPRESS_EMBEDS) {
+    message.embeds = [];
+    return;
+  }
+  const urls = [...message.content.matchAll(/(?<!<)\bhttps?:\/\/[^\s<>)]+/g)].map((m) => m[0]);
+  message.embeds = [
+    ...sent,
+    ...urls.map((url) => ({ type: /\.(png|jpe?g|gif|webp)$/i.test(url) ? 'image' : 'link', url })),
+  ];
 }
 
 /** Discord's upload limit for a bot without boosts (interactions say so in `attachment_size_limit`). */
@@ -133,7 +158,10 @@ function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext, f
     message.content = body.content;
     message.mentions = ctx.mentionsIn(body.content);
   }
-  if (body.embeds !== undefined) message.embeds = body.embeds;
+  if (body.flags !== undefined) {
+    message.flags = (message.flags & ~FLAG_SUPPRESS_EMBEDS) | (body.flags & FLAG_SUPPRESS_EMBEDS);
+  }
+  unfurl(message, body.embeds ?? message.embeds.filter((e) => !isPreview(e)));
   message.allowedMentions = body.allowed_mentions;
   message.flags &= ~FLAG_LOADING;
   message.edited_timestamp = isoNow();
@@ -257,7 +285,7 @@ function createChannelMessage(
     ...(isDm ? {} : { guild_id: ctx.guild.id }),
     author: ctx.bot,
     content: body.content ?? '',
-    embeds: body.embeds ?? [],
+    flags: (body.flags ?? 0) & FLAG_SUPPRESS_EMBEDS,
     attachments: newAttachments(ctx, channelId, body, files),
     ...(replied && {
       message_reference: {
@@ -268,6 +296,7 @@ function createChannelMessage(
       },
     }),
   });
+  unfurl(message, body.embeds);
   message.mentions = ctx.mentionsIn(message.content);
   message.allowedMentions = body.allowed_mentions;
   ctx.store(message);
@@ -295,7 +324,7 @@ function interactionCallback(
     const invalid = invalidBody(data, true, files);
     if (invalid) return invalid;
   }
-  const flags = (data.flags ?? 0) & FLAG_EPHEMERAL;
+  const flags = (data.flags ?? 0) & (type === 4 ? CREATE_FLAGS : FLAG_EPHEMERAL);
   i.original = interactionMessage(
     ctx,
     i,
@@ -303,7 +332,10 @@ function interactionCallback(
     type === 5 ? flags | FLAG_LOADING : flags,
   );
   i.original.allowedMentions = data.allowed_mentions;
-  if (type === 4) i.original.attachments = newAttachments(ctx, i.channelId, data, files);
+  if (type === 4) {
+    i.original.attachments = newAttachments(ctx, i.channelId, data, files);
+    unfurl(i.original, data.embeds);
+  }
   ctx.store(i.original);
   ctx.dispatchMessage(i.original);
   return { status: 204 };
@@ -337,8 +369,8 @@ function webhook(
     if (method !== 'POST') return notFound;
     const invalid = invalidBody(body, true, files);
     if (invalid) return invalid;
-    const message = interactionMessage(ctx, i, body.content ?? '', (body.flags ?? 0) & FLAG_EPHEMERAL);
-    message.embeds = body.embeds ?? [];
+    const message = interactionMessage(ctx, i, body.content ?? '', (body.flags ?? 0) & CREATE_FLAGS);
+    unfurl(message, body.embeds);
     message.attachments = newAttachments(ctx, i.channelId, body, files);
     message.mentions = ctx.mentionsIn(message.content);
     message.allowedMentions = body.allowed_mentions;

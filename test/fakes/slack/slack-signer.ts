@@ -23,7 +23,7 @@ export interface SlackHttpResponse {
 }
 
 /** POSTs a payload to an app's /slack/events the way Slack does: JSON for events, a form for slash commands. */
-export async function postSignedToApp(
+export function postSignedToApp(
   url: string,
   signingSecret: string,
   payload: Record<string, unknown>,
@@ -34,9 +34,21 @@ export async function postSignedToApp(
     kind === 'event'
       ? JSON.stringify(payload)
       : new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, String(v)])).toString();
+  const contentType = kind === 'event' ? 'application/json' : 'application/x-www-form-urlencoded';
+  return postSignedRaw(url, signingSecret, rawBody, contentType, options);
+}
+
+/** POSTs any body, signed as Slack signs it (for bodies Slack would never send). */
+export async function postSignedRaw(
+  url: string,
+  signingSecret: string,
+  rawBody: string,
+  contentType: string,
+  options: SignedPostOptions = {},
+): Promise<SlackHttpResponse> {
   const ts = options.timestampSec ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
-    'content-type': kind === 'event' ? 'application/json' : 'application/x-www-form-urlencoded',
+    'content-type': contentType,
     'x-slack-request-timestamp': String(ts),
     'x-slack-signature': slackSignature(options.signWith ?? signingSecret, ts, rawBody),
   };
@@ -44,6 +56,7 @@ export async function postSignedToApp(
     headers['x-slack-retry-num'] = String(options.retryNum);
     headers['x-slack-retry-reason'] = options.retryReason ?? 'http_timeout';
   }
-  const res = await fetch(url, { method: 'POST', headers, body: rawBody });
+  // why: a request the app never answers would hang the test; the bound turns that into a clear failure.
+  const res = await fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: await res.text() };
 }
