@@ -32,7 +32,8 @@ export type Facet =
   | 'working_style'
   | 'learning'
   | 'hobbies'
-  | 'contact';
+  | 'contact'
+  | 'salary';
 
 export interface QuestionType {
   type: string;
@@ -46,6 +47,11 @@ export interface QuestionType {
    * question's words found nothing, so "How much Kubernetes experience...?" stays a question about Kubernetes.
    */
   broad?: boolean;
+  /**
+   * When it matches, the other types step aside: "How much do you earn at the moment?" is about pay, not the current
+   * role, and when the owner keeps pay private there is no chunk for it, so nothing is offered as evidence.
+   */
+  exclusive?: boolean;
 }
 
 /** A word-bounded alternation over the normalised question. */
@@ -442,6 +448,27 @@ export const QUESTION_TYPES: readonly QuestionType[] = [
     broad: true,
   },
   {
+    type: 'compensation',
+    label: 'salary and pay',
+    cue: cue(
+      'salary',
+      'salaries',
+      'compensation',
+      'pay',
+      'paid',
+      'earn(?:s|ing|ings)?',
+      'make (?:a year|per year|an hour|per hour)',
+      'how much (?:do|did|would|will) you (?:make|earn|charge|cost|want|expect|ask)',
+      '(?:day|hourly|daily) rate',
+      'wages?',
+      'income',
+      'remuneration',
+      'bonus',
+    ),
+    facets: ['salary'],
+    exclusive: true,
+  },
+  {
     type: 'contact',
     label: 'contact',
     cue: cue('contact', 'reach (?:you|out)', 'email', 'linkedin', 'get in touch', 'connect with you', 'phone'),
@@ -470,9 +497,11 @@ export const CAREER_WORDS: readonly string[] = [
   ]),
 ];
 
-/** The types whose cue the normalised question matches, in table order. */
+/** The types whose cue the normalised question matches, in table order (only the exclusive one when one matches). */
 export function questionTypesOf(normalizedQuestion: string): QuestionType[] {
-  return QUESTION_TYPES.filter((t) => t.cue.test(normalizedQuestion));
+  const types = QUESTION_TYPES.filter((t) => t.cue.test(normalizedQuestion));
+  const exclusive = types.find((t) => t.exclusive);
+  return exclusive ? [exclusive] : types;
 }
 
 interface FacetRule {
@@ -538,6 +567,9 @@ const FACET_RULES: Readonly<Record<Exclude<Facet, 'current_role'>, FacetRule>> =
   },
   contact: {
     labels: /\b(contact|email)\b/i,
+  },
+  salary: {
+    labels: /\b(salary|salaries|compensation|pay|remuneration)\b/i,
   },
 };
 

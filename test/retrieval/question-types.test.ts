@@ -54,6 +54,12 @@ describe('question types', () => {
     assert.ok(!typesOf('What do you do in your free time?').includes('current_role'));
   });
 
+  test('a question about pay is only about pay, so a hidden salary leaves nothing to offer', async () => {
+    assert.deepEqual(typesOf('How much do you earn at the moment?'), ['compensation']);
+    const { profile } = await loadProfile(sample);
+    assert.equal(facetIndex(profile.chunks).get('salary'), undefined, 'salary is hidden by default');
+  });
+
   test('every type names facets, and every cue compiles to a word-bounded pattern', () => {
     for (const type of QUESTION_TYPES) {
       assert.ok(type.facets.length > 0, type.type);
