@@ -39,6 +39,12 @@ const retriever: ProfileRetriever = {
   },
 };
 
+/** Only weak candidates: what a question the profile barely touches retrieves. */
+const weakOnly: ProfileRetriever = {
+  name: 'weak',
+  retrieve: async (_q, o) => (o.includeWeak ? [{ chunk, score: 0.1, weak: true }] : []),
+};
+
 /** An LlmClient that plays a script of events per call (or throws), recording the calls. */
 class ScriptedLlm implements LlmClient {
   readonly models = ['m1'];
@@ -148,10 +154,6 @@ describe('TwinService', () => {
   });
 
   test('a question to the person with only weak candidates goes to the model, with the overview (issue 12)', async () => {
-    const weakOnly: ProfileRetriever = {
-      name: 'weak',
-      retrieve: async (_q, o) => (o.includeWeak ? [{ chunk, score: 0.1, weak: true }] : []),
-    };
     const llm = new ScriptedLlm([ok('I studied physics, and I like it.')]);
     const twin = new TwinService({ profile, retriever: weakOnly, llm, usage, logger, options });
     const events = await collect(twin.ask(request('Why should we hire you?')));
@@ -164,10 +166,6 @@ describe('TwinService', () => {
   });
 
   test('the model declining with NOT_IN_PROFILE reaches the person as the decline sentence', async () => {
-    const weakOnly: ProfileRetriever = {
-      name: 'weak',
-      retrieve: async (_q, o) => (o.includeWeak ? [{ chunk, score: 0.1, weak: true }] : []),
-    };
     const llm = new ScriptedLlm([ok('NOT_IN_PROFILE')]);
     const twin = new TwinService({ profile, retriever: weakOnly, llm, usage, logger, options });
     const events = await collect(twin.ask(request('What is your blood type?')));
