@@ -8,7 +8,7 @@ import { notInstalled } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { Turn } from '../../core/types.js';
 import type { EventDedupeStore } from './event-dedupe.js';
-import { renderNote } from './slack-blocks.js';
+import { renderNote } from './slack-render.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { Respond, SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';

@@ -10,8 +10,8 @@ import type { Logger } from '../../core/ports.js';
 import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../core/reply-surface.js';
 import type { Failure } from '../../core/types.js';
 import type { WriteRate } from '../../core/write-budget.js';
-import type { QuestionHeader, SlackMessage } from './slack-blocks.js';
-import { escapeMrkdwn, MESSAGE_LIMIT, renderNote, renderPart, renderPartial } from './slack-blocks.js';
+import type { QuestionHeader, SlackMessage } from './slack-render.js';
+import { escapeMrkdwn, MESSAGE_LIMIT, renderNote, renderPart, renderPartial } from './slack-render.js';
 import { slackErrorCode } from './slack-errors.js';
 
 /**
