@@ -4,11 +4,13 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { CONSOLE_TENANT as CONSOLE_TENANT_VALUE } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { Answer, Turn } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
 
-export const CONSOLE_TENANT = 'console:local';
+/** The console's stored tenant key. */
+export const CONSOLE_TENANT = CONSOLE_TENANT_VALUE.key;
 
 export interface ConsoleAdapterOptions {
   twin: TwinService;
@@ -120,6 +122,7 @@ export class ConsoleAdapter {
     for await (const event of twin.ask({
       platform: 'console',
       tenantId: CONSOLE_TENANT,
+      tenant: CONSOLE_TENANT_VALUE,
       channelId: interactive ? 'terminal' : 'stdin',
       userId: this.options.userId ?? 'local',
       command: 'console',

@@ -19,6 +19,7 @@ import { TwinError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { ReplyPresenter } from '../../core/reply-presenter.js';
+import { discordTenant } from '../../core/tenant.js';
 import { systemTimers, type Timers } from '../../core/timers.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskRequest, UsageResult } from '../../core/types.js';
@@ -176,6 +177,7 @@ export class DiscordAdapter {
       await this.answer(new InteractionTarget(interaction), interaction.channelId, () => ({
         platform: 'discord',
         tenantId: tenantOf(interaction.guildId, interaction.user.id),
+        tenant: discordTenant(interaction.guildId, interaction.user.id),
         channelId: interaction.channelId,
         userId: interaction.user.id,
         userName: displayNameOf(interaction.user, interaction.member),
@@ -256,6 +258,7 @@ export class DiscordAdapter {
         return {
           platform: 'discord',
           tenantId: tenantOf(message.guildId, message.author.id),
+          tenant: discordTenant(message.guildId, message.author.id),
           channelId: message.channelId,
           userId: message.author.id,
           userName: displayNameOf(message.author, message.member),

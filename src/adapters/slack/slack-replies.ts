@@ -9,13 +9,14 @@ import { asTwinError } from '../../core/errors.js';
 import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { ReplyPresenter } from '../../core/reply-presenter.js';
+import { slackTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
 import type { WriteRate } from '../../core/write-budget.js';
-import type { QuestionHeader, SlackMessage } from './slack-render.js';
-import { renderNote, renderReport } from './slack-render.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
+import type { QuestionHeader, SlackMessage } from './slack-render.js';
+import { renderNote, renderReport } from './slack-render.js';
 import type { ReplyOutcome, ResponseMessage } from './slack-surface.js';
 import { SlackSurface } from './slack-surface.js';
 import { parseUsageCommand, type UsageCommand } from './usage-command.js';
@@ -68,9 +69,11 @@ export class SlackReplies {
     const started = Date.now();
     const abort = new AbortController();
     const teamKey = input.teamId;
+    const tenant = slackTenant(input.teamId, input.enterpriseId);
     const events = this.twin.ask({
       platform: 'slack',
-      tenantId: `slack:${input.teamId}`,
+      tenantId: tenant.key,
+      tenant,
       enterpriseId: input.enterpriseId,
       channelId: input.channel,
       userId: input.userId,

@@ -10,9 +10,9 @@ import type { Logger } from '../../core/ports.js';
 import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../core/reply-surface.js';
 import type { Failure } from '../../core/types.js';
 import type { WriteRate } from '../../core/write-budget.js';
+import { slackErrorCode } from './slack-errors.js';
 import type { QuestionHeader, SlackMessage } from './slack-render.js';
 import { escapeMrkdwn, MESSAGE_LIMIT, renderNote, renderPart, renderPartial } from './slack-render.js';
-import { slackErrorCode } from './slack-errors.js';
 
 /**
  * why: chat.update is Tier 3, about 50 calls a minute per workspace, shared by every answer there (issue 20.2).
