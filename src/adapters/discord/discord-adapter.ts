@@ -16,6 +16,8 @@ import {
   Partials,
 } from 'discord.js';
 import { TwinError } from '../../core/errors.js';
+import type { AdapterHealth, PlatformAdapter } from '../../core/platform-adapter.js';
+import { settleWithin } from '../../core/platform-adapter.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { ReplyPresenter } from '../../core/reply-presenter.js';
@@ -63,7 +65,8 @@ export interface DiscordAdapterOptions {
 /** why: an interaction token lives 15 minutes; stop working for a reply nobody can be shown well before that. */
 const INTERACTION_TTL_MS = 14 * 60_000;
 
-export class DiscordAdapter {
+export class DiscordAdapter implements PlatformAdapter {
+  readonly name = 'discord';
   private readonly options: DiscordAdapterOptions;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
@@ -133,15 +136,25 @@ export class DiscordAdapter {
   }
 
   /**
-   * Stops taking new events, lets replies already being written finish (the TwinService bounds them by its
-   * deadline, and its `close` ends them sooner), then disconnects.
+   * Stops taking new events, lets replies already being written finish (up to `graceMs`; the TwinService bounds
+   * them by its deadline, and its `close` ends them sooner), then disconnects.
    */
-  async stop(): Promise<void> {
+  async stop(graceMs?: number): Promise<void> {
     this.stopping = true;
-    await this.settled();
+    await settleWithin(this.settled(), graceMs);
     const client = this.client;
     this.client = undefined;
-    await client?.destroy();
+    this.started = false;
+    await client
+      ?.destroy()
+      .catch((err: unknown) =>
+        this.log.warn({ event: 'discord.destroy_failed', err: safeError(err) }, 'discord client did not close cleanly'),
+      );
+  }
+
+  health(): AdapterHealth {
+    const state = this.stopping ? (this.client ? 'stopping' : 'stopped') : this.started ? 'running' : 'idle';
+    return { state, inFlight: this.inFlight.size };
   }
 
   /** Resolves when every event taken so far has been answered. */

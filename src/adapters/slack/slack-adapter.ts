@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver, webApi } from '@slack/bolt';
 import { TwinError } from '../../core/errors.js';
+import type { AdapterHealth, PlatformAdapter } from '../../core/platform-adapter.js';
 import type { Clock, HealthState, Logger } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { ReplyPresenter } from '../../core/reply-presenter.js';
@@ -61,7 +62,8 @@ export interface SlackAdapterOptions {
 
 const SLACK_API = 'https://slack.com/api/';
 
-export class SlackAdapter {
+export class SlackAdapter implements PlatformAdapter {
+  readonly name = 'slack';
   private readonly o: SlackAdapterOptions;
   private readonly log: Logger;
   private readonly apiUrl: string;
@@ -69,6 +71,7 @@ export class SlackAdapter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
   private bolt?: BoltApp;
+  private stopping = false;
   private identity: BotIdentity = {};
   private boundPort?: number;
 
@@ -144,11 +147,29 @@ export class SlackAdapter {
     this.log.info({ event: 'slack.started', mode: this.mode, port: this.boundPort }, 'slack adapter started');
   }
 
-  /** Stops taking new events. Answers in flight keep writing; `drain` waits for them. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking new events. Answers in flight keep writing: with `graceMs`, stop waits up to that long for them
+   * (as `drain` does); without it, `drain` waits for them later.
+   */
+  async stop(graceMs?: number): Promise<void> {
     const bolt = this.bolt;
     if (!bolt) return;
     this.bolt = undefined;
+    this.stopping = true;
+    try {
+      await this.disconnect(bolt);
+    } finally {
+      if (graceMs !== undefined) await this.drain(graceMs);
+      this.stopping = false;
+    }
+  }
+
+  health(): AdapterHealth {
+    const state = this.stopping ? 'stopping' : this.bolt ? 'running' : 'idle';
+    return { state, inFlight: this.inFlight.size };
+  }
+
+  private async disconnect(bolt: BoltApp): Promise<void> {
     if (bolt.receiver instanceof SocketModeReceiver) {
       const client = bolt.receiver.client;
       // why: the receiver's stop() does not wait for the socket's close handshake; wait for it (bounded).
