@@ -15,9 +15,15 @@ function answerOf(i: number): string {
   return text;
 }
 
-/** The most calls in any window of `ms` ending at a call. */
-function busiest(at: number[], ms: number): number {
-  return Math.max(0, ...at.map((end) => at.filter((t) => t > end - ms && t <= end).length));
+/**
+ * The most calls the budget lets through while calls arrived over `at`. why: calls reach the fake some time after
+ * their turn (the SDK queues them, the machine may be busy), so arrival times can bunch; the exact sliding-window
+ * rule is proven with a fake clock (test/core/write-budget.test.ts). Here: the budget binds, with one window of
+ * slack either side. Unthrottled, these answers would make about fifteen writes each.
+ */
+function allowed(at: number[], rate: { writes: number; perMs: number }): number {
+  const span = Math.max(...at) - Math.min(...at);
+  return rate.writes * (Math.ceil(span / rate.perMs) + 2);
 }
 
 describe('discord edit budget', () => {
@@ -47,12 +53,8 @@ describe('discord edit budget', () => {
     const calls = rig.fake.calls.slice(since);
     const edits = calls.filter((c) => c.method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(c.path));
     assert.ok(edits.length >= 6, `every answer's final text is an edit (${edits.length})`);
-    // why: a little slack for the time a request spends on the wire between the grant and the fake.
-    const most = busiest(
-      edits.map((c) => c.at),
-      RATE.perMs - 50,
-    );
-    assert.ok(most <= RATE.writes, `${most} edits within one window`);
+    const at = edits.map((c) => c.at ?? 0);
+    assert.ok(edits.length <= allowed(at, RATE), `${edits.length} writes in ${Math.max(...at) - Math.min(...at)} ms`);
     const channel = asks[0]!.channel_id;
     const finals = rig.fake.channelMessages(channel).filter((m) => m.author.id === rig.fake.bot.id);
     assert.equal(finals.length, 6);
