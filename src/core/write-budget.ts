@@ -5,7 +5,7 @@
  * asks again at the back). Time comes from the Clock and Timers ports, so tests move time instead of sleeping.
  */
 import type { Clock } from './ports.js';
-import type { Timers } from './timers.js';
+import type { TimerHandle, Timers } from './timers.js';
 
 /** A platform's edit rate, as data: at most `writes` in any window of `perMs`. */
 export interface WriteRate {
@@ -34,6 +34,7 @@ export class WriteBudget {
   /** Grant times within the last window, oldest first. */
   private readonly granted: number[] = [];
   private waiting: Waiter[] = [];
+  private timer: TimerHandle;
   private timerSet = false;
   private seq = 0;
 
@@ -56,6 +57,11 @@ export class WriteBudget {
       ready,
       cancel: () => {
         this.waiting = this.waiting.filter((w) => w !== waiter);
+        // why: nobody left to wake; a pending timer (up to a minute on Slack) would only hold the process open.
+        if (this.waiting.length === 0 && this.timerSet) {
+          this.timers.clearTimeout(this.timer);
+          this.timerSet = false;
+        }
       },
     };
   }
@@ -98,7 +104,7 @@ export class WriteBudget {
     // why: the next turn frees when the oldest grant leaves the window.
     const wait = (this.granted[0] ?? now) + this.rate.perMs - now;
     this.timerSet = true;
-    this.timers.setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
       this.timerSet = false;
       this.pump();
     }, wait);

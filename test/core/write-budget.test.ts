@@ -49,6 +49,16 @@ describe('WriteBudget', () => {
     assert.deepEqual(order, ['final', 'first', 'update-a', 'update-b']);
   });
 
+  test('a wait withdrawn by its only waiter leaves no timer behind', async () => {
+    const time = new ManualTime();
+    const budget = new WriteBudget({ writes: 1, perMs: 60_000 }, time, time);
+    await budget.take('update').ready;
+    const turn = budget.take('update');
+    assert.equal(time.pending, 1);
+    turn.cancel();
+    assert.equal(time.pending, 0);
+  });
+
   test('budgets are per place and idle ones are forgotten', () => {
     const time = new ManualTime();
     const budgets = new WriteBudgets(time, time);

@@ -51,7 +51,10 @@ describe('slack update budget', () => {
     const updates = rig.fake.calls.slice(mark.calls).filter((c) => c.method === 'chat.update' && c.ok);
     assert.ok(updates.length >= 8, `the answers were updated as they streamed (${updates.length})`);
     const at = updates.map((c) => c.at ?? 0);
-    assert.ok(updates.length <= allowed(at, RATE), `${updates.length} writes in ${Math.max(...at) - Math.min(...at)} ms`);
+    assert.ok(
+      updates.length <= allowed(at, RATE),
+      `${updates.length} writes in ${Math.max(...at) - Math.min(...at)} ms`,
+    );
     for (const s of seen) assert.match(s.visible.text, /Answer \d+\..*Sentence \d+: .*Sources: /s);
   });
 });
