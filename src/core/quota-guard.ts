@@ -1,3 +1,4 @@
+import type { TenantKind } from './tenant.js';
 import type { QuotaSetter, TenantQuota } from './types.js';
 
 /** Per-tenant quotas (issue 8) as the service sees them: may this tenant ask now, and what is left. */
@@ -5,8 +6,11 @@ import type { QuotaSetter, TenantQuota } from './types.js';
 export type QuotaCheck = { ok: true } | { ok: false; message: string; retryAfterMs: number };
 
 export interface QuotaGuard {
-  /** Whether the tenant may spend more now; the refusal message says when the quota resets. */
-  check(tenantId: string): Promise<QuotaCheck>;
+  /**
+   * Whether the tenant may spend more now; the refusal message says when the quota resets and names the tenant's
+   * kind ("This workspace has"); without `kind` it is read from the stored key.
+   */
+  check(tenantId: string, kind?: TenantKind): Promise<QuotaCheck>;
   /** One line for the usage report ("Quota: 120 of 500 requests today"), or undefined when there is no quota. */
   describe(tenantId: string): Promise<string | undefined>;
   /** The operator's limits for every tenant (config), before overrides. */

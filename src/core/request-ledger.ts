@@ -87,6 +87,7 @@ export class RequestLedger {
       queueMs: tally.queueMs,
       attempts: tally.attempts,
       errorCode: extra.errorCode,
+      failureCode: extra.failureCode,
       costUsd,
       mode: extra.mode,
     };

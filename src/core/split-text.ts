@@ -56,3 +56,22 @@ export function splitText(text: string, limit: number): string[] {
   }
   return parts.filter((p) => p.trim().length > 0);
 }
+
+/**
+ * Splits raw text into parts whose platform form (`format`: escaping, link unmasking) is at most `limit`
+ * characters. The cut happens in the raw text, so no cut falls inside an entity the formatting adds; a part that
+ * grew past the limit when formatted is split again, smaller. Nothing is dropped.
+ */
+export function splitToFit(raw: string, limit: number, format: (raw: string) => string, cutAt = limit): string[] {
+  const out: string[] = [];
+  for (const part of splitText(raw, cutAt)) {
+    const formatted = format(part).length;
+    if (formatted <= limit) {
+      out.push(part);
+      continue;
+    }
+    const smaller = Math.max(20, Math.floor((limit * part.length) / formatted) - 1);
+    out.push(...splitToFit(part, limit, format, Math.min(smaller, cutAt - 1)));
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
 import { formatWait } from './failure-messages.js';
 import type { Clock, QuotaStore } from './ports.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
+import { kindOfKey, type TenantKind } from './tenant.js';
 import type { QuotaSetter, QuotaUsage, TenantQuota } from './types.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -27,12 +28,16 @@ function startOfNextUtcMonth(t: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-function tenantWord(tenantId: string): string {
-  if (tenantId.startsWith('discord:dm:')) return 'Your direct messages with me have';
-  if (tenantId.startsWith('discord:')) return 'This server has';
-  if (tenantId.startsWith('slack:')) return 'This workspace has';
-  return 'This console has';
-}
+/** Whose allowance it is, in the person's words. */
+const TENANT_WORDS: Record<TenantKind, string> = {
+  dm: 'Your direct messages with me have',
+  guild: 'This server has',
+  workspace: 'This workspace has',
+  console: 'This console has',
+  // why: the words these doors had before they had a kind of their own.
+  api: 'This console has',
+  mcp: 'This console has',
+};
 
 interface Limit {
   period: 'day' | 'month';
@@ -124,7 +129,7 @@ export class TenantQuotaGuard implements QuotaGuard {
     return { day, month };
   }
 
-  async check(tenantId: string): Promise<QuotaCheck> {
+  async check(tenantId: string, kind: TenantKind = kindOfKey(tenantId)): Promise<QuotaCheck> {
     const limits = await this.limits(tenantId);
     if (limits.length === 0) return { ok: true };
     const usage = await this.usage(tenantId, limits);
@@ -137,7 +142,7 @@ export class TenantQuotaGuard implements QuotaGuard {
       return {
         ok: false,
         retryAfterMs: resetAt - now,
-        message: `${tenantWord(tenantId)} used ${l.period === 'day' ? "today's" : "this month's"} allowance of questions for me (${l.describe(used, l.limit)}). It resets ${when}, in ${formatWait(resetAt - now)}.`,
+        message: `${TENANT_WORDS[kind]} used ${l.period === 'day' ? "today's" : "this month's"} allowance of questions for me (${l.describe(used, l.limit)}). It resets ${when}, in ${formatWait(resetAt - now)}.`,
       };
     }
     return { ok: true };

@@ -24,6 +24,7 @@ import { approxTokens, buildPrompt, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
 import { RequestLedger } from './request-ledger.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
+import type { TenantKind } from './tenant.js';
 import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
@@ -118,7 +119,7 @@ export class TwinService {
 
     if (this.closing) {
       const f = fail.shuttingDown();
-      await record('refused', { errorCode: f.code });
+      await record('refused', { errorCode: f.code, failureCode: f.code });
       yield { type: 'failure', failure: f };
       return;
     }
@@ -129,22 +130,22 @@ export class TwinService {
         checked.code === 'empty_question'
           ? fail.emptyQuestion(this.profile.exampleQuestions[0])
           : fail.questionTooLong(checked.length, max);
-      await record('refused', { errorCode: f.code });
+      await record('refused', { errorCode: f.code, failureCode: f.code });
       yield { type: 'failure', failure: f };
       return;
     }
     const admitted = this.guard.admit(request.tenantId, request.userId);
     if (!admitted.ok) {
       const f = fail.userRateLimited(admitted.retryAfterMs);
-      await record('refused', { errorCode: f.code });
+      await record('refused', { errorCode: f.code, failureCode: f.code });
       yield { type: 'failure', failure: f };
       return;
     }
-    const quota = await this.checkQuota(request.tenantId);
+    const quota = await this.checkQuota(request.tenantId, request.tenant?.kind);
     if (!quota.ok) {
       admitted.release();
       const f = fail.failure('over_quota', quota.message, quota.retryAfterMs);
-      await record('refused', { errorCode: f.code });
+      await record('refused', { errorCode: f.code, failureCode: f.code });
       yield { type: 'failure', failure: f };
       return;
     }
@@ -215,7 +216,7 @@ export class TwinService {
         "I couldn't look through my profile just now. Please try again in a moment.",
         30_000,
       );
-      await record('failed', { errorCode: f.code });
+      await record('failed', { errorCode: f.code, failureCode: f.code });
       yield { type: 'failure', failure: f };
       return;
     }
@@ -263,7 +264,7 @@ export class TwinService {
       closing: () => this.closing,
     });
     if ('failure' in outcome) {
-      await record('failed', { errorCode: outcome.errorCode });
+      await record('failed', { errorCode: outcome.errorCode, failureCode: outcome.failure.code });
       yield { type: 'failure', failure: outcome.failure };
       return;
     }
@@ -322,10 +323,10 @@ export class TwinService {
     return { ...answer, notice: OFFLINE_NOTICE };
   }
 
-  private async checkQuota(tenantId: string): Promise<QuotaCheck> {
+  private async checkQuota(tenantId: string, kind?: TenantKind): Promise<QuotaCheck> {
     if (!this.deps.quota) return { ok: true };
     try {
-      return await this.deps.quota.check(tenantId);
+      return await this.deps.quota.check(tenantId, kind);
     } catch (err) {
       // why: a ledger hiccup must not stop answers; the request is still recorded and counted later.
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');

@@ -1,3 +1,5 @@
+import type { Tenant } from './tenant.js';
+
 /**
  * The words of twinbot (see shared/DESIGN.md): tenant, profile, chunk, request, reply.
  * Nothing here knows about a vendor or a platform SDK.
@@ -85,6 +87,8 @@ export interface AskRequest {
   platform: Platform;
   /** `discord:<guildId>`, `slack:<teamId>`, `console:local`; a DM uses the platform user's own tenant. */
   tenantId: string;
+  /** The tenant as a value, built by the adapter (its `key` is `tenantId`); absent from older callers. */
+  tenant?: Tenant;
   /** Slack Enterprise Grid id, kept beside the tenant. */
   enterpriseId?: string;
   channelId: string;
@@ -190,8 +194,13 @@ export interface UsageRecord {
   queueMs: number;
   attempts: number;
   outcome: Outcome;
-  /** FailureCode for failed/refused requests. */
+  /**
+   * The underlying cause of a failed or refused request: the fault's TwinError code ('upstream', 'rate_limited')
+   * when there was one, else the FailureCode itself.
+   */
   errorCode?: string;
+  /** The failure the person was shown (FailureCode: 'llm_unavailable', 'busy', ...), beside its cause. */
+  failureCode?: FailureCode;
   costUsd: number;
   mode?: Answer['mode'];
 }

@@ -151,6 +151,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX usage_records_open ON usage_records (owner_id) WHERE outcome = 'open'",
     ],
   },
+  {
+    version: 7,
+    name: 'the failure shown beside its cause',
+    // why: error_code keeps the underlying cause (a TwinError code such as 'upstream'); what the person read
+    // ('llm_unavailable') is its own column. Additive: older rows keep NULL there.
+    statements: ['ALTER TABLE usage_records ADD COLUMN failure_code TEXT'],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

@@ -31,9 +31,10 @@ const COLUMNS = [
   'mode',
   'latency_bucket',
   'queue_bucket',
+  'failure_code',
 ] as const;
 
-const RECORD_COLUMNS = COLUMNS.slice(0, 21).join(', ');
+const RECORD_COLUMNS = [...COLUMNS.slice(0, 21), 'failure_code'].join(', ');
 const OWNER_COLUMNS = ['owner_id', 'owner_host', 'owner_pid'] as const;
 const ALL_COLUMNS = [...COLUMNS, ...OWNER_COLUMNS];
 
@@ -93,6 +94,7 @@ export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatemen
       optional(r.mode),
       histogramBucket(latency),
       histogramBucket(queue),
+      optional(r.failureCode),
       owner.id,
       owner.host,
       owner.pid,
@@ -129,6 +131,8 @@ export function rowToRecord(row: Row): UsageRecord {
   if (model !== undefined) record.model = model;
   const errorCode = str(row['error_code']);
   if (errorCode !== undefined) record.errorCode = errorCode;
+  const failureCode = str(row['failure_code']);
+  if (failureCode !== undefined) record.failureCode = failureCode as UsageRecord['failureCode'];
   const mode = str(row['mode']);
   if (mode !== undefined) record.mode = mode as UsageRecord['mode'];
   return record;

@@ -33,6 +33,11 @@ export interface AdapterDriver {
   mention(question: string): Promise<Visible>;
   /** `/twin-usage` from an admin of the tenant, or from a regular member. */
   usage(asAdmin: boolean): Promise<Visible>;
+  /**
+   * What the door cannot do by its nature: the console's one user is the operator (never a regular member), and a
+   * terminal shows a long answer as one message.
+   */
+  traits?: { operatorOnly?: boolean; oneMessage?: boolean };
 }
 
 const LONG_PARAGRAPH =
@@ -70,7 +75,11 @@ export function runAdapterScenarios(getDriver: () => AdapterDriver): void {
     assert.equal(seen.ephemeral, true);
   });
 
-  test('usage as a regular member is refused without numbers', async () => {
+  test('usage as a regular member is refused without numbers', async (t) => {
+    if (getDriver().traits?.operatorOnly) {
+      t.skip("this door's only user is the operator");
+      return;
+    }
     const seen = await getDriver().usage(false);
     assert.match(seen.text, /admins/);
     assert.doesNotMatch(seen.text, /\d/);
@@ -83,7 +92,7 @@ export function runAdapterScenarios(getDriver: () => AdapterDriver): void {
     for (let i = 1; long.length < 7_000; i++) long += `${i}. ${LONG_PARAGRAPH}${i % 4 === 0 ? '\n\n' : ''}`;
     d.groq.script({ kind: 'answer', text: long });
     const seen = await d.slashAsk('Tell me about your experience');
-    assert.ok(seen.messages >= 2, `expected several messages, got ${seen.messages}`);
+    if (!d.traits?.oneMessage) assert.ok(seen.messages >= 2, `expected several messages, got ${seen.messages}`);
     const squash = (s: string) => s.replace(/\s+/g, '');
     assert.ok(squash(seen.text).includes(squash(long)), 'every character of the answer must arrive');
   });

@@ -10,7 +10,7 @@ import { LEAK_REPLACEMENT } from '../../src/core/leak-check.js';
 import type { LlmCall, LlmClient, LlmEvent, Logger, ProfileRetriever } from '../../src/core/ports.js';
 import { NOT_IN_PROFILE } from '../../src/core/prompt.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
-import type { AskRequest, Chunk, ReplyEvent, TwinProfile } from '../../src/core/types.js';
+import type { AskRequest, Chunk, ReplyEvent, TwinProfile, UsageRecord } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { LogSink } from '../support/log-sink.js';
 
@@ -284,6 +284,21 @@ describe('TwinService', () => {
     });
     assert.equal(s.failed, 1);
     assert.equal(s.topFailures[0]?.key, 'auth');
+  });
+
+  test('the ledger keeps the failure shown to the person beside its underlying cause (issue 18.3)', async () => {
+    const llm = new ScriptedLlm([[new TwinError('auth', 'Groq said 401')]]);
+    await collect(make(llm).ask(request('Where did you study? (cause)', { tenantId: 'discord:cause' })));
+    await collect(make(llm).ask(request('   ', { tenantId: 'discord:cause' })));
+    const rows: UsageRecord[] = [];
+    for await (const r of usage.exportRecords({ tenantId: 'discord:cause', from: 0, to: Date.now() + 1 })) rows.push(r);
+    assert.deepEqual(
+      rows.map((r) => [r.outcome, r.errorCode, r.failureCode]),
+      [
+        ['failed', 'auth', 'misconfigured'],
+        ['refused', 'empty_question', 'empty_question'],
+      ],
+    );
   });
 
   test('the same question is answered from the cache the second time', async () => {

@@ -4,11 +4,15 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { AdapterHealth, PlatformAdapter } from '../../core/platform-adapter.js';
+import { settleWithin } from '../../core/platform-adapter.js';
+import { CONSOLE_TENANT as CONSOLE_TENANT_VALUE } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { Answer, Turn } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
 
-export const CONSOLE_TENANT = 'console:local';
+/** The console's stored tenant key. */
+export const CONSOLE_TENANT = CONSOLE_TENANT_VALUE.key;
 
 export interface ConsoleAdapterOptions {
   twin: TwinService;
@@ -44,10 +48,14 @@ export function sourcesLine(answer: Answer): string | undefined {
   return titles.length > 0 ? `Sources: ${titles.join(', ')}` : undefined;
 }
 
-export class ConsoleAdapter {
+export class ConsoleAdapter implements PlatformAdapter {
+  readonly name = 'console';
   private readonly history: Turn[] = [];
   private readonly startedAt = Date.now();
   private rl?: ReturnType<typeof createInterface>;
+  private running?: Promise<void>;
+  private answering = 0;
+  private stopped = false;
 
   constructor(private readonly options: ConsoleAdapterOptions) {}
 
@@ -72,7 +80,10 @@ export class ConsoleAdapter {
       } else if (interactive && line === '/help') {
         this.banner();
       } else {
-        await this.ask(line);
+        this.answering += 1;
+        await this.ask(line).finally(() => {
+          this.answering -= 1;
+        });
       }
       prompt();
     }
@@ -80,9 +91,29 @@ export class ConsoleAdapter {
     if (interactive) await this.farewell();
   }
 
-  /** Ends the chat after the current answer (SIGINT/SIGTERM); `run` then prints the farewell and resolves. */
-  stop(): void {
+  /** The PlatformAdapter contract: starts the chat and returns at once; `stop` (or end of input) ends it. */
+  async start(): Promise<void> {
+    this.running ??= this.run();
+  }
+
+  /** Resolves when the chat started by `start` has ended (end of input, `exit`, or `stop`). */
+  get done(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /**
+   * Ends the chat after the current answer (SIGINT/SIGTERM); `run` then prints the farewell and resolves. Waits up
+   * to `graceMs` for that (absent: not at all, as a signal handler needs).
+   */
+  async stop(graceMs?: number): Promise<void> {
+    this.stopped = true;
     this.rl?.close();
+    if (graceMs !== undefined && this.running) await settleWithin(this.running, graceMs);
+  }
+
+  health(): AdapterHealth {
+    const state = this.stopped ? (this.answering > 0 ? 'stopping' : 'stopped') : this.rl ? 'running' : 'idle';
+    return { state, inFlight: this.answering };
   }
 
   private banner(): void {
@@ -120,6 +151,7 @@ export class ConsoleAdapter {
     for await (const event of twin.ask({
       platform: 'console',
       tenantId: CONSOLE_TENANT,
+      tenant: CONSOLE_TENANT_VALUE,
       channelId: interactive ? 'terminal' : 'stdin',
       userId: this.options.userId ?? 'local',
       command: 'console',

@@ -15,12 +15,18 @@ import {
   MessageFlags,
   Partials,
 } from 'discord.js';
-import { asTwinError, TwinError } from '../../core/errors.js';
-import { fromError } from '../../core/failure-messages.js';
-import type { Logger } from '../../core/ports.js';
+import { TwinError } from '../../core/errors.js';
+import type { AdapterHealth, PlatformAdapter } from '../../core/platform-adapter.js';
+import { settleWithin } from '../../core/platform-adapter.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import { systemClock } from '../../core/ports.js';
+import { ReplyPresenter } from '../../core/reply-presenter.js';
+import { discordTenant } from '../../core/tenant.js';
+import { systemTimers, type Timers } from '../../core/timers.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskRequest, UsageResult } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-report.js';
+import { WriteBudgets, type WriteRate } from '../../core/write-budget.js';
 import { ASK_COMMAND, QUOTA_SUBCOMMAND, USAGE_COMMAND } from './discord-commands.js';
 import {
   botRoleIdsOf,
@@ -32,9 +38,9 @@ import {
   tenantOf,
 } from './discord-facts.js';
 import { readQuotaCommand } from './discord-quota-options.js';
-import { failurePieces, NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
-import { chartAttachment, InteractionSurface, MessageSurface } from './discord-surfaces.js';
-import { type RenderOutcome, type ReplySurface, renderReply } from './render-reply.js';
+import { NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
+import { DiscordSurface } from './discord-surface.js';
+import { chartAttachment, type DiscordTarget, InteractionTarget, MessageTarget } from './discord-targets.js';
 import { safeError } from './safe-error.js';
 import { startupError } from './startup-error.js';
 
@@ -47,17 +53,24 @@ export interface DiscordAdapterOptions {
   /** Ask for the privileged MessageContent intent (needed only to follow replies that do not ping the bot). */
   messageContent?: boolean;
   logger: Logger;
-  /** Least time between two edits of a streaming answer; default 1 200 ms. */
+  /** Least time between two edits of one streaming answer; default 1 200 ms (the channel's budget comes first). */
   editIntervalMs?: number;
+  /** Edits allowed per channel, shared by every answer there; default about 5 per 5 s. */
+  editRate?: WriteRate;
+  /** Time for the edit budgets and throttles; tests move it instead of sleeping. */
+  clock?: Clock;
+  timers?: Timers;
 }
 
 /** why: an interaction token lives 15 minutes; stop working for a reply nobody can be shown well before that. */
 const INTERACTION_TTL_MS = 14 * 60_000;
 
-export class DiscordAdapter {
+export class DiscordAdapter implements PlatformAdapter {
+  readonly name = 'discord';
   private readonly options: DiscordAdapterOptions;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly presenter: ReplyPresenter;
   private client: Client | undefined;
   private stopping = false;
   private started = false;
@@ -65,6 +78,17 @@ export class DiscordAdapter {
   constructor(options: DiscordAdapterOptions) {
     this.options = options;
     this.log = options.logger;
+    const clock = options.clock ?? systemClock;
+    const timers = options.timers ?? systemTimers;
+    // why: one presenter per adapter, so every answer in a channel shares that channel's edit budget.
+    this.presenter = new ReplyPresenter({
+      budgets: new WriteBudgets(clock, timers),
+      clock,
+      timers,
+      logger: this.log,
+      platform: 'discord',
+      logError: safeError,
+    });
   }
 
   /** Connects to Discord. A refused token or intent is one `TwinError('config')`; nothing keeps retrying. */
@@ -112,15 +136,25 @@ export class DiscordAdapter {
   }
 
   /**
-   * Stops taking new events, lets replies already being written finish (the TwinService bounds them by its
-   * deadline, and its `close` ends them sooner), then disconnects.
+   * Stops taking new events, lets replies already being written finish (up to `graceMs`; the TwinService bounds
+   * them by its deadline, and its `close` ends them sooner), then disconnects.
    */
-  async stop(): Promise<void> {
+  async stop(graceMs?: number): Promise<void> {
     this.stopping = true;
-    await this.settled();
+    await settleWithin(this.settled(), graceMs);
     const client = this.client;
     this.client = undefined;
-    await client?.destroy();
+    this.started = false;
+    await client
+      ?.destroy()
+      .catch((err: unknown) =>
+        this.log.warn({ event: 'discord.destroy_failed', err: safeError(err) }, 'discord client did not close cleanly'),
+      );
+  }
+
+  health(): AdapterHealth {
+    const state = this.stopping ? (this.client ? 'stopping' : 'stopped') : this.started ? 'running' : 'idle';
+    return { state, inFlight: this.inFlight.size };
   }
 
   /** Resolves when every event taken so far has been answered. */
@@ -153,9 +187,10 @@ export class DiscordAdapter {
     );
     expiry.unref();
     try {
-      await this.answer(new InteractionSurface(interaction), () => ({
+      await this.answer(new InteractionTarget(interaction), interaction.channelId, () => ({
         platform: 'discord',
         tenantId: tenantOf(interaction.guildId, interaction.user.id),
+        tenant: discordTenant(interaction.guildId, interaction.user.id),
         channelId: interaction.channelId,
         userId: interaction.user.id,
         userName: displayNameOf(interaction.user, interaction.member),
@@ -171,7 +206,7 @@ export class DiscordAdapter {
   /** `/twin-usage report|quota`, answered privately. A payload without a subcommand (older registration) reports. */
   private async onUsage(interaction: ChatInputCommandInteraction): Promise<void> {
     if (!(await this.defer(interaction, true))) return;
-    const surface = new InteractionSurface(interaction, true);
+    const surface = new InteractionTarget(interaction, true);
     const asker = {
       platform: 'discord' as const,
       tenantId: tenantOf(interaction.guildId, interaction.user.id),
@@ -193,7 +228,7 @@ export class DiscordAdapter {
       const window = parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h';
       await this.showUsage(surface, await this.options.twin.usage({ ...asker, window }));
     } catch (err) {
-      await this.showFault(surface, err);
+      await this.presenter.fault(this.surfaceOf(surface, interaction.channelId), err);
     }
   }
 
@@ -201,7 +236,7 @@ export class DiscordAdapter {
    * The report in code-block pieces, with the chart (when there is one) attached under the last piece. If Discord
    * refuses the file, the piece goes out again without it: the report's text carries a sparkline anyway.
    */
-  private async showUsage(surface: InteractionSurface, result: UsageResult): Promise<void> {
+  private async showUsage(surface: InteractionTarget, result: UsageResult): Promise<void> {
     const pieces = usagePieces(result);
     const chart = result.kind === 'report' ? result.chart : undefined;
     for (const [index, piece] of pieces.entries()) {
@@ -228,14 +263,15 @@ export class DiscordAdapter {
     // Bots (this one included) never start a conversation; system and webhook messages neither.
     if (!botId || message.author.bot || message.system || message.webhookId) return;
     if (!isAddressedToBot(message, botId, this.options.messageContent ?? false)) return;
-    const surface = new MessageSurface(message, this.log);
+    const surface = new MessageTarget(message, this.log);
     surface.startTyping();
     try {
-      await this.answer(surface, async () => {
+      await this.answer(surface, message.channelId, async () => {
         const history = await readReplyChain(message, botId);
         return {
           platform: 'discord',
           tenantId: tenantOf(message.guildId, message.author.id),
+          tenant: discordTenant(message.guildId, message.author.id),
           channelId: message.channelId,
           userId: message.author.id,
           userName: displayNameOf(message.author, message.member),
@@ -263,36 +299,28 @@ export class DiscordAdapter {
     }
   }
 
-  /** Reads the request's facts, asks the twin and renders its reply; a fault anywhere still ends in a message. */
-  private async answer(surface: ReplySurface, read: () => AskRequest | Promise<AskRequest>): Promise<void> {
-    let outcome: RenderOutcome | undefined;
+  private surfaceOf(target: DiscordTarget, channelId: string): DiscordSurface {
+    return new DiscordSurface(target, channelId, this.options.editIntervalMs ?? 1_200, this.options.editRate);
+  }
+
+  /** Reads the request's facts, asks the twin and presents its reply; a fault anywhere still ends in a message. */
+  private async answer(
+    target: DiscordTarget,
+    channelId: string,
+    read: () => AskRequest | Promise<AskRequest>,
+  ): Promise<void> {
+    const surface = this.surfaceOf(target, channelId);
     let request: AskRequest | undefined;
     try {
       request = await read();
-      outcome = await renderReply(this.options.twin.ask(request), surface, {
-        editIntervalMs: this.options.editIntervalMs ?? 1_200,
-        logger: this.log,
-      });
     } catch (err) {
-      await this.showFault(surface, err);
+      await this.presenter.fault(surface, err);
+      return;
     }
+    const outcome = await this.presenter.present(this.options.twin.ask(request), surface);
     this.log.debug(
-      { event: 'discord.replied', tenant: request?.tenantId, command: request?.command, outcome: outcome ?? 'fault' },
+      { event: 'discord.replied', tenant: request.tenantId, command: request.command, outcome: outcome.kind },
       'reply delivered',
     );
-  }
-
-  /** Something broke on our side: log it, and still complete the interaction with the core's generic message. */
-  private async showFault(surface: ReplySurface, err: unknown): Promise<void> {
-    this.log.error(
-      { event: 'discord.reply_failed', err: safeError(err), code: asTwinError(err).code },
-      'could not deliver a reply',
-    );
-    const [message = ''] = failurePieces(fromError(new TwinError('internal', 'discord adapter fault'), 0));
-    try {
-      await surface.show(message);
-    } catch (again) {
-      this.log.error({ event: 'discord.reply_lost', err: safeError(again) }, 'could not show the failure either');
-    }
   }
 }

@@ -3,11 +3,12 @@
  * addressed to the bot, the question without the mention, and the reply chain as history. No rules here.
  */
 import { GuildMember, type Message, PermissionFlagsBits, type PermissionsBitField, type User } from 'discord.js';
+import { discordTenant } from '../../core/tenant.js';
 import type { Turn } from '../../core/types.js';
 
 /** `discord:<guildId>`; a DM is its user's own tenant and never spends another guild's budget. */
 export function tenantOf(guildId: string | null, userId: string): string {
-  return guildId ? `discord:${guildId}` : `discord:dm:${userId}`;
+  return discordTenant(guildId, userId).key;
 }
 
 export function displayNameOf(user: User, member?: unknown): string {

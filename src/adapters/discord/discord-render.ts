@@ -1,9 +1,10 @@
 /**
  * How the twin's replies look on Discord: answer text made inert, the sources line and notices in small print,
- * progress notes, and everything cut into pieces Discord accepts. Pure functions, no discord.js.
+ * progress notes, and reports cut into pieces Discord accepts. Pure functions, no discord.js. Answers are cut by the
+ * core's reply presenter (discord-surface.ts gives it Discord's limits).
  */
 import { splitText } from '../../core/split-text.js';
-import type { Answer, Failure, QuotaChangeResult, Source, UsageResult } from '../../core/types.js';
+import type { QuotaChangeResult, UsageResult } from '../../core/types.js';
 
 /** why: Discord refuses message content over 2 000 characters; longer answers are split, never truncated. */
 export const MESSAGE_LIMIT = 2_000;
@@ -63,11 +64,7 @@ export function closeFence(text: string): string {
   return (text.match(/```/g)?.length ?? 0) % 2 === 1 ? `${text.replace(/\n?$/, '\n')}\`\`\`` : text;
 }
 
-/** "Sources: Experience at Northwind, Skills": titles once each, in the order the twin used them. */
-export function sourcesLine(sources: readonly Source[]): string | undefined {
-  const titles = [...new Set(sources.map((s) => s.title.replace(/\s+/g, ' ').trim()).filter((t) => t !== ''))];
-  return titles.length === 0 ? undefined : `Sources: ${titles.join(', ')}`;
-}
+export { sourcesLine } from '../../core/reply-presenter.js';
 
 /** A line in Discord's small print (`-# ` subtext); it must be one line to render as subtext. */
 export function smallPrint(text: string): string {
@@ -77,33 +74,6 @@ export function smallPrint(text: string): string {
 /** A progress note ("Thinking…", "You're number 4 in line…"), shown in small print. */
 export function statusContent(text: string): string {
   return smallPrint(text);
-}
-
-/**
- * The live message while an answer streams: the text so far, or its first piece once it outgrows one message
- * (the rest goes out in follow-ups with the final answer).
- */
-export function previewContent(text: string): string {
-  const body = inertText(closeFence(text.trimEnd()));
-  if (body.length <= MESSAGE_LIMIT) return body;
-  // why: splitText's first cut depends only on the first MESSAGE_LIMIT characters, so a prefix is enough.
-  return splitText(inertText(text).slice(0, MESSAGE_LIMIT * 2), MESSAGE_LIMIT)[0] ?? '';
-}
-
-/** The final answer in message-sized pieces: text, then the sources line and any notice in small print. */
-export function answerPieces(answer: Answer): string[] {
-  const body = inertText(closeFence(answer.text.trim()));
-  const small = [sourcesLine(answer.sources), answer.notice]
-    .filter((line): line is string => line !== undefined && line.trim() !== '')
-    .map(smallPrint);
-  const text = small.length === 0 ? body : `${body}\n\n${small.join('\n')}`;
-  const pieces = splitText(text, MESSAGE_LIMIT);
-  return pieces.length > 0 ? pieces : [smallPrint('…')];
-}
-
-/** A failure replaces the answer: the core's sentence as it is, made inert. */
-export function failurePieces(failure: Failure): string[] {
-  return splitText(inertText(failure.message), MESSAGE_LIMIT);
 }
 
 /** `/twin-usage`: the report as a code block (labels line up), or the refusal as a plain sentence. */

@@ -7,8 +7,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver, webApi } from '@slack/bolt';
 import { TwinError } from '../../core/errors.js';
-import type { HealthState, Logger } from '../../core/ports.js';
+import type { AdapterHealth, PlatformAdapter } from '../../core/platform-adapter.js';
+import type { Clock, HealthState, Logger } from '../../core/ports.js';
+import { systemClock } from '../../core/ports.js';
+import { ReplyPresenter } from '../../core/reply-presenter.js';
+import { systemTimers, type Timers } from '../../core/timers.js';
 import type { TwinService } from '../../core/twin-service.js';
+import { WriteBudgets, type WriteRate } from '../../core/write-budget.js';
 import { boltLogger } from './bolt-logger.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { MemoryEventDedupeStore } from './event-dedupe.js';
@@ -36,8 +41,13 @@ export interface SlackAdapterOptions {
   /** Many workspaces: Bolt's install flow (/slack/install, /slack/oauth_redirect) instead of `botToken`. */
   oauth?: SlackOAuthOptions;
   logger: Logger;
-  /** Least time between two edits of a streaming answer. Default 1 200 ms (chat.update is Tier 3). */
+  /** Least time between two edits of one streaming answer. Default 1 200 ms (the workspace's budget comes first). */
   updateIntervalMs?: number;
+  /** chat.update calls allowed per workspace, shared by every answer there; default about 50 a minute (Tier 3). */
+  updateRate?: WriteRate;
+  /** Time for the update budgets and throttles; tests move it instead of sleeping. */
+  clock?: Clock;
+  timers?: Timers;
   /** Where handled event ids are remembered; default in memory for an hour. */
   dedupe?: EventDedupeStore;
   /** Retries of one Web API call (network errors, 5xx, 429). Default 2. */
@@ -52,13 +62,16 @@ export interface SlackAdapterOptions {
 
 const SLACK_API = 'https://slack.com/api/';
 
-export class SlackAdapter {
+export class SlackAdapter implements PlatformAdapter {
+  readonly name = 'slack';
   private readonly o: SlackAdapterOptions;
   private readonly log: Logger;
   private readonly apiUrl: string;
   private readonly dedupe: EventDedupeStore;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly presenter: ReplyPresenter;
   private bolt?: BoltApp;
+  private stopping = false;
   private identity: BotIdentity = {};
   private boundPort?: number;
 
@@ -67,6 +80,16 @@ export class SlackAdapter {
     this.log = options.logger.child({ adapter: 'slack' });
     this.apiUrl = options.apiUrl ?? SLACK_API;
     this.dedupe = options.dedupe ?? new MemoryEventDedupeStore();
+    const clock = options.clock ?? systemClock;
+    const timers = options.timers ?? systemTimers;
+    // why: one presenter per adapter, so every answer in a workspace shares that workspace's chat.update budget.
+    this.presenter = new ReplyPresenter({
+      budgets: new WriteBudgets(clock, timers),
+      clock,
+      timers,
+      logger: this.log,
+      platform: 'slack',
+    });
   }
 
   get mode(): 'socket' | 'http' {
@@ -109,7 +132,10 @@ export class SlackAdapter {
       health: this.o.health ?? { status: () => 'ok' },
     });
     new SlackListeners({
-      replies: new SlackReplies(this.o.twin, this.log, this.o.updateIntervalMs ?? 1_200),
+      replies: new SlackReplies(this.o.twin, this.log, this.presenter, {
+        intervalMs: this.o.updateIntervalMs ?? 1_200,
+        rate: this.o.updateRate,
+      }),
       dedupe: this.dedupe,
       identity: () => this.identity,
       installationStore: this.o.oauth?.installationStore,
@@ -121,11 +147,29 @@ export class SlackAdapter {
     this.log.info({ event: 'slack.started', mode: this.mode, port: this.boundPort }, 'slack adapter started');
   }
 
-  /** Stops taking new events. Answers in flight keep writing; `drain` waits for them. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking new events. Answers in flight keep writing: with `graceMs`, stop waits up to that long for them
+   * (as `drain` does); without it, `drain` waits for them later.
+   */
+  async stop(graceMs?: number): Promise<void> {
     const bolt = this.bolt;
     if (!bolt) return;
     this.bolt = undefined;
+    this.stopping = true;
+    try {
+      await this.disconnect(bolt);
+    } finally {
+      if (graceMs !== undefined) await this.drain(graceMs);
+      this.stopping = false;
+    }
+  }
+
+  health(): AdapterHealth {
+    const state = this.stopping ? 'stopping' : this.bolt ? 'running' : 'idle';
+    return { state, inFlight: this.inFlight.size };
+  }
+
+  private async disconnect(bolt: BoltApp): Promise<void> {
     if (bolt.receiver instanceof SocketModeReceiver) {
       const client = bolt.receiver.client;
       // why: the receiver's stop() does not wait for the socket's close handshake; wait for it (bounded).

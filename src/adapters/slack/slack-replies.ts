@@ -1,5 +1,6 @@
 /**
- * Calls the twin for one Slack request and shows what comes back: an answer through `SlackReplyWriter`, a usage
+ * Calls the twin for one Slack request and shows what comes back: an answer through the core's reply presenter on a
+ * `SlackSurface`, a usage
  * report or a quota change privately through the response_url (the report's chart by DM). The only platform fact
  * read here is the admin bit (users.info).
  */
@@ -7,14 +8,17 @@ import type { webApi } from '@slack/bolt';
 import { asTwinError } from '../../core/errors.js';
 import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
+import type { ReplyPresenter } from '../../core/reply-presenter.js';
+import { slackTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
-import type { QuestionHeader, SlackMessage } from './slack-blocks.js';
-import { renderNote, renderReport } from './slack-blocks.js';
+import type { WriteRate } from '../../core/write-budget.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
-import type { ReplyOutcome, ResponseMessage } from './slack-reply-writer.js';
-import { SlackReplyWriter } from './slack-reply-writer.js';
+import type { QuestionHeader, SlackMessage } from './slack-render.js';
+import { renderNote, renderReport } from './slack-render.js';
+import type { ReplyOutcome, ResponseMessage } from './slack-surface.js';
+import { SlackSurface } from './slack-surface.js';
 import { parseUsageCommand, type UsageCommand } from './usage-command.js';
 
 /** Bolt's `respond` for a command: posts to its response_url. */
@@ -57,16 +61,19 @@ export class SlackReplies {
   constructor(
     private readonly twin: TwinService,
     private readonly log: Logger,
-    private readonly updateIntervalMs: number,
+    private readonly presenter: ReplyPresenter,
+    private readonly updates: { intervalMs: number; rate?: WriteRate },
   ) {}
 
   async ask(input: AskInput): Promise<ReplyOutcome> {
     const started = Date.now();
     const abort = new AbortController();
     const teamKey = input.teamId;
+    const tenant = slackTenant(input.teamId, input.enterpriseId);
     const events = this.twin.ask({
       platform: 'slack',
-      tenantId: `slack:${input.teamId}`,
+      tenantId: tenant.key,
+      tenant,
       enterpriseId: input.enterpriseId,
       channelId: input.channel,
       userId: input.userId,
@@ -76,12 +83,14 @@ export class SlackReplies {
       history: input.history,
       signal: abort.signal,
     });
-    const writer = new SlackReplyWriter({
+    const surface = new SlackSurface({
       client: input.client,
+      teamId: input.teamId,
       channel: input.channel,
       threadTs: input.threadTs,
       header: input.header,
-      updateIntervalMs: this.updateIntervalMs,
+      updateIntervalMs: this.updates.intervalMs,
+      updateRate: this.updates.rate,
       assistantStatus: {
         enabled: !this.noAssistantStatus.has(teamKey),
         unavailable: () => this.noAssistantStatus.add(teamKey),
@@ -91,7 +100,13 @@ export class SlackReplies {
       abort,
       logger: this.log,
     });
-    const outcome = await writer.write(events);
+    const shown = await this.presenter.present(events, surface);
+    const outcome =
+      shown.kind === 'final'
+        ? surface.outcome('answered')
+        : shown.kind === 'failure'
+          ? surface.outcome('failed', shown.code)
+          : surface.outcome(shown.shown ? 'failed' : 'undelivered', 'internal');
     this.log.info(
       {
         event: 'slack.replied',

@@ -1,10 +1,10 @@
 /**
  * Reads what people wrote to the twin: the question text without the bot's mention, and a thread (bounded) as
- * conversation history, with the twin's own answers recognised by their block ids (slack-blocks.ts).
+ * conversation history, with the twin's own answers recognised by their block ids (slack-render.ts).
  */
 import type { webApi } from '@slack/bolt';
 import type { Turn } from '../../core/types.js';
-import { BLOCK, unescapeMrkdwn } from './slack-blocks.js';
+import { BLOCK, unescapeMrkdwn } from './slack-render.js';
 
 /** The bot's identity in a workspace, from auth.test or the installation. */
 export interface BotIdentity {

@@ -44,7 +44,8 @@ describe('discord adapter', () => {
       // Unscripted Groq answers are long enough to stream a preview before a scripted mid-stream fault.
       harness: { groq: { answer: () => longAnswer(1_000) } },
       // why: one live edit, then the final one; the count is then exact whatever the machine's speed.
-      adapter: { editIntervalMs: 60_000 },
+      // The channel's edit budget is tested on its own (discord-edit-budget.test.ts); here it never binds.
+      adapter: { editIntervalMs: 60_000, editRate: { writes: 1_000, perMs: 5_000 } },
     });
   });
 

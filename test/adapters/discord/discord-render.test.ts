@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PermissionsBitField } from 'discord.js';
 import { answerTextOf, isGuildAdmin, questionOf, tenantOf } from '../../../src/adapters/discord/discord-facts.js';
-import {
-  answerPieces,
-  inertMentions,
-  previewContent,
-  sourcesLine,
-  unmaskLinks,
-  usagePieces,
-} from '../../../src/adapters/discord/discord-render.js';
+import { inertMentions, sourcesLine, unmaskLinks, usagePieces } from '../../../src/adapters/discord/discord-render.js';
+import { answerPieces, previewContent } from '../../../src/adapters/discord/discord-surface.js';
 import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
 import type { UsageSummary } from '../../../src/core/types.js';
 import { maskedLinksIn } from './discord-driver.js';

@@ -141,6 +141,8 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
     apiUrl: fake.apiUrl,
     logger: harness.logger,
     updateIntervalMs: 20,
+    // The workspace's chat.update budget is tested on its own (slack-update-budget.test.ts); here it never binds.
+    updateRate: { writes: 10_000, perMs: 60_000 },
     ...overrides,
   });
   await adapter.start();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderAnswer, renderNote } from '../../../src/adapters/slack/slack-blocks.js';
+import { renderAnswer, renderNote } from '../../../src/adapters/slack/slack-render.js';
 import { questionText, threadTurns, tsCompare } from '../../../src/adapters/slack/thread-history.js';
 
 const self = { botUserId: 'UBOT', botId: 'BBOT' };

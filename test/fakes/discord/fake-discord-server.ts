@@ -331,6 +331,7 @@ export class FakeDiscord implements RouteContext {
       query: Object.fromEntries(url.searchParams),
       body,
       status: 0,
+      at: Date.now(),
       authorized: req.headers.authorization === `Bot ${this.token}`,
       ...(files && { files }),
     };

@@ -21,6 +21,8 @@ export interface RecordedCall {
   // biome-ignore lint/suspicious/noExplicitAny: arbitrary JSON that tests read field by field
   body: any;
   status: number;
+  /** Epoch ms when the call arrived (for per-window write counts). */
+  at: number;
   /** True when the call carried the right `Authorization: Bot <token>`. */
   authorized: boolean;
   /** The file parts of a multipart/form-data call (its `payload_json` part is `body`). */

@@ -48,6 +48,8 @@ export interface RecordedCall {
   contentType: string;
   ok: boolean;
   error?: string;
+  /** Epoch ms when the call arrived (for per-window write counts). */
+  at?: number;
 }
 
 export interface FakeMessage {
@@ -390,7 +392,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const handler = handlers[method];
     const scripted = fake.methodErrors.get(method);
     const result = scripted ?? (handler ? handler(params, token ? bots[token] : undefined, token) : 'unknown_method');
-    const call: RecordedCall = { method, params, token, contentType, ok: typeof result !== 'string' };
+    const call: RecordedCall = { method, params, token, contentType, ok: typeof result !== 'string', at: Date.now() };
     if (typeof result === 'string') call.error = result;
     fake.calls.push(call);
     if (method === 'chat.postEphemeral' && call.ok) fake.ephemerals.push(call);

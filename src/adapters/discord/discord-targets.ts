@@ -1,5 +1,5 @@
 /**
- * The two places a Discord reply goes. Every message carries allowedMentions `{ parse: [] }`: nothing the bot
+ * The two places a Discord reply goes, as platform calls only (what to show and when is the reply presenter's). Every message carries allowedMentions `{ parse: [] }`: nothing the bot
  * writes can notify anyone. Every message and edit also suppresses embeds: a link in model output stays a visible
  * address, never a preview card or an image the model chose.
  */
@@ -8,7 +8,6 @@ import { MessageFlags } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
 import type { UsageChart } from '../../core/types.js';
 import { NO_MENTIONS } from './discord-render.js';
-import type { ReplySurface } from './render-reply.js';
 import { safeError } from './safe-error.js';
 
 /** why: the flag must be sent on every edit too; an edit without it would let Discord unfurl the new content. */
@@ -29,8 +28,20 @@ export function chartAttachment(chart: UsageChart): AttachmentPayload {
   };
 }
 
+/** Where Discord messages of one reply go: the one live message, and messages after it. */
+export interface DiscordTarget {
+  /** True when `show` edits a message already posted. */
+  readonly edits: boolean;
+  /** Puts `content` in the one live message (posting it the first time). */
+  show(content: string, files?: AttachmentPayload[]): Promise<void>;
+  /** Posts one more message after the live one. */
+  append(content: string, files?: AttachmentPayload[]): Promise<void>;
+}
+
 /** A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). */
-export class InteractionSurface implements ReplySurface {
+export class InteractionTarget implements DiscordTarget {
+  /** why: the deferred reply already exists; every `show` is an edit of it. */
+  readonly edits = true;
   private readonly interaction: ChatInputCommandInteraction;
   private readonly ephemeral: boolean;
 
@@ -64,7 +75,7 @@ export class InteractionSurface implements ReplySurface {
  * A reply to a person's message: typing while the twin works, then a reply to their message (without pinging
  * them), edited as the answer streams; follow-ups are plain messages in the same channel.
  */
-export class MessageSurface implements ReplySurface {
+export class MessageTarget implements DiscordTarget {
   private readonly message: Message;
   private readonly logger: Logger;
   private sent: Message | undefined;
@@ -87,6 +98,10 @@ export class MessageSurface implements ReplySurface {
     beat();
     const timer = setInterval(beat, TYPING_EVERY_MS);
     this.stopTimer = () => clearInterval(timer);
+  }
+
+  get edits(): boolean {
+    return this.sent !== undefined;
   }
 
   stop(): void {

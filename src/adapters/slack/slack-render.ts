@@ -3,8 +3,11 @@
  * sources, split across several messages past Slack's per-message limits. Everything the bot writes goes through
  * `escapeMrkdwn`, so `<!channel>`, `<!here>`, `<@U…>` and `<!subteam^…>` arrive as inert text.
  */
-import { splitText } from '../../core/split-text.js';
-import type { Answer, Source } from '../../core/types.js';
+
+import { sourcesLine } from '../../core/reply-presenter.js';
+import type { FinalPart } from '../../core/reply-surface.js';
+import { splitToFit } from '../../core/split-text.js';
+import type { Answer } from '../../core/types.js';
 
 /** why: a section block's text is capped at 3 000 characters (FACTS.md "Slack"). */
 export const SECTION_LIMIT = 3_000;
@@ -63,23 +66,9 @@ export function mrkdwn(escapedText: string): MrkdwnText {
   return { type: 'mrkdwn', text: escapedText, verbatim: true };
 }
 
-/**
- * Splits raw text into parts whose escaped form is at most `limit` characters. The split happens before escaping so
- * no cut falls inside an entity; a part that grew past the limit by escaping is split again, smaller. Nothing is
- * dropped: the parts, joined at the whitespace they were cut at, give the text back.
- */
-export function splitRaw(raw: string, limit: number, cutAt = limit): string[] {
-  const out: string[] = [];
-  for (const part of splitText(raw, cutAt)) {
-    const escapedLength = escapeMrkdwn(part).length;
-    if (escapedLength <= limit) {
-      out.push(part);
-      continue;
-    }
-    const smaller = Math.max(20, Math.floor((limit * part.length) / escapedLength) - 1);
-    out.push(...splitRaw(part, limit, Math.min(smaller, cutAt - 1)));
-  }
-  return out;
+/** Raw text in parts whose escaped form is at most `limit` characters (the core's splitToFit with Slack's escaping). */
+export function splitRaw(raw: string, limit: number): string[] {
+  return splitToFit(raw, limit, escapeMrkdwn);
 }
 
 /** `splitRaw`, escaped. */
@@ -87,11 +76,7 @@ export function splitEscaped(raw: string, limit: number): string[] {
   return splitRaw(raw, limit).map(escapeMrkdwn);
 }
 
-/** "Sources: Experience at Northwind, Skills": titles de-duplicated, in order of first appearance. */
-export function sourcesLine(sources: readonly Source[]): string | undefined {
-  const titles = [...new Set(sources.map((s) => s.title.trim()).filter((t) => t !== ''))];
-  return titles.length === 0 ? undefined : `Sources: ${titles.join(', ')}`;
-}
+export { sourcesLine };
 
 /** The asker and question shown above an answer posted for a slash command. */
 export interface QuestionHeader {
@@ -111,10 +96,9 @@ function headerBlock(header: QuestionHeader): SlackBlock {
   };
 }
 
-function footerBlock(answer: Answer): SlackBlock | undefined {
-  const lines = [sourcesLine(answer.sources), answer.notice].filter((l): l is string => l !== undefined);
-  if (lines.length === 0) return undefined;
-  const elements = lines.flatMap((line) => splitEscaped(line, SECTION_LIMIT).map((t) => mrkdwn(t)));
+function footerBlock(notes: readonly string[]): SlackBlock | undefined {
+  if (notes.length === 0) return undefined;
+  const elements = notes.flatMap((line) => splitEscaped(line, SECTION_LIMIT).map((t) => mrkdwn(t)));
   return { type: 'context', block_id: BLOCK.sources, elements: elements.slice(0, 10) };
 }
 
@@ -122,27 +106,35 @@ function sectionsOf(raw: string): string[] {
   return raw.trim() === '' ? [] : splitEscaped(raw, SECTION_LIMIT);
 }
 
-function section(text: string, index: number): SlackBlock {
+function section(text: string, index: string): SlackBlock {
   return { type: 'section', block_id: `${BLOCK.answer}-${index}`, text: mrkdwn(text) };
 }
 
 /**
- * Renders an answer as one or more messages of at most `MESSAGE_LIMIT` characters of answer each, in sections of at
- * most `SECTION_LIMIT`: the optional question header on the first, the sources and the offline notice on the last.
- * Joining the sections gives the whole answer.
+ * One part of the final answer (cut by the core's reply presenter to at most `MESSAGE_LIMIT` escaped characters) as
+ * a message: sections of at most `SECTION_LIMIT`, the optional question header on the first part, the sources and
+ * notices on the last.
  */
+export function renderPart(part: FinalPart, header?: QuestionHeader): SlackMessage {
+  const texts = sectionsOf(part.text);
+  const blocks: SlackBlock[] = [];
+  if (part.index === 0 && header) blocks.push(headerBlock(header));
+  // why: ids are unique within a message; the first part keeps the plain numbering threads were written with.
+  for (const [i, t] of texts.entries()) {
+    blocks.push(section(t, part.index === 0 ? `${i + 1}` : `${part.index + 1}-${i + 1}`));
+  }
+  const foot = footerBlock(part.notes);
+  if (foot) blocks.push(foot);
+  return { text: texts.join('\n\n') || escapeMrkdwn(part.notes[0] ?? ' '), blocks };
+}
+
+/** An answer as every message it takes (the presenter's cut, then `renderPart`); joining the sections gives it back. */
 export function renderAnswer(answer: Answer, header?: QuestionHeader): SlackMessage[] {
-  const head = header ? headerBlock(header) : undefined;
-  const foot = footerBlock(answer);
-  const parts = answer.text.trim() === '' ? [''] : splitRaw(answer.text, MESSAGE_LIMIT);
-  let index = 0;
-  return parts.map((part, i) => {
-    const texts = sectionsOf(part);
-    const blocks: SlackBlock[] = [];
-    if (i === 0 && head) blocks.push(head);
-    for (const t of texts) blocks.push(section(t, ++index));
-    if (i === parts.length - 1 && foot) blocks.push(foot);
-    return { text: texts.join('\n\n') || escapeMrkdwn(sourcesLine(answer.sources) ?? ' '), blocks };
+  const notes = [sourcesLine(answer.sources), answer.notice].filter((l): l is string => l !== undefined);
+  const texts = answer.text.trim() === '' ? [''] : splitRaw(answer.text, MESSAGE_LIMIT);
+  return texts.map((text, index) => {
+    const last = index === texts.length - 1;
+    return renderPart({ text, index, last, notes: last ? notes : [], answer }, header);
   });
 }
 

@@ -9,14 +9,14 @@ import {
   sourcesLine,
   splitEscaped,
   unescapeMrkdwn,
-} from '../../../src/adapters/slack/slack-blocks.js';
+} from '../../../src/adapters/slack/slack-render.js';
 import type { Answer } from '../../../src/core/types.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 const sectionTexts = (answer: Answer) =>
   renderAnswer(answer).flatMap((m) => m.blocks.flatMap((b) => (b.type === 'section' ? [b.text.text] : [])));
 
-describe('slack-blocks', () => {
+describe('slack-render', () => {
   test('escaping makes every Slack control sequence inert and round-trips', () => {
     const raw = 'Hi <!channel> <!here> <!everyone> <@U1> <!subteam^S1|team> <#C1> a & b > c';
     const escaped = escapeMrkdwn(raw);

@@ -1,18 +1,24 @@
 /**
- * Shows one reply stream (ReplyEvent) in Slack: progress first (assistant.threads.setStatus in a thread where the
- * workspace allows it, else a placeholder message), the answer as it streams by editing that message at a pace
- * Slack tolerates, then the final render, split across messages when long. A failure replaces whatever was shown.
- * When the bot cannot post in the channel and the request came with a response_url, the reply goes there,
- * visible to the asker only.
+ * One Slack reply as the core's surface port: Slack's limits as data, its formatting (mrkdwn blocks, escaping) and
+ * its calls. Progress goes to assistant.threads.setStatus in a thread where the workspace allows it, else to a
+ * placeholder message edited with chat.update; the final answer replaces it, split across messages when long. When
+ * the bot cannot post in the channel and the request came with a response_url, the reply goes there, visible to the
+ * asker only. What to show and when is decided by the core's reply presenter.
  */
 import type { webApi } from '@slack/bolt';
-import { asTwinError } from '../../core/errors.js';
-import { fromError } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
-import type { Answer, Failure, ReplyEvent } from '../../core/types.js';
-import type { QuestionHeader, SlackMessage } from './slack-blocks.js';
-import { renderAnswer, renderNote, renderPartial } from './slack-blocks.js';
+import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../core/reply-surface.js';
+import type { Failure } from '../../core/types.js';
+import type { WriteRate } from '../../core/write-budget.js';
 import { slackErrorCode } from './slack-errors.js';
+import type { QuestionHeader, SlackMessage } from './slack-render.js';
+import { escapeMrkdwn, MESSAGE_LIMIT, renderNote, renderPart, renderPartial } from './slack-render.js';
+
+/**
+ * why: chat.update is Tier 3, about 50 calls a minute per workspace, shared by every answer there (issue 20.2).
+ * Slack's native streaming has its own tiers; this budget is for the chat.update path.
+ */
+export const WORKSPACE_UPDATE_RATE: WriteRate = { writes: 50, perMs: 60_000 };
 
 /** A message sent to a response_url (Bolt's `respond`). */
 export interface ResponseMessage extends SlackMessage {
@@ -20,15 +26,19 @@ export interface ResponseMessage extends SlackMessage {
   replace_original?: boolean;
 }
 
-export interface ReplyWriterOptions {
+export interface SlackSurfaceOptions {
   client: webApi.WebClient;
+  /** The workspace: its chat.update budget is shared by every answer there. */
+  teamId: string;
   channel: string;
   /** Reply in this thread; absent: top level of the channel. */
   threadTs?: string;
   /** Shown above the answer (slash commands, where the question is not otherwise visible). */
   header?: QuestionHeader;
-  /** Least time between two edits of the same message. */
+  /** Least time between two updates of one answer. */
   updateIntervalMs: number;
+  /** chat.update calls allowed per workspace; default WORKSPACE_UPDATE_RATE. */
+  updateRate?: WriteRate;
   /** Try assistant.threads.setStatus for progress (needs `threadTs`); called with false when Slack refuses it. */
   assistantStatus?: { enabled: boolean; unavailable(): void };
   /** The request's response_url: the fallback when the bot is not in the channel. */
@@ -56,8 +66,10 @@ const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived
 
 const SAFE_POST = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
 
-export class SlackReplyWriter {
-  private readonly o: ReplyWriterOptions;
+export class SlackSurface implements ReplySurface {
+  readonly limits: SurfaceLimits;
+  readonly budgetKey: string;
+  private readonly o: SlackSurfaceOptions;
   private mode: 'channel' | 'ephemeral' | 'lost' = 'channel';
   private ts?: string;
   private messages = 0;
@@ -66,71 +78,73 @@ export class SlackReplyWriter {
   private statusShown?: string;
   private assistantStatus: boolean;
   private status = '';
-  private text = '';
   private shown = '';
   private chain: Promise<void> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
-  private lastFlush = Number.NEGATIVE_INFINITY;
-  private flushQueued = false;
   private done = false;
 
-  constructor(options: ReplyWriterOptions) {
+  constructor(options: SlackSurfaceOptions) {
     this.o = options;
     this.assistantStatus = options.assistantStatus?.enabled === true && options.threadTs !== undefined;
+    this.budgetKey = `slack:${options.teamId}`;
+    this.limits = {
+      maxMessageChars: MESSAGE_LIMIT,
+      editBudget: options.updateRate ?? WORKSPACE_UPDATE_RATE,
+      updateIntervalMs: options.updateIntervalMs,
+      ownProgressIndicator: false,
+      // why: the sources and notices go in a context block of their own, outside the sections' characters.
+      notesInMessage: false,
+    };
   }
 
-  /** Consumes the stream to its end and shows it; never throws (Slack errors are logged). */
-  async write(events: AsyncIterable<ReplyEvent>): Promise<ReplyOutcome> {
-    try {
-      for await (const event of events) {
-        switch (event.type) {
-          case 'status':
-            this.status = event.text;
-            this.schedule();
-            break;
-          case 'delta':
-            this.text += event.text;
-            this.schedule();
-            break;
-          case 'reset':
-            this.text = '';
-            this.schedule();
-            break;
-          case 'final':
-            await this.settle();
-            await this.run(() => this.showFinal(event.answer));
-            return this.finish('answered');
-          case 'failure':
-            return this.fail(event.failure);
-        }
+  /** Only chat.update spends the workspace's budget: posts and response_url messages do not. */
+  get edits(): boolean {
+    return this.mode === 'channel' && this.ts !== undefined;
+  }
+
+  format(raw: string): string {
+    return escapeMrkdwn(raw);
+  }
+
+  formatNote(raw: string): string {
+    return escapeMrkdwn(raw);
+  }
+
+  show(view: LiveView): Promise<void> {
+    this.status = view.status;
+    return this.run(() => this.showProgress(view));
+  }
+
+  finish(part: FinalPart): Promise<void> {
+    this.done = true;
+    return this.run(async () => {
+      const message = renderPart(part, this.o.header);
+      if (this.now() === 'channel') await this.put(message);
+      if (this.now() === 'ephemeral') await this.respond({ ...message, response_type: 'ephemeral' });
+      await this.clearStatus();
+    });
+  }
+
+  append(part: FinalPart): Promise<void> {
+    return this.run(async () => {
+      const message = renderPart(part, this.o.header);
+      if (this.now() === 'channel') await this.post(message);
+      else if (this.now() === 'ephemeral') {
+        await this.o.respond!({ ...message, response_type: 'ephemeral', replace_original: false });
+        this.messages += 1;
       }
-    } catch (err) {
-      // The service ends every stream with final or failure; a throw is a bug, still told as a plain sentence.
-      this.o.logger.error({ event: 'slack.stream_failed', err }, 'the reply stream failed');
-      return this.fail(fromError(asTwinError(err), 0));
-    }
-    await this.settle();
-    return this.finish('undelivered');
+    });
   }
 
-  private async fail(failure: Failure): Promise<ReplyOutcome> {
-    await this.settle();
-    await this.run(() => this.showFailure(failure));
-    return this.finish('failed', failure.code);
+  fail(failure: Failure): Promise<void> {
+    this.done = true;
+    return this.run(async () => {
+      await this.showFailure(failure);
+      await this.clearStatus();
+    });
   }
 
-  /** Clears an assistant status nothing replaced (Slack clears it by itself when the bot posts in the thread). */
-  private async finish(outcome: ReplyOutcome['outcome'], failureCode?: string): Promise<ReplyOutcome> {
-    if (this.statusSet && this.ts === undefined) {
-      this.status = '';
-      await this.run(async () => {
-        await this.trySetStatus();
-      });
-    }
-    return this.outcome(outcome, failureCode);
-  }
-
-  private outcome(outcome: ReplyOutcome['outcome'], failureCode?: string): ReplyOutcome {
+  /** How the reply ended, for the log line that closes the request. */
+  outcome(outcome: ReplyOutcome['outcome'], failureCode?: string): ReplyOutcome {
     const delivered = this.mode === 'channel' ? this.messages > 0 : this.mode === 'ephemeral' && this.ephemeralShown;
     return {
       outcome: delivered ? outcome : 'undelivered',
@@ -141,6 +155,13 @@ export class SlackReplyWriter {
     };
   }
 
+  /** Clears an assistant status nothing replaced (Slack clears it by itself when the bot posts in the thread). */
+  private async clearStatus(): Promise<void> {
+    if (!this.statusSet || this.ts !== undefined) return;
+    this.status = '';
+    await this.trySetStatus();
+  }
+
   /** Runs Slack writes one after another; an error is logged and never breaks the chain. */
   private run(write: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(write).catch((err) => {
@@ -149,41 +170,15 @@ export class SlackReplyWriter {
     return this.chain;
   }
 
-  /** Shows the latest state soon: at once when the last edit is old enough, otherwise when it is. */
-  private schedule(): void {
-    if (this.done || this.timer || this.flushQueued) return;
-    const wait = this.lastFlush + this.o.updateIntervalMs - Date.now();
-    const flush = () => {
-      this.timer = undefined;
-      this.flushQueued = true;
-      this.lastFlush = Date.now();
-      void this.run(async () => {
-        this.flushQueued = false;
-        if (!this.done) await this.showProgress();
-      });
-    };
-    if (wait <= 0) flush();
-    else this.timer = setTimeout(flush, wait);
-  }
-
-  /** Stops progress updates and waits for the writes already under way. */
-  private async settle(): Promise<void> {
-    this.done = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.chain;
-  }
-
-  private async showProgress(): Promise<void> {
+  private async showProgress(view: LiveView): Promise<void> {
     if (this.mode !== 'channel') {
       // The response_url takes five messages: show one progress note, then only the outcome.
       if (this.mode === 'ephemeral' && !this.ephemeralShown && this.status) await this.showEphemeralNote();
       return;
     }
-    const message = this.text
-      ? renderPartial(this.text, this.o.header)
-      : renderNote(this.status, 'status', this.o.header);
-    if (this.ts === undefined && this.text === '' && (await this.trySetStatus())) return;
+    const text = view.text ?? '';
+    const message = text ? renderPartial(text, this.o.header) : renderNote(this.status, 'status', this.o.header);
+    if (this.ts === undefined && text === '' && (await this.trySetStatus())) return;
     if (message.text === this.shown) return;
     await this.put(message);
   }
@@ -267,27 +262,6 @@ export class SlackReplyWriter {
   /** The current mode; a call, so TypeScript does not keep a narrowing across awaits that may change it. */
   private now(): 'channel' | 'ephemeral' | 'lost' {
     return this.mode;
-  }
-
-  private async showFinal(answer: Answer): Promise<void> {
-    const messages = renderAnswer(answer, this.o.header);
-    if (this.now() === 'channel') {
-      await this.put(messages[0]!);
-      for (const message of messages.slice(1)) {
-        if (this.now() !== 'channel') break;
-        await this.post(message);
-      }
-    }
-    if (this.now() !== 'ephemeral') return;
-    // Each part is a message of its own, the first replacing the progress note.
-    for (const [i, message] of messages.entries()) {
-      if (i === 0) {
-        await this.respond({ ...message, response_type: 'ephemeral' });
-      } else {
-        await this.o.respond!({ ...message, response_type: 'ephemeral', replace_original: false });
-        this.messages += 1;
-      }
-    }
   }
 
   private async showFailure(failure: Failure): Promise<void> {

@@ -1,5 +1,6 @@
-/** A Scheduler whose time moves only when the test says so. */
-import type { Scheduler } from '../../../src/adapters/discord/edit-throttle.js';
+/** A Clock and Timers whose time moves only when the test says so (STYLE.md 16). */
+import type { Clock } from '../../src/core/ports.js';
+import type { TimerHandle, Timers } from '../../src/core/timers.js';
 
 interface Timer {
   at: number;
@@ -7,20 +8,26 @@ interface Timer {
   cancelled: boolean;
 }
 
-export class ManualScheduler implements Scheduler {
-  private time = 0;
+export class ManualTime implements Clock, Timers {
+  private time: number;
   private timers: Timer[] = [];
+
+  constructor(start = 0) {
+    this.time = start;
+  }
 
   now(): number {
     return this.time;
   }
 
-  delay(ms: number, fn: () => void): () => void {
-    const timer: Timer = { at: this.time + ms, fn, cancelled: false };
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const timer: Timer = { at: this.time + Math.max(0, ms), fn, cancelled: false };
     this.timers.push(timer);
-    return () => {
-      timer.cancelled = true;
-    };
+    return timer as unknown as TimerHandle;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    if (handle) (handle as unknown as Timer).cancelled = true;
   }
 
   /** Timers still waiting. */
