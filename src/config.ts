@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinError } from './core/errors.js';
+import { QUOTA_LIMITS } from './core/quota-limits.js';
 import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
 
@@ -275,16 +276,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       shareSalary: r.bool('TWIN_SHARE_SALARY', false),
       shareContact: r.bool('TWIN_SHARE_CONTACT', true),
       sharePhone: r.bool('TWIN_SHARE_PHONE', false),
-      quota: dropUndefined({
-        requestsPerDay: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_DAY', 0),
-        tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),
-        requestsPerMonth: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_MONTH', 0),
-        tokensPerMonth: r.optionalInt('TWIN_QUOTA_TOKENS_PER_MONTH', 0),
-        usdPerDay:
-          r.str('TWIN_QUOTA_USD_PER_DAY') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_DAY', 0, 0, 1e9),
-        usdPerMonth:
-          r.str('TWIN_QUOTA_USD_PER_MONTH') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_MONTH', 0, 0, 1e9),
-      }),
+      quota: readQuotaDefaults(r),
     },
     upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
     discord:
@@ -333,8 +325,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return config;
 }
 
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** TWIN_QUOTA_*: the default quota of every tenant, one variable per limit of the table (core/quota-limits.ts). */
+function readQuotaDefaults(r: Reader): TenantQuota {
+  const quota: TenantQuota = {};
+  for (const { env, field, unit } of QUOTA_LIMITS) {
+    if (r.str(env) === undefined) continue;
+    quota[field] = unit === 'dollars' ? r.num(env, 0, 0, 1e9) : r.optionalInt(env, 0);
+  }
+  return quota;
 }
 
 /** Loads `.env` from the working directory when present (DESIGN.md); real environment variables win. */
