@@ -10,10 +10,9 @@ import { TwinError } from './core/errors.js';
 import { QUOTA_LIMITS } from './core/quota-limits.js';
 import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
+import { DEFAULT_MODEL } from './llm/model-catalog.js';
 
 export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
-/** why: the workshop's llama-3.1-8b-instant was retired in August 2026 (FACTS.md); gpt-oss-20b is served today. */
-export const DEFAULT_GROQ_MODEL = 'openai/gpt-oss-20b';
 
 export interface Config {
   groq: {
@@ -268,7 +267,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     groq: {
       apiKey: r.str('GROQ_API_KEY'),
       baseURL: r.url('GROQ_BASE_URL'),
-      model: r.str('GROQ_MODEL') ?? DEFAULT_GROQ_MODEL,
+      model: r.str('GROQ_MODEL') ?? DEFAULT_MODEL,
       fallbackModels: r.list('GROQ_FALLBACK_MODELS'),
       temperature: r.num('GROQ_TEMPERATURE'),
       maxTokens: r.num('GROQ_MAX_TOKENS'),

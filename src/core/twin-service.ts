@@ -19,8 +19,7 @@ import type {
   UsageStore,
 } from './ports.js';
 import { systemClock } from './ports.js';
-import type { TokenCounter } from './prompt.js';
-import { approxTokens, buildPrompt, NOT_IN_PROFILE } from './prompt.js';
+import { buildPrompt, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
 import { RequestLedger } from './request-ledger.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
@@ -68,7 +67,6 @@ export interface TwinServiceDeps {
   logger: Logger;
   clock?: Clock;
   estimateCost?: CostEstimator;
-  countTokens?: TokenCounter;
   quota?: QuotaGuard;
   /** Draws the report's chart; without it reports are text (with a sparkline) only. */
   chart?: UsageChartRenderer;
@@ -251,7 +249,6 @@ export class TwinService {
       history,
       budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
       chunkBudgetTokens: options.chunkBudgetTokens ?? DEFAULT_CHUNK_BUDGET,
-      countTokens: this.deps.countTokens ?? approxTokens,
     });
     const outcome = yield* streamAnswer({
       llm,
