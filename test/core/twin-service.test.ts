@@ -13,6 +13,7 @@ import { TwinService, type TwinServiceOptions } from '../../src/core/twin-servic
 import type { AskRequest, Chunk, ReplyEvent, TwinProfile } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { LogSink } from '../support/log-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const chunk: Chunk = {
   id: 'edu',
@@ -343,10 +344,12 @@ describe('TwinService', () => {
   test('close() lets answers in flight finish, then refuses new questions', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
+    let started = false;
     const slow: LlmClient = {
       models: ['m1'],
       async *stream() {
         yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
         await gate;
         yield { type: 'delta', text: 'I studied physics.' };
         yield { type: 'done', model: 'm1' };
@@ -354,7 +357,7 @@ describe('TwinService', () => {
     };
     const twin = make(slow);
     const pending = collect(twin.ask(request('Where did you study? (slow)')));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => started, 'the answer to be in flight');
     const closing = twin.close(5_000);
     const refused = (await collect(twin.ask(request('Where did you study? (late)')))).at(-1);
     assert.equal(refused?.type === 'failure' && refused.failure.code, 'shutting_down');
@@ -365,10 +368,12 @@ describe('TwinService', () => {
   });
 
   test('close() past the grace period tells the waiting asker the twin is restarting', async () => {
+    let started = false;
     const hang: LlmClient = {
       models: ['m1'],
       async *stream(call) {
         yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
         await new Promise((_r, reject) =>
           call.signal?.addEventListener('abort', () => reject(new TwinError('aborted', 'aborted'))),
         );
@@ -376,7 +381,7 @@ describe('TwinService', () => {
     };
     const twin = make(hang);
     const pending = collect(twin.ask(request('Where did you study? (hang)', { tenantId: 'discord:hang' })));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => started, 'the answer to be in flight');
     await twin.close(50);
     const last = (await pending).at(-1);
     assert.equal(last?.type === 'failure' && last.failure.code, 'shutting_down');
