@@ -22,7 +22,8 @@ function client(overrides: Partial<GroqLlmClientOptions> = {}): GroqLlmClient {
     model: MODEL,
     temperature: 0.7,
     maxTokens: 500,
-    stallTimeoutMs: 300,
+    // why: generous, so only the stall tests (which set their own) depend on a stream pausing; a loaded machine must not.
+    stallTimeoutMs: 5_000,
     ...overrides,
   });
 }
