@@ -12,8 +12,9 @@ import { NOT_IN_PROFILE } from '../../src/core/prompt.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
 import type { AskRequest, Chunk, ReplyEvent, TwinProfile } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { FakeTimers } from '../support/fake-clock.js';
 import { LogSink } from '../support/log-sink.js';
-import { waitFor } from '../support/wait-for.js';
+import { settle, waitFor } from '../support/wait-for.js';
 
 const chunk: Chunk = {
   id: 'edu',
@@ -88,13 +89,14 @@ describe('TwinService', () => {
     admins: ['boss'],
     maxTokens: 500,
   };
-  const make = (llm?: LlmClient, extra: Partial<TwinServiceOptions> = {}) =>
+  const make = (llm?: LlmClient, extra: Partial<TwinServiceOptions> = {}, timers?: FakeTimers) =>
     new TwinService({
       profile,
       retriever,
       llm,
       usage,
       logger,
+      timers,
       estimateCost: (_m, p, c) => (p + c) / 1_000_000,
       options: { ...options, ...extra },
     });
@@ -364,6 +366,32 @@ describe('TwinService', () => {
     release();
     const done = (await pending).at(-1);
     assert.equal(done?.type, 'final');
+    await closing;
+  });
+
+  test('the shutdown grace runs on the Timers port: moving fake time past it ends the answer in flight', async () => {
+    let started = false;
+    const hang: LlmClient = {
+      models: ['m1'],
+      async *stream(call) {
+        yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
+        await new Promise((_r, reject) =>
+          call.signal?.addEventListener('abort', () => reject(new TwinError('aborted', 'aborted'))),
+        );
+      },
+    };
+    const timers = new FakeTimers();
+    const twin = make(hang, { deadlineMs: 60_000 }, timers);
+    const pending = collect(twin.ask(request('Where did you study? (grace)', { tenantId: 'discord:grace' })));
+    await waitFor(() => started, 'the answer to be in flight');
+    let closed = false;
+    const closing = twin.close(20_000).then(() => (closed = true));
+    await settle(() => timers.delays.includes(20_000), 'the grace timer');
+    assert.equal(closed, false, 'close waits for the grace period');
+    timers.advance(20_000);
+    const last = (await pending).at(-1);
+    assert.equal(last?.type === 'failure' && last.failure.code, 'shutting_down');
     await closing;
   });
 
