@@ -5,13 +5,14 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configVariable, secretValues } from './config-variables.js';
 import { TwinError } from './core/errors.js';
+import { QUOTA_LIMITS } from './core/quota-limits.js';
 import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
+import { DEFAULT_MODEL } from './llm/model-catalog.js';
 
 export const SAMPLE_PROFILE_PATH = fileURLToPath(new URL('../profiles/sample.json', import.meta.url));
-/** why: the workshop's llama-3.1-8b-instant was retired in August 2026 (FACTS.md); gpt-oss-20b is served today. */
-export const DEFAULT_GROQ_MODEL = 'openai/gpt-oss-20b';
 
 export interface Config {
   groq: {
@@ -61,42 +62,51 @@ export interface Config {
   usageRetentionDays: number;
   /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
   logLevel?: string;
+  /** The values of the variables the table marks secret (config-variables.ts): scrubbed from every log and error. */
+  secrets: string[];
 }
 
 type Env = Record<string, string | undefined>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
+/** Reads variables through their row of the table (config-variables.ts), collecting every problem. */
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
   str(name: string): string | undefined {
+    configVariable(name);
     const v = this.env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
   }
 
-  num(name: string, fallback: number, min: number, max: number, integer = false): number {
+  /** An int or number with a default in the table. */
+  num(name: string): number {
+    const spec = configVariable(name);
+    if (typeof spec.default !== 'number') throw new Error(`${name} has no numeric default in CONFIG_VARIABLES`);
+    return this.optionalNum(name) ?? spec.default;
+  }
+
+  /** An int or number; undefined when unset (or refused, with a problem noted). */
+  optionalNum(name: string): number | undefined {
+    const spec = configVariable(name);
     const raw = this.str(name);
-    if (raw === undefined) return fallback;
+    if (raw === undefined) return undefined;
+    const integer = spec.kind === 'int';
+    const [min, max] = [spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER];
     const n = Number(raw);
     if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
       this.problems.push(`${name} must be ${integer ? 'a whole number' : 'a number'}, got "${raw}"`);
-      return fallback;
+      return undefined;
     }
     if (n < min || n > max) {
       this.problems.push(`${name} must be between ${min} and ${max}, got ${raw}`);
-      return fallback;
+      return undefined;
     }
     return n;
   }
 
-  optionalInt(name: string, min: number): number | undefined {
-    if (this.str(name) === undefined) return undefined;
-    return this.num(name, min, min, Number.MAX_SAFE_INTEGER, true);
-  }
-
-  bool(name: string, fallback: boolean): boolean {
+  bool(name: string): boolean {
+    const fallback = configVariable(name).default === true;
     const raw = this.str(name)?.toLowerCase();
     if (raw === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -123,6 +133,15 @@ class Reader {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+  }
+
+  choice(name: string): string | undefined {
+    const choices = configVariable(name).choices ?? [];
+    const raw = this.str(name)?.toLowerCase();
+    if (raw !== undefined && !choices.includes(raw)) {
+      this.problems.push(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+    }
+    return raw;
   }
 }
 
@@ -200,8 +219,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const discordApi = r.url('DISCORD_API_URL');
 
-  const port = r.optionalInt('PORT', 1);
-  if (port !== undefined && port > 65535) r.problems.push(`PORT must be between 1 and 65535, got ${port}`);
+  const port = r.optionalNum('PORT');
   const slackBot = r.str('SLACK_BOT_TOKEN');
   const slackApp = r.str('SLACK_APP_TOKEN');
   const slackSecret = r.str('SLACK_SIGNING_SECRET');
@@ -243,48 +261,37 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (slackSecret && !slackApp && port === undefined)
     r.problems.push('Slack HTTP mode (SLACK_SIGNING_SECRET) needs PORT');
 
-  const logLevel = r.str('LOG_LEVEL')?.toLowerCase();
-  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
-    r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logLevel = r.choice('LOG_LEVEL');
 
   const config: Config = {
     groq: {
       apiKey: r.str('GROQ_API_KEY'),
       baseURL: r.url('GROQ_BASE_URL'),
-      model: r.str('GROQ_MODEL') ?? DEFAULT_GROQ_MODEL,
+      model: r.str('GROQ_MODEL') ?? DEFAULT_MODEL,
       fallbackModels: r.list('GROQ_FALLBACK_MODELS'),
-      temperature: r.num('GROQ_TEMPERATURE', 0.7, 0, 2),
-      maxTokens: r.num('GROQ_MAX_TOKENS', 500, 1, 131_072, true),
-      timeoutMs: r.num('GROQ_TIMEOUT', 30, 1, 600) * 1000,
+      temperature: r.num('GROQ_TEMPERATURE'),
+      maxTokens: r.num('GROQ_MAX_TOKENS'),
+      timeoutMs: r.num('GROQ_TIMEOUT') * 1000,
       limits: {
-        rpm: r.optionalInt('GROQ_RPM', 1),
-        tpm: r.optionalInt('GROQ_TPM', 1),
-        rpd: r.optionalInt('GROQ_RPD', 1),
-        tpd: r.optionalInt('GROQ_TPD', 1),
+        rpm: r.optionalNum('GROQ_RPM'),
+        tpm: r.optionalNum('GROQ_TPM'),
+        rpd: r.optionalNum('GROQ_RPD'),
+        tpd: r.optionalNum('GROQ_TPD'),
       },
     },
     twin: {
-      deadlineMs: r.num('TWIN_DEADLINE_S', 45, 5, 900) * 1000,
-      maxQueuePerTenant: r.num('TWIN_MAX_QUEUE_PER_TENANT', 100, 1, 100_000, true),
+      deadlineMs: r.num('TWIN_DEADLINE_S') * 1000,
+      maxQueuePerTenant: r.num('TWIN_MAX_QUEUE_PER_TENANT'),
       userRate: parseUserRate(r),
-      shutdownGraceMs: r.num('TWIN_SHUTDOWN_GRACE_S', 20, 0, 600) * 1000,
+      shutdownGraceMs: r.num('TWIN_SHUTDOWN_GRACE_S') * 1000,
       profilePath,
       namespace: r.str('TWIN_NAMESPACE'),
-      autoSync: r.bool('TWIN_AUTO_SYNC', false),
+      autoSync: r.bool('TWIN_AUTO_SYNC'),
       admins: r.list('TWIN_ADMINS'),
-      shareSalary: r.bool('TWIN_SHARE_SALARY', false),
-      shareContact: r.bool('TWIN_SHARE_CONTACT', true),
-      sharePhone: r.bool('TWIN_SHARE_PHONE', false),
-      quota: dropUndefined({
-        requestsPerDay: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_DAY', 0),
-        tokensPerDay: r.optionalInt('TWIN_QUOTA_TOKENS_PER_DAY', 0),
-        requestsPerMonth: r.optionalInt('TWIN_QUOTA_REQUESTS_PER_MONTH', 0),
-        tokensPerMonth: r.optionalInt('TWIN_QUOTA_TOKENS_PER_MONTH', 0),
-        usdPerDay:
-          r.str('TWIN_QUOTA_USD_PER_DAY') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_DAY', 0, 0, 1e9),
-        usdPerMonth:
-          r.str('TWIN_QUOTA_USD_PER_MONTH') === undefined ? undefined : r.num('TWIN_QUOTA_USD_PER_MONTH', 0, 0, 1e9),
-      }),
+      shareSalary: r.bool('TWIN_SHARE_SALARY'),
+      shareContact: r.bool('TWIN_SHARE_CONTACT'),
+      sharePhone: r.bool('TWIN_SHARE_PHONE'),
+      quota: readQuotaDefaults(r),
     },
     upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
     discord:
@@ -293,7 +300,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
             token: discordToken,
             applicationId: discordAppId,
             apiUrl: discordApi,
-            messageContent: r.bool('DISCORD_MESSAGE_CONTENT', false),
+            messageContent: r.bool('DISCORD_MESSAGE_CONTENT'),
           }
         : undefined,
     slack:
@@ -317,8 +324,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
-    usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS', 90, 31, 36_500, true),
+    usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,
+    secrets: secretValues(env),
   };
   if (r.problems.length > 0) {
     const list = r.problems.map((p) => `  - ${p}`).join('\n');
@@ -333,8 +341,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return config;
 }
 
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** TWIN_QUOTA_*: the default quota of every tenant, one variable per limit (core/quota-limits.ts, config-variables.ts). */
+function readQuotaDefaults(r: Reader): TenantQuota {
+  const quota: TenantQuota = {};
+  for (const { env, field } of QUOTA_LIMITS) {
+    const value = r.optionalNum(env);
+    if (value !== undefined) quota[field] = value;
+  }
+  return quota;
 }
 
 /** Loads `.env` from the working directory when present (DESIGN.md); real environment variables win. */

@@ -30,26 +30,22 @@ export const REDACT_PATHS = [
   'err.headers.authorization',
 ];
 
-/** A config field whose value is a credential: its name says so. */
-const SECRET_FIELD = /(token|secret|password|key)s?$/i;
-
 /**
- * Every credential value in the configuration, for scrubbing: fields named like a secret (found by walking, so a
- * secret added to Config later is covered without a change here) and the password of any URL's user info.
+ * Every credential value in the configuration, for scrubbing: the variables the configuration table marks secret
+ * (config-variables.ts) and the password of any URL's user info.
  */
 export function configSecrets(config: Config): string[] {
-  const found = new Set<string>();
-  const walk = (value: unknown, secret: boolean): void => {
+  const found = new Set<string>(config.secrets);
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (secret) found.add(value);
       for (const password of userInfoSecrets(value)) found.add(password);
     } else if (Array.isArray(value)) {
-      for (const item of value) walk(item, secret);
+      for (const item of value) walk(item);
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) walk(item, secret || SECRET_FIELD.test(key));
+      for (const item of Object.values(value)) walk(item);
     }
   };
-  walk(config, false);
+  walk(config);
   return [...found];
 }
 

@@ -12,7 +12,7 @@ import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
 import { LlmGateway } from './llm/gateway/llm-gateway.js';
 import { GroqLlmClient } from './llm/groq-llm-client.js';
-import { describeModel, estimateCostUsd, modelChain, modelWarnings } from './llm/model-catalog.js';
+import { estimateCostUsd, modelChain, modelLimits, modelWarnings } from './llm/model-catalog.js';
 import { loadProfile } from './profile/load-profile.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
@@ -107,18 +107,7 @@ export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger
     stallTimeoutMs: groq.timeoutMs,
     logger,
   });
-  const limits = Object.fromEntries(
-    models.map((m) => {
-      const known = describeModel(m)?.limits;
-      const merged = {
-        rpm: groq.limits.rpm ?? known?.rpm ?? 30,
-        tpm: groq.limits.tpm ?? known?.tpm ?? 6_000,
-        rpd: groq.limits.rpd ?? known?.rpd ?? 1_000,
-        tpd: groq.limits.tpd ?? known?.tpd ?? 200_000,
-      };
-      return [m, merged];
-    }),
-  );
+  const limits = Object.fromEntries(models.map((m) => [m, modelLimits(m, groq.limits)]));
   return new LlmGateway({
     inner,
     models,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_GROQ_MODEL, loadConfig, SAMPLE_PROFILE_PATH } from '../src/config.js';
+import { loadConfig, SAMPLE_PROFILE_PATH } from '../src/config.js';
 import { TwinError } from '../src/core/errors.js';
+import { DEFAULT_MODEL } from '../src/llm/model-catalog.js';
 
 function configError(env: Record<string, string>): TwinError {
   try {
@@ -18,7 +19,7 @@ describe('loadConfig', () => {
   test('no variables: offline console on the sample profile with the documented defaults', () => {
     const c = loadConfig({}, '/srv/twin');
     assert.equal(c.groq.apiKey, undefined);
-    assert.equal(c.groq.model, DEFAULT_GROQ_MODEL);
+    assert.equal(c.groq.model, DEFAULT_MODEL);
     assert.equal(c.groq.temperature, 0.7);
     assert.equal(c.groq.maxTokens, 500);
     assert.equal(c.groq.timeoutMs, 30_000);

@@ -2,6 +2,8 @@
  * The one table of `twinbot` commands (STYLE.md 13): each command's arguments, options and one-line summary. The
  * help text, each command's usage line and the option parsing (with "did you mean") all derive from it.
  */
+import { QUOTA_LIMITS } from '../core/quota-limits.js';
+import { USAGE_WINDOW_NAMES } from '../core/usage-windows.js';
 import { suggestKey } from '../profile/suggest-key.js';
 
 export interface OptionSpec {
@@ -21,18 +23,9 @@ export interface CommandSpec {
   oneOf?: string[];
 }
 
-/** The quota flags, in the order people read them, and the quota field each one sets. */
-export const QUOTA_FLAGS = {
-  'requests-per-day': 'requestsPerDay',
-  'tokens-per-day': 'tokensPerDay',
-  'usd-per-day': 'usdPerDay',
-  'requests-per-month': 'requestsPerMonth',
-  'tokens-per-month': 'tokensPerMonth',
-  'usd-per-month': 'usdPerMonth',
-} as const;
-
+/** The quota flags, from the one table of limits (core/quota-limits.ts): a count takes N, dollars X. */
 const quotaOptions = Object.fromEntries(
-  Object.keys(QUOTA_FLAGS).map((flag) => [flag, { type: 'string', value: flag.startsWith('usd') ? 'X' : 'N' }]),
+  QUOTA_LIMITS.map((l) => [l.flag, { type: 'string', value: l.unit === 'dollars' ? 'X' : 'N' }]),
 ) as Record<string, OptionSpec>;
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -54,7 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'the usage ledger: all tenants by default; --png draws the chart of the chat report',
     options: {
       tenant: { type: 'string', value: 'T' },
-      window: { type: 'string', value: '24h|7d|30d' },
+      window: { type: 'string', value: USAGE_WINDOW_NAMES },
       csv: { type: 'boolean' },
       json: { type: 'boolean' },
       png: { type: 'string', value: 'FILE' },
@@ -151,7 +144,7 @@ Usage: twinbot <command> [options]
 Commands:
 ${rows.join('\n')}
 
-In the console chat: type a question; /usage [24h|7d|30d], /help, and exit or quit (or Ctrl-C) to leave.
+In the console chat: type a question; /usage [${USAGE_WINDOW_NAMES}], /help, and exit or quit (or Ctrl-C) to leave.
 Configuration comes from the environment and .env (see .env.example and README.md).
 `;
 }

@@ -2,15 +2,14 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
-import { QUOTA_LABELS } from '../core/quota-change.js';
+import { isDollarField, QUOTA_LABELS, QUOTA_LIMITS } from '../core/quota-limits.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
-import { parseWindow, renderUsageText, WINDOW_MS } from '../core/usage-report.js';
+import { renderUsageText } from '../core/usage-report.js';
+import { parseWindow, USAGE_WINDOWS, usageWindow } from '../core/usage-windows.js';
 import { abandonedAfterMs } from '../main.js';
 import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
-import { isDollarField } from '../usage/quota-types.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
-import { QUOTA_FLAGS } from './commands.js';
 import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
 import { checkTenantName } from './tenant-name.js';
 import { writeUsageChart } from './usage-chart-file.js';
@@ -28,10 +27,16 @@ async function withStore<T>(config: Config, logger: Logger, work: (store: Libsql
   }
 }
 
+/** "24h, 7d or 30d" */
+function windowChoices(): string {
+  const names = USAGE_WINDOWS.map((w) => w.name);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
 export async function runUsage(config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
   const { values } = args;
   const window = parseWindow(typeof values.window === 'string' ? values.window : undefined);
-  if (!window) throw new ArgumentError(`--window must be 24h, 7d or 30d, got "${values.window}"`);
+  if (!window) throw new ArgumentError(`--window must be ${windowChoices()}, got "${values.window}"`);
   if (values.csv && values.json) throw new ArgumentError('choose one of --csv and --json');
   const png = typeof values.png === 'string' ? values.png : undefined;
   if ((png || values.open) && (values.csv || values.json)) {
@@ -40,14 +45,14 @@ export async function runUsage(config: Config, logger: Logger, args: ParsedArgs)
   if (args.positionals.length > 0) throw new ArgumentError(`unexpected argument "${args.positionals[0]}"`);
   const tenantId = typeof values.tenant === 'string' ? checkTenantName(values.tenant) : undefined;
   const to = Date.now();
-  const from = to - WINDOW_MS[window];
+  const { ms, bucketMs } = usageWindow(window);
+  const from = to - ms;
   return withStore(config, logger, async (store) => {
     if (values.csv || values.json) {
       const records = await collectRecords(store.exportRecords({ tenantId, from, to }));
       process.stdout.write(values.csv ? toCsv(records) : `${toJson(records)}\n`);
       return 0;
     }
-    const bucketMs = window === '24h' ? 3_600_000 : 86_400_000;
     const summary = await store.summarize({ tenantId, from, to, bucketMs });
     const scope = tenantId ? `tenant ${tenantId}` : 'all tenants';
     process.stdout.write(`${renderUsageText(summary, window, scope)}\n`);
@@ -61,7 +66,7 @@ export async function runUsage(config: Config, logger: Logger, args: ParsedArgs)
 
 function quotaFromFlags(args: ParsedArgs): TenantQuota {
   const quota: TenantQuota = {};
-  for (const [flag, field] of Object.entries(QUOTA_FLAGS)) {
+  for (const { flag, field } of QUOTA_LIMITS) {
     const raw = args.values[flag];
     if (typeof raw !== 'string') continue;
     const n = Number(raw);
@@ -76,12 +81,10 @@ function quotaFromFlags(args: ParsedArgs): TenantQuota {
 
 /** `requests per day: 500, dollars per month: 5` in the order of the flags; "no limits" when empty. */
 function describeLimits(quota: TenantQuota): string {
-  const parts = Object.values(QUOTA_FLAGS)
-    .filter((field) => quota[field] !== undefined)
-    .map((field) => {
-      const value = quota[field] as number;
-      return `${isDollarField(field) ? `$${value.toFixed(2)}` : value.toLocaleString('en-US')} ${QUOTA_LABELS[field].replace(/^dollars /, '')}`;
-    });
+  const parts = QUOTA_LIMITS.filter(({ field }) => quota[field] !== undefined).map(({ field }) => {
+    const value = quota[field] as number;
+    return `${isDollarField(field) ? `$${value.toFixed(2)}` : value.toLocaleString('en-US')} ${QUOTA_LABELS[field].replace(/^dollars /, '')}`;
+  });
   return parts.length > 0 ? parts.join(', ') : 'no limits';
 }
 

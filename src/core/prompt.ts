@@ -23,7 +23,11 @@ export function isDecline(reply: string): boolean {
   return bare === DECLINE_TOKEN || reply.trim() === NOT_IN_PROFILE || bare.startsWith(`${DECLINE_TOKEN}`);
 }
 
-/** Counts tokens of a text. The default over-estimates a little so the budget holds for any tokenizer. */
+/**
+ * Counts tokens of a text for the prompt budget. why an estimate, not the gateway's tokenizer: it over-counts
+ * English by about a quarter, so the budget holds for any model's vocabulary, and the chunk budget
+ * (twin-service.ts) is calibrated to it; the gateway counts the real tokens for admission (token-estimate.ts).
+ */
 export type TokenCounter = (text: string) => number;
 export const approxTokens: TokenCounter = (text) => Math.ceil(text.length / 3.5);
 
@@ -45,7 +49,6 @@ export interface PromptInput {
    * for this question (issue 12: the twin picks evidence, it does not send the whole profile). Default: no limit.
    */
   chunkBudgetTokens?: number;
-  countTokens?: TokenCounter;
 }
 
 export interface BuiltPrompt {
@@ -100,7 +103,7 @@ function userMessage(chunkBlocks: string[], question: string): string {
  * is worse than a shorter context (issue: "trim context, then history").
  */
 export function buildPrompt(input: PromptInput): BuiltPrompt {
-  const count = input.countTokens ?? approxTokens;
+  const count = approxTokens;
   const system = systemMessage(input);
   const fixed = count(system) + count(userMessage([], input.question)) + 2 * MESSAGE_OVERHEAD;
   let remaining = input.budgetTokens - fixed;

@@ -3,16 +3,10 @@
  * workspace admin may tighten their own tenant's limits but never past the operator's limits for that tenant,
  * because the operator pays for the Groq account.
  */
+import { QUOTA_LABELS } from './quota-limits.js';
 import type { TenantQuota } from './types.js';
 
-export const QUOTA_LABELS: Record<keyof TenantQuota, string> = {
-  requestsPerDay: 'requests per day',
-  tokensPerDay: 'tokens per day',
-  requestsPerMonth: 'requests per month',
-  tokensPerMonth: 'tokens per month',
-  usdPerDay: 'dollars per day',
-  usdPerMonth: 'dollars per month',
-};
+export { QUOTA_LABELS };
 
 /**
  * Returns why a tenant admin may not make this change, or undefined when they may. `ceiling` is the operator's

@@ -7,6 +7,7 @@
 import { formatWait } from './failure-messages.js';
 import type { Clock, QuotaStore } from './ports.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
+import { QUOTA_LIMITS, type QuotaMeasure, type QuotaPeriod } from './quota-limits.js';
 import { kindOfKey, type TenantKind } from './tenant.js';
 import type { QuotaSetter, QuotaUsage, TenantQuota } from './types.js';
 
@@ -39,8 +40,15 @@ const TENANT_WORDS: Record<TenantKind, string> = {
   mcp: 'This console has',
 };
 
+/** What each measure of the table reads from a tenant's usage. */
+const USED: Record<QuotaMeasure, (u: QuotaUsage) => number> = {
+  requests: (u) => u.requests,
+  tokens: (u) => u.tokens,
+  usd: (u) => u.costUsd,
+};
+
 interface Limit {
-  period: 'day' | 'month';
+  period: QuotaPeriod;
   used: (u: QuotaUsage) => number;
   limit: number;
   describe: (used: number, limit: number) => string;
@@ -83,39 +91,17 @@ export class TenantQuotaGuard implements QuotaGuard {
   private async limits(tenantId: string): Promise<Limit[]> {
     const q = await this.limitsFor(tenantId);
     const out: Limit[] = [];
-    const add = (limit: number | undefined, l: Omit<Limit, 'limit'>) => {
-      if (limit !== undefined) out.push({ ...l, limit });
-    };
-    add(q.requestsPerDay, {
-      period: 'day',
-      used: (u) => u.requests,
-      describe: (u, l) => `${int(u)} of ${int(l)} requests today`,
-    });
-    add(q.tokensPerDay, {
-      period: 'day',
-      used: (u) => u.tokens,
-      describe: (u, l) => `${int(u)} of ${int(l)} tokens today`,
-    });
-    add(q.requestsPerMonth, {
-      period: 'month',
-      used: (u) => u.requests,
-      describe: (u, l) => `${int(u)} of ${int(l)} requests this month`,
-    });
-    add(q.tokensPerMonth, {
-      period: 'month',
-      used: (u) => u.tokens,
-      describe: (u, l) => `${int(u)} of ${int(l)} tokens this month`,
-    });
-    add(q.usdPerDay, {
-      period: 'day',
-      used: (u) => u.costUsd,
-      describe: (u, l) => `${money(u)} of ${money(l)} today`,
-    });
-    add(q.usdPerMonth, {
-      period: 'month',
-      used: (u) => u.costUsd,
-      describe: (u, l) => `${money(u)} of ${money(l)} this month`,
-    });
+    for (const spec of QUOTA_LIMITS) {
+      const limit = q[spec.field];
+      if (limit === undefined) continue;
+      const used = USED[spec.measure];
+      const when = spec.period === 'day' ? 'today' : 'this month';
+      const describe =
+        spec.unit === 'dollars'
+          ? (u: number, l: number) => `${money(u)} of ${money(l)} ${when}`
+          : (u: number, l: number) => `${int(u)} of ${int(l)} ${spec.measure} ${when}`;
+      out.push({ period: spec.period, used, limit, describe });
+    }
     return out;
   }
 

@@ -14,7 +14,8 @@ import type {
   UsageResult,
   UsageSummary,
 } from './types.js';
-import { renderSessionTotals, renderUsageText, WINDOW_MS } from './usage-report.js';
+import { renderSessionTotals, renderUsageText } from './usage-report.js';
+import { usageWindow } from './usage-windows.js';
 
 export interface TwinReportsDeps {
   usage: UsageStore;
@@ -79,8 +80,7 @@ export class TwinReports {
     }
     // why: the window is [from, to); a request recorded in this very millisecond belongs in the report.
     const to = this.deps.clock.now() + 1;
-    const span = WINDOW_MS[request.window];
-    const bucketMs = request.window === '24h' ? 3_600_000 : 86_400_000;
+    const { ms: span, bucketMs } = usageWindow(request.window);
     const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
     const scope = scopeLabel(request);
     let text = renderUsageText(summary, request.window, scope);

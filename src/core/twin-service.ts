@@ -19,12 +19,12 @@ import type {
   UsageStore,
 } from './ports.js';
 import { systemClock } from './ports.js';
-import type { TokenCounter } from './prompt.js';
-import { approxTokens, buildPrompt, NOT_IN_PROFILE } from './prompt.js';
+import { buildPrompt, NOT_IN_PROFILE } from './prompt.js';
 import type { QuotaCheck, QuotaGuard } from './quota-guard.js';
 import { RequestLedger } from './request-ledger.js';
 import { sourcesOf, streamAnswer, type Tally } from './stream-answer.js';
 import type { TenantKind } from './tenant.js';
+import { systemTimers, type Timers } from './timers.js';
 import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
@@ -68,8 +68,9 @@ export interface TwinServiceDeps {
   usage: UsageStore;
   logger: Logger;
   clock?: Clock;
+  /** Where the deadline and the shutdown's waits get their timers (STYLE.md 16). Default: Node's. */
+  timers?: Timers;
   estimateCost?: CostEstimator;
-  countTokens?: TokenCounter;
   quota?: QuotaGuard;
   /** Draws the report's chart; without it reports are text (with a sparkline) only. */
   chart?: UsageChartRenderer;
@@ -90,6 +91,9 @@ export class TwinService {
   readonly profile: TwinProfile;
   private readonly deps: TwinServiceDeps;
   private readonly clock: Clock;
+  private readonly timers: Timers;
+  /** Called whenever the last answer in flight ends (close() waits on them). */
+  private readonly idleWaiters = new Set<() => void>();
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
@@ -101,6 +105,7 @@ export class TwinService {
     this.deps = deps;
     this.profile = deps.profile;
     this.clock = deps.clock ?? systemClock;
+    this.timers = deps.timers ?? systemTimers;
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
     this.cache = new AnswerCache(this.clock);
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
@@ -157,7 +162,7 @@ export class TwinService {
     const onAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const deadline = startedAt + this.deps.options.deadlineMs;
-    const timer = setTimeout(
+    const timer = this.timers.setTimeout(
       () => controller.abort(new TwinError('deadline', 'deadline passed')),
       this.deps.options.deadlineMs,
     );
@@ -169,9 +174,10 @@ export class TwinService {
       }
     } finally {
       progress.stop();
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       this.inFlight.delete(controller);
+      if (this.inFlight.size === 0) for (const idle of [...this.idleWaiters]) idle();
       admitted.release();
     }
   }
@@ -252,7 +258,6 @@ export class TwinService {
       history,
       budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
       chunkBudgetTokens: options.chunkBudgetTokens ?? DEFAULT_CHUNK_BUDGET,
-      countTokens: this.deps.countTokens ?? approxTokens,
     });
     const outcome = yield* streamAnswer({
       llm,
@@ -355,14 +360,24 @@ export class TwinService {
    */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
-    // why: real time, not the injected clock: the grace period is wall-clock time the host gives us.
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const until = Date.now() + graceMs;
-    while (this.inFlight.size > 0 && Date.now() < until) await sleep(25);
+    if (graceMs > 0) await this.untilIdle(graceMs);
     for (const controller of this.inFlight) controller.abort(new TwinError('aborted', 'shutting down'));
     // Aborted answers write their records and final messages; a stream nobody reads any more cannot, so bound it.
-    const settleUntil = Date.now() + 5_000;
-    while (this.inFlight.size > 0 && Date.now() < settleUntil) await sleep(10);
+    await this.untilIdle(5_000);
+  }
+
+  /** Resolves when no answer is in flight, or after `ms` on the timers port, whichever comes first. */
+  private untilIdle(ms: number): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.timers.clearTimeout(timer);
+        this.idleWaiters.delete(done);
+        resolve();
+      };
+      const timer = this.timers.setTimeout(done, ms);
+      this.idleWaiters.add(done);
+    });
   }
 
   get inFlightCount(): number {

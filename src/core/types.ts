@@ -1,9 +1,10 @@
-import type { Tenant } from './tenant.js';
-
 /**
  * The words of twinbot (see shared/DESIGN.md): tenant, profile, chunk, request, reply.
  * Nothing here knows about a vendor or a platform SDK.
  */
+import type { QuotaField } from './quota-limits.js';
+import type { Tenant } from './tenant.js';
+import type { UsageWindow } from './usage-windows.js';
 
 export type Platform = 'discord' | 'slack' | 'console';
 
@@ -154,7 +155,7 @@ export type ReplyEvent =
   | { type: 'final'; answer: Answer }
   | { type: 'failure'; failure: Failure };
 
-export type UsageWindow = '24h' | '7d' | '30d';
+export type { UsageWindow };
 
 export interface UsageRequest {
   platform: Platform;
@@ -273,18 +274,11 @@ export type UsageResult =
   | { kind: 'refused'; message: string };
 
 /**
- * A tenant's quota (issue 8). Every limit is optional; days are UTC days, months UTC calendar months.
- * Refused requests spend nothing; answered and failed ones count.
+ * A tenant's quota (issue 8), one optional number per limit of the QUOTA_LIMITS table (quota-limits.ts; dollar
+ * limits are estimated US dollars). Days are UTC days, months UTC calendar months. Refused requests spend nothing;
+ * answered and failed ones count.
  */
-export interface TenantQuota {
-  requestsPerDay?: number;
-  tokensPerDay?: number;
-  requestsPerMonth?: number;
-  tokensPerMonth?: number;
-  /** Estimated spend in US dollars. */
-  usdPerDay?: number;
-  usdPerMonth?: number;
-}
+export type TenantQuota = { [F in QuotaField]?: number };
 
 /**
  * Who set a quota limit. The operator (TWIN_ADMINS, the `twinbot quota` command, the console) pays for the Groq

@@ -2,28 +2,10 @@
  * Renders a usage summary as plain text with every count labelled in words ("Requests: 12").
  * Adapters wrap it for their platform; the numbers come straight from the ledger summary.
  */
-import type { UsageSummary, UsageWindow } from './types.js';
+import type { UsageSummary } from './types.js';
+import { parseWindow, type UsageWindow, usageWindow } from './usage-windows.js';
 
-export const WINDOW_MS: Record<UsageWindow, number> = {
-  '24h': 24 * 3_600_000,
-  '7d': 7 * 86_400_000,
-  '30d': 30 * 86_400_000,
-};
-
-const WINDOW_WORDS: Record<UsageWindow, string> = {
-  '24h': 'last 24 hours',
-  '7d': 'last 7 days',
-  '30d': 'last 30 days',
-};
-
-export function parseWindow(text: string | undefined): UsageWindow | undefined {
-  const t = (text ?? '').trim().toLowerCase();
-  if (t === '') return '24h';
-  if (t === '24h' || t === '1d' || t === 'day') return '24h';
-  if (t === '7d' || t === 'week') return '7d';
-  if (t === '30d' || t === 'month') return '30d';
-  return undefined;
-}
+export { parseWindow };
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
@@ -40,7 +22,7 @@ export function sparkline(values: number[]): string {
 
 export function renderUsageText(summary: UsageSummary, window: UsageWindow, scopeLabel: string): string {
   const lines: string[] = [];
-  lines.push(`Twin usage for ${scopeLabel}, ${WINDOW_WORDS[window]} (UTC)`);
+  lines.push(`Twin usage for ${scopeLabel}, ${usageWindow(window).words} (UTC)`);
   lines.push(
     `Requests: ${int(summary.requests)} · Answered: ${int(summary.answered)} · Failed: ${int(summary.failed)} · Refused: ${int(summary.refused)}`,
   );

@@ -50,6 +50,23 @@ export const CATALOG_SOURCE =
  */
 export const DEFAULT_MODEL = 'openai/gpt-oss-20b';
 
+/**
+ * The budgets of a model twinbot does not know, when GROQ_RPM/TPM/RPD/TPD do not say: the lowest of Groq's free-plan
+ * figures (FACTS.md), so an unknown model starts cautious and Groq's headers correct it from the first answer.
+ */
+export const UNKNOWN_MODEL_LIMITS: ModelLimits = { rpm: 30, rpd: 1_000, tpm: 6_000, tpd: 200_000 };
+
+/** A model's budgets: the account's limits where configured, else the catalog's free-plan limits, else the unknown model's. */
+export function modelLimits(name: string, configured: Partial<ModelLimits> = {}): ModelLimits {
+  const known = describeModel(name)?.limits ?? UNKNOWN_MODEL_LIMITS;
+  return {
+    rpm: configured.rpm ?? known.rpm,
+    tpm: configured.tpm ?? known.tpm,
+    rpd: configured.rpd ?? known.rpd,
+    tpd: configured.tpd ?? known.tpd,
+  };
+}
+
 const FACTS = CATALOG_SOURCE;
 const QWEN_SOURCE = "Groq's rate-limit and pricing pages (2025); not in FACTS.md, verify before relying on it";
 

@@ -5,6 +5,7 @@
 import type { Client, Row } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
+import { QUOTA_LIMITS, type QuotaField } from '../core/quota-limits.js';
 import {
   isDollarField,
   QUOTA_FIELDS,
@@ -21,14 +22,8 @@ export const spendsQuota = (outcome: string): boolean => outcome !== 'refused';
 
 const TABLE: Record<QuotaSetter, string> = { operator: 'quotas', tenant_admin: 'tenant_admin_quotas' };
 
-const COLUMN: Record<(typeof QUOTA_FIELDS)[number], string> = {
-  requestsPerDay: 'requests_per_day',
-  tokensPerDay: 'tokens_per_day',
-  usdPerMonth: 'usd_per_month',
-  requestsPerMonth: 'requests_per_month',
-  tokensPerMonth: 'tokens_per_month',
-  usdPerDay: 'usd_per_day',
-};
+/** Each quota field's column, from the one table of limits (core/quota-limits.ts). */
+const COLUMN = Object.fromEntries(QUOTA_LIMITS.map((l) => [l.field, l.column])) as Record<QuotaField, string>;
 
 /** Throws a `config` TwinError naming the field when a limit is negative, not finite, or a fractional count. */
 export function validateQuota(quota: TenantQuota): void {

@@ -3,6 +3,7 @@
  * limited by this override (how overrides merge with the configured defaults is the core's rule).
  * Days are UTC days and months are UTC calendar months.
  */
+import { isDollarField, QUOTA_LIMITS } from '../core/quota-limits.js';
 import type { QuotaSetter, QuotaUsage, TenantQuota } from '../core/types.js';
 
 export type { QuotaSetter, QuotaUsage, TenantQuota };
@@ -15,17 +16,7 @@ export interface TenantQuotaEntry {
   updatedAt: number;
 }
 
-/** The quota fields, in storage order; used to validate and to map columns. */
-export const QUOTA_FIELDS = [
-  'requestsPerDay',
-  'tokensPerDay',
-  'usdPerMonth',
-  'requestsPerMonth',
-  'tokensPerMonth',
-  'usdPerDay',
-] as const satisfies readonly (keyof TenantQuota)[];
+/** The quota fields, from the one table of limits (core/quota-limits.ts). */
+export const QUOTA_FIELDS = QUOTA_LIMITS.map((l) => l.field);
 
-/** Dollar limits take cents; the others count whole requests or tokens. */
-export function isDollarField(field: keyof TenantQuota): boolean {
-  return field === 'usdPerDay' || field === 'usdPerMonth';
-}
+export { isDollarField };

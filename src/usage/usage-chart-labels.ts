@@ -3,21 +3,19 @@
  * subtitle and the alt text that says in words what the picture shows. Pure functions, no drawing.
  */
 import type { UsageSummary, UsageWindow } from '../core/types.js';
+import { usageWindow } from '../core/usage-windows.js';
 
 /** One bar of the chart: a bucket of the summary's series. */
 export type SeriesPoint = UsageSummary['series'][number];
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const WINDOW_WORDS: Record<UsageWindow, string> = {
-  '24h': 'the last 24 hours',
-  '7d': 'the last 7 days',
-  '30d': 'the last 30 days',
-};
+/** "the last 24 hours", from the one table of windows (core/usage-windows.ts). */
+const windowWords = (window: UsageWindow) => `the ${usageWindow(window).words}`;
 
-/** Hourly buckets for a day, daily ones otherwise (as TwinService.usage asks the store). */
+/** Hourly buckets for a day, daily ones otherwise (the table's bucket, as TwinService.usage asks the store). */
 export function isHourly(window: UsageWindow): boolean {
-  return window === '24h';
+  return usageWindow(window).bucketMs === 3_600_000;
 }
 
 /** "Nov 21" in UTC. */
@@ -76,7 +74,7 @@ export function momentLabel(at: number): string {
 /** "Per hour over the last 24 hours: Nov 20 14:05 to Nov 21 14:05 (UTC)". */
 export function chartSubtitle(summary: UsageSummary, window: UsageWindow): string {
   const per = isHourly(window) ? 'hour' : 'day';
-  return `Per ${per} over ${WINDOW_WORDS[window]}: ${momentLabel(summary.from)} to ${momentLabel(summary.to)} (UTC)`;
+  return `Per ${per} over ${windowWords(window)}: ${momentLabel(summary.from)} to ${momentLabel(summary.to)} (UTC)`;
 }
 
 /**
@@ -86,7 +84,7 @@ export function chartSubtitle(summary: UsageSummary, window: UsageWindow): strin
 export function chartAltText(summary: UsageSummary, window: UsageWindow): string {
   const per = isHourly(window) ? 'hour' : 'day';
   const { requests, tokens, peak } = seriesFacts(summary.series);
-  const head = `Requests and tokens per ${per} over ${WINDOW_WORDS[window]}`;
+  const head = `Requests and tokens per ${per} over ${windowWords(window)}`;
   if (!peak) return `${head}: no requests.`;
   const when = isHourly(window) ? `at ${hourLabel(peak.start)} UTC` : `on ${dayLabel(peak.start)} (UTC)`;
   return `${head}: ${plural(requests, 'request')}, peak ${int(peak.requests)} ${when}, ${plural(tokens, 'token')}.`;
@@ -94,7 +92,7 @@ export function chartAltText(summary: UsageSummary, window: UsageWindow): string
 
 /** "No requests in the last 24 hours", drawn in place of empty axes. */
 export function emptyChartNote(window: UsageWindow): string {
-  return `No requests in ${WINDOW_WORDS[window]}`;
+  return `No requests in ${windowWords(window)}`;
 }
 
 /** A file name that says what and when: twin-usage-24h-2026-11-21.png (the report's end, UTC). */

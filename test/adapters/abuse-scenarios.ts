@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import type { FakeGroqOptions } from '../fakes/groq/fake-groq-server.js';
 import type { ChatRequestBody } from '../fakes/groq/groq-wire.js';
 import type { TwinHarnessOptions } from '../support/twin-harness.js';
+import { waitFor } from '../support/wait-for.js';
 import type { AdapterDriver, Visible } from './adapter-scenarios.js';
 
 /** What the suite needs of a platform: asking the ways people ask there, and the tenant's ledger. */
@@ -137,11 +138,4 @@ export function runAbuseScenarios(getDriver: () => AbuseDriver): void {
   }
 }
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  // Polls; the bound only turns a hang into a clear failure, it asserts no speed.
-  for (let i = 0; i < 1_000; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => Promise<boolean>, what: string) => waitFor(check, what, { intervalMs: 10 });

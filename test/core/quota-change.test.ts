@@ -1,12 +1,12 @@
 /** Quotas end to end in the core: admins change their own tenant's limits, the twin enforces them, reports show them. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import type { Logger, ProfileRetriever } from '../../src/core/ports.js';
+import type { ProfileRetriever } from '../../src/core/ports.js';
 import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { TwinService } from '../../src/core/twin-service.js';
 import type { AskRequest, Chunk, ReplyEvent } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const chunk: Chunk = {
   id: 'c',
@@ -33,7 +33,7 @@ describe('quota changes and enforcement', () => {
       },
       retriever,
       usage,
-      logger: pino({ level: 'silent' }) as unknown as Logger,
+      logger: silentLogger,
       quota: new TenantQuotaGuard(usage, { requestsPerDay: 100 }, { now: () => Date.now() }),
       options: {
         deadlineMs: 5_000,

@@ -12,7 +12,9 @@ import { NOT_IN_PROFILE } from '../../src/core/prompt.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
 import type { AskRequest, Chunk, ReplyEvent, TwinProfile, UsageRecord } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { FakeTimers } from '../support/fake-clock.js';
 import { LogSink } from '../support/log-sink.js';
+import { settle, waitFor } from '../support/wait-for.js';
 
 const chunk: Chunk = {
   id: 'edu',
@@ -93,13 +95,14 @@ describe('TwinService', () => {
     admins: ['boss'],
     maxTokens: 500,
   };
-  const make = (llm?: LlmClient, extra: Partial<TwinServiceOptions> = {}) =>
+  const make = (llm?: LlmClient, extra: Partial<TwinServiceOptions> = {}, timers?: FakeTimers) =>
     new TwinService({
       profile,
       retriever,
       llm,
       usage,
       logger,
+      timers,
       estimateCost: (_m, p, c) => (p + c) / 1_000_000,
       options: { ...options, ...extra },
     });
@@ -356,10 +359,12 @@ describe('TwinService', () => {
   test('close() lets answers in flight finish, then refuses new questions', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
+    let started = false;
     const slow: LlmClient = {
       models: ['m1'],
       async *stream() {
         yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
         await gate;
         yield { type: 'delta', text: 'I studied physics.' };
         yield { type: 'done', model: 'm1' };
@@ -367,7 +372,7 @@ describe('TwinService', () => {
     };
     const twin = make(slow);
     const pending = collect(twin.ask(request('Where did you study? (slow)')));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => started, 'the answer to be in flight');
     const closing = twin.close(5_000);
     const refused = (await collect(twin.ask(request('Where did you study? (late)')))).at(-1);
     assert.equal(refused?.type === 'failure' && refused.failure.code, 'shutting_down');
@@ -377,11 +382,39 @@ describe('TwinService', () => {
     await closing;
   });
 
-  test('close() past the grace period tells the waiting asker the twin is restarting', async () => {
+  test('the shutdown grace runs on the Timers port: moving fake time past it ends the answer in flight', async () => {
+    let started = false;
     const hang: LlmClient = {
       models: ['m1'],
       async *stream(call) {
         yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
+        await new Promise((_r, reject) =>
+          call.signal?.addEventListener('abort', () => reject(new TwinError('aborted', 'aborted'))),
+        );
+      },
+    };
+    const timers = new FakeTimers();
+    const twin = make(hang, { deadlineMs: 60_000 }, timers);
+    const pending = collect(twin.ask(request('Where did you study? (grace)', { tenantId: 'discord:grace' })));
+    await waitFor(() => started, 'the answer to be in flight');
+    let closed = false;
+    const closing = twin.close(20_000).then(() => (closed = true));
+    await settle(() => timers.delays.includes(20_000), 'the grace timer');
+    assert.equal(closed, false, 'close waits for the grace period');
+    timers.advance(20_000);
+    const last = (await pending).at(-1);
+    assert.equal(last?.type === 'failure' && last.failure.code, 'shutting_down');
+    await closing;
+  });
+
+  test('close() past the grace period tells the waiting asker the twin is restarting', async () => {
+    let started = false;
+    const hang: LlmClient = {
+      models: ['m1'],
+      async *stream(call) {
+        yield { type: 'attempt', model: 'm1', attempt: 1, queueMs: 0 };
+        started = true;
         await new Promise((_r, reject) =>
           call.signal?.addEventListener('abort', () => reject(new TwinError('aborted', 'aborted'))),
         );
@@ -389,7 +422,7 @@ describe('TwinService', () => {
     };
     const twin = make(hang);
     const pending = collect(twin.ask(request('Where did you study? (hang)', { tenantId: 'discord:hang' })));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => started, 'the answer to be in flight');
     await twin.close(50);
     const last = (await pending).at(-1);
     assert.equal(last?.type === 'failure' && last.failure.code, 'shutting_down');

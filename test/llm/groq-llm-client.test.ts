@@ -8,6 +8,7 @@ import { TwinError } from '../../src/core/errors.js';
 import type { LlmCall, LlmEvent, Logger } from '../../src/core/ports.js';
 import { GroqLlmClient, type GroqLlmClientOptions } from '../../src/llm/groq-llm-client.js';
 import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 const KEY = 'gsk_testkey0123456789abcdef';
 const MODEL = 'openai/gpt-oss-20b';
@@ -21,7 +22,8 @@ function client(overrides: Partial<GroqLlmClientOptions> = {}): GroqLlmClient {
     model: MODEL,
     temperature: 0.7,
     maxTokens: 500,
-    stallTimeoutMs: 300,
+    // why: generous, so only the stall tests (which set their own) depend on a stream pausing; a loaded machine must not.
+    stallTimeoutMs: 5_000,
     ...overrides,
   });
 }
@@ -50,11 +52,6 @@ async function run(c: GroqLlmClient, llmCall: LlmCall = call()): Promise<{ event
 }
 
 /** Waits for a condition the server learns asynchronously (a socket close), polling without a time assertion. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(condition(), 'the condition never held');
-}
-
 function text(events: LlmEvent[]): string {
   return events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
 }

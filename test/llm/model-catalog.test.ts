@@ -8,7 +8,9 @@ import {
   isReasoningModel,
   lowestReasoningEffort,
   MODEL_CATALOG,
+  modelLimits,
   modelWarnings,
+  UNKNOWN_MODEL_LIMITS,
 } from '../../src/llm/model-catalog.js';
 
 test('the default model is served today, reasons, and has the free-plan limits of FACTS.md', () => {
@@ -58,4 +60,11 @@ test('reasoning parameters per family, also for models outside the catalog', () 
   assert.equal(lowestReasoningEffort('qwen/qwen3-32b'), 'none');
   assert.equal(lowestReasoningEffort('llama-3.3-70b-versatile'), undefined);
   assert.equal(lowestReasoningEffort('openai/gpt-oss-safeguard-20b'), 'low');
+});
+
+test("a model's budgets: the account's limits where configured, then the catalog's, then the unknown model's", () => {
+  assert.deepEqual(modelLimits('openai/gpt-oss-20b'), describeModel('openai/gpt-oss-20b')?.limits);
+  assert.deepEqual(modelLimits('openai/gpt-oss-20b', { rpm: 5 }), { rpm: 5, tpm: 8_000, rpd: 1_000, tpd: 200_000 });
+  assert.deepEqual(modelLimits('someone/new-model'), UNKNOWN_MODEL_LIMITS);
+  assert.equal(modelLimits('someone/new-model', { tpd: 7 }).tpd, 7);
 });

@@ -80,12 +80,3 @@ export async function runCli(args: string[], env: Record<string, string>, cwd: s
   run.child.stdin!.end(input);
   return run.done;
 }
-
-/** Waits until `probe` is true, checking every 20 ms (bounded by a count, not by a speed assumption). */
-export async function waitFor(probe: () => boolean, what: string, tries = 1500): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (probe()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -46,7 +46,8 @@ describe('installations at rest', () => {
       const installs = new KeyValueInstallationStore(new EncryptedKeyValueStore(store.keyValues, [key]));
       await installs.storeInstallation(workspace('T1'));
       const raw = (await store.keyValues.get(INSTALLATIONS_NAMESPACE, 'T:-:T1'))!;
-      assert.doesNotMatch(raw, /xoxb|secret|T1|Team/);
+      // why not /T1/: two characters turn up in random base64 in about one run of fifteen; the words cannot.
+      assert.doesNotMatch(raw, /xoxb|secret|Team/);
       assert.match(raw, /^v1\./);
       assert.equal((await installs.fetchInstallation(query('T1'))).bot?.token, 'xoxb-secret-T1');
       assert.equal(await installs.has({ teamId: 'T1' }), true);

@@ -5,6 +5,7 @@ import { type Client, createClient } from '@libsql/client';
 import { isTwinError } from '../../src/core/errors.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { collectRecords } from '../../src/usage/usage-export.js';
+import { waitFor } from '../support/wait-for.js';
 import { DAY, makeRecord, sinkLogger, T0, tempDir } from './usage-fixtures.js';
 
 // why: a trigger added from a second connection makes the store's real INSERTs fail inside SQLite, the way a
@@ -29,12 +30,6 @@ async function withFileStore(
 
 async function rowCount(raw: Client): Promise<number> {
   return Number((await raw.execute('SELECT COUNT(*) AS n FROM usage_records')).rows[0]?.['n']);
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  // why: polls for an outcome with a generous bound; nothing here asserts how fast the retry is.
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(condition(), 'condition not reached');
 }
 
 describe('LibsqlUsageStore write retries', () => {

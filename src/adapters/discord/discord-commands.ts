@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import { asTwinError, TwinError } from '../../core/errors.js';
 import { MAX_QUESTION_CHARS } from '../../core/input-rules.js';
+import { USAGE_WINDOWS } from '../../core/usage-windows.js';
 import { CLEAR_OPTION, QUOTA_OPTIONS } from './discord-quota-options.js';
 
 export const ASK_COMMAND = 'ask-twin';
@@ -51,11 +52,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
           option
             .setName('window')
             .setDescription('How far back (default: last 24 hours)')
-            .addChoices(
-              { name: 'last 24 hours', value: '24h' },
-              { name: 'last 7 days', value: '7d' },
-              { name: 'last 30 days', value: '30d' },
-            ),
+            .addChoices(...USAGE_WINDOWS.map((w) => ({ name: w.words, value: w.name }))),
         ),
     )
     .addSubcommand((quota) => {

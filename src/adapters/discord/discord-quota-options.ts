@@ -3,50 +3,25 @@
  * definition (discord-commands.ts) and the reading, so the two cannot drift apart. Syntax only: whether the
  * change is allowed is the core's rule (TwinService.setQuota).
  */
+import { DOLLAR_FLAGS, QUOTA_LIMITS, type QuotaField } from '../../core/quota-limits.js';
 import type { QuotaChangeRequest, TenantQuota } from '../../core/types.js';
 
 export interface QuotaOption {
   /** The option's name in Discord (lower case, hyphens). */
   name: string;
-  field: keyof TenantQuota;
+  field: QuotaField;
   /** Discord's option type: whole numbers for counts, any number for dollars. */
   kind: 'integer' | 'number';
   description: string;
 }
 
-export const QUOTA_OPTIONS: readonly QuotaOption[] = [
-  {
-    name: 'requests-per-day',
-    field: 'requestsPerDay',
-    kind: 'integer',
-    description: 'Most questions per day (UTC) for this server',
-  },
-  { name: 'tokens-per-day', field: 'tokensPerDay', kind: 'integer', description: 'Most tokens per day (UTC)' },
-  {
-    name: 'requests-per-month',
-    field: 'requestsPerMonth',
-    kind: 'integer',
-    description: 'Most questions per calendar month (UTC)',
-  },
-  {
-    name: 'tokens-per-month',
-    field: 'tokensPerMonth',
-    kind: 'integer',
-    description: 'Most tokens per calendar month (UTC)',
-  },
-  {
-    name: 'usd-per-day',
-    field: 'usdPerDay',
-    kind: 'number',
-    description: 'Most estimated spend per day (UTC), in US dollars',
-  },
-  {
-    name: 'usd-per-month',
-    field: 'usdPerMonth',
-    kind: 'number',
-    description: 'Most estimated spend per calendar month (UTC), in US dollars',
-  },
-];
+/** One option per limit of the core's table (core/quota-limits.ts). */
+export const QUOTA_OPTIONS: readonly QuotaOption[] = QUOTA_LIMITS.map((l) => ({
+  name: l.flag,
+  field: l.field,
+  kind: l.unit === 'dollars' ? 'number' : 'integer',
+  description: l.description,
+}));
 
 export const CLEAR_OPTION = 'clear';
 
@@ -56,7 +31,7 @@ export const CLEAR_OPTION = 'clear';
  */
 export const QUOTA_HINT =
   `Give at least one limit: ${QUOTA_OPTIONS.map((o) => o.name).join(', ')} ` +
-  '(whole numbers; dollars for usd-per-day and usd-per-month), or `clear: True` on its own to go back to the bot’s defaults.';
+  `(whole numbers; dollars for ${DOLLAR_FLAGS.join(' and ')}), or \`clear: True\` on its own to go back to the bot’s defaults.`;
 
 /** The subset of discord.js's option resolver this reads (its `interaction.options` satisfies it). */
 export interface QuotaOptionReader {

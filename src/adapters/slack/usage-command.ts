@@ -3,30 +3,22 @@
  * change (`quota requests-per-day 100 usd-per-month 5`, `quota clear`), or a hint when the text is not one of
  * those. Syntax only: who may see reports or change quotas, and by how much, is the core's rule.
  */
+
+import { DOLLAR_FLAGS, QUOTA_LIMITS, quotaLimitByFlag } from '../../core/quota-limits.js';
 import type { QuotaChangeRequest, TenantQuota, UsageWindow } from '../../core/types.js';
-import { parseWindow } from '../../core/usage-report.js';
+import { parseWindow } from '../../core/usage-windows.js';
 
 export type UsageCommand =
   | { kind: 'report'; window: UsageWindow }
   | { kind: 'quota'; change: QuotaChangeRequest['change'] }
   | { kind: 'hint'; text: string };
 
-/** Limit names as typed in Slack, and whether they take whole numbers or dollars. */
-const LIMITS: Record<string, { field: keyof TenantQuota; whole: boolean }> = {
-  'requests-per-day': { field: 'requestsPerDay', whole: true },
-  'tokens-per-day': { field: 'tokensPerDay', whole: true },
-  'requests-per-month': { field: 'requestsPerMonth', whole: true },
-  'tokens-per-month': { field: 'tokensPerMonth', whole: true },
-  'usd-per-day': { field: 'usdPerDay', whole: false },
-  'usd-per-month': { field: 'usdPerMonth', whole: false },
-};
-
 export const REPORT_HINT =
   'Try /twin-usage, /twin-usage 7d or /twin-usage 30d for the report, or /twin-usage quota to change this workspace’s quota.';
 
 export const QUOTA_HINT =
   'Try /twin-usage quota requests-per-day 100 usd-per-month 5, or /twin-usage quota clear to go back to the bot’s ' +
-  `defaults. Limits: ${Object.keys(LIMITS).join(', ')} (whole numbers; dollars for usd-per-day and usd-per-month).`;
+  `defaults. Limits: ${QUOTA_LIMITS.map((l) => l.flag).join(', ')} (whole numbers; dollars for ${DOLLAR_FLAGS.join(' and ')}).`;
 
 /** A limit's value: digits (thousands separators allowed), dollars may have cents and a leading $. */
 function limitValue(raw: string, whole: boolean): number | undefined {
@@ -42,8 +34,8 @@ function readQuota(words: string[]): UsageCommand {
   const set: TenantQuota = {};
   if (words.length === 0 || words.length % 2 !== 0) return { kind: 'hint', text: QUOTA_HINT };
   for (let i = 0; i < words.length; i += 2) {
-    const limit = LIMITS[words[i] ?? ''];
-    const value = limit && limitValue(words[i + 1] ?? '', limit.whole);
+    const limit = quotaLimitByFlag(words[i] ?? '');
+    const value = limit && limitValue(words[i + 1] ?? '', limit.unit === 'whole');
     if (!limit || value === undefined || set[limit.field] !== undefined) return { kind: 'hint', text: QUOTA_HINT };
     set[limit.field] = value;
   }

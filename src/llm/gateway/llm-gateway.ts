@@ -5,7 +5,7 @@
  */
 import { TwinError } from '../../core/errors.js';
 import { type Clock, type LlmCall, type LlmClient, type LlmEvent, type Logger, systemClock } from '../../core/ports.js';
-import { cappedDelay } from '../../core/timers.js';
+import { systemTimers, type TimerHandle, type Timers } from '../../core/timers.js';
 import { describeModel, type ModelLimits } from '../model-catalog.js';
 import { AdmissionControl, type Grant, type ModelGauge } from './admission-control.js';
 import { type AttemptContext, runAttempt } from './attempt-runner.js';
@@ -39,6 +39,8 @@ export interface LlmGatewayOptions {
   /** Attempts per call that may end in a retryable failure. Default 4. Moving to a fallback model is not counted. */
   maxAttempts?: number;
   clock?: Clock;
+  /** Where the gateway's waits (deadline checks, backoff, admission wake-ups) get their timers. Default: Node's. */
+  timers?: Timers;
   /** Uniform in [0, 1) for jitter. */
   random?: () => number;
   logger?: Logger;
@@ -81,6 +83,7 @@ export class LlmGateway implements LlmClient {
   readonly models: readonly string[];
   private readonly inner: LlmClient;
   private readonly clock: Clock;
+  private readonly timers: Timers;
   private readonly logger: Logger;
   private readonly maxTokens: number;
   private readonly maxAttempts: number;
@@ -100,6 +103,7 @@ export class LlmGateway implements LlmClient {
     this.models = [...new Set(options.models)];
     this.inner = options.inner;
     this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? systemTimers;
     this.logger = options.logger ?? NOOP_LOGGER;
     this.maxTokens = options.maxTokens;
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -137,6 +141,7 @@ export class LlmGateway implements LlmClient {
       expectedAnswerMs: options.expectedAnswerMs ?? 3_000,
       positionUpdateMs: options.positionUpdateMs ?? 1_000,
       clock: this.clock,
+      timers: this.timers,
       logger: this.logger,
     });
     this.attemptContext = {
@@ -224,7 +229,7 @@ export class LlmGateway implements LlmClient {
       throw this.busy(`Too many questions from here are already waiting`, waitMs);
     }
     let lastPosition: number | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle;
     try {
       while (!ticket.grant) {
         if (ticket.failure) throw ticket.failure;
@@ -250,12 +255,12 @@ export class LlmGateway implements LlmClient {
           yield { type: 'queued', position: place.position };
           continue;
         }
-        clearTimeout(timer);
-        timer = setTimeout(() => ticket.notify(), cappedDelay(latestStart - now));
+        this.timers.clearTimeout(timer);
+        timer = this.timers.setTimeout(() => ticket.notify(), latestStart - now);
         await changed;
       }
     } finally {
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
     }
   }
 
@@ -319,9 +324,9 @@ export class LlmGateway implements LlmClient {
   private async sleep(ms: number, ticket: CallTicket): Promise<void> {
     if (ticket.failure) throw ticket.failure;
     const changed = ticket.changed();
-    const timer = setTimeout(() => ticket.notify(), cappedDelay(ms));
+    const timer = this.timers.setTimeout(() => ticket.notify(), ms);
     await changed;
-    clearTimeout(timer);
+    this.timers.clearTimeout(timer);
     if (ticket.failure) throw ticket.failure;
   }
 }

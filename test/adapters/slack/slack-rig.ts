@@ -9,6 +9,7 @@ import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../fak
 import { eventCallback, slashCommand } from '../../fakes/slack/slack-payloads.js';
 import { postSignedToApp, type SignedPostOptions, type SlackHttpResponse } from '../../fakes/slack/slack-signer.js';
 import { startTwinHarness, type TwinHarness, type TwinHarnessOptions } from '../../support/twin-harness.js';
+import { waitFor } from '../../support/wait-for.js';
 import type { AdapterDriver, Visible } from '../adapter-scenarios.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -149,15 +150,7 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
   const eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;
   let counter = 0;
 
-  const until: SlackRig['until'] = async (check, what) => {
-    // Polls; the bound only turns a hang into a clear failure, it asserts no speed.
-    for (let i = 0; i < 4_000; i++) {
-      const found = check();
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until: SlackRig['until'] = (check, what) => waitFor(check, what, { intervalMs: 5 }) as Promise<never>;
   const waitForLog: SlackRig['waitForLog'] = (match, what) => until(() => harness.logs.records.find(match), what);
 
   const rig: SlackRig = {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import {
@@ -82,8 +82,7 @@ export class FakeDiscord implements RouteContext {
     const server = createServer();
     const fake = new FakeDiscord(options, server);
     server.on('request', (req, res) => void fake.onRequest(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    fake.apiUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/api`;
     return fake;
   }
 

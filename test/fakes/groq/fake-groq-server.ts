@@ -5,7 +5,7 @@
  * `baseURL: fake.url`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readText } from '../../support/fake-http.js';
 import {
   type AnswerOutcome,
   type AnswerPlan,
@@ -74,7 +74,7 @@ export async function startFakeGroq(options: FakeGroqOptions = {}): Promise<Fake
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const path = (req.url ?? '/').split('?')[0];
     const id = ++sequence;
     const base = { 'x-request-id': `req_fake_${id}` };
@@ -247,8 +247,7 @@ export async function startFakeGroq(options: FakeGroqOptions = {}): Promise<Fake
     return undefined;
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -274,13 +273,4 @@ export async function startFakeGroq(options: FakeGroqOptions = {}): Promise<Fake
       await done;
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -5,8 +5,8 @@
  * WebSocket endpoint. It records every call and keeps channel messages and shared files as Slack would, so tests can
  * read what a person would see.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
 
@@ -119,12 +119,6 @@ export interface FakeSlack {
 const DEFAULT_BOTS: Record<string, FakeBot> = {
   'xoxb-test': { teamId: 'T1', teamName: 'Fake Workspace', botUserId: 'UBOT', botId: 'BBOT' },
 };
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
@@ -401,8 +395,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   server.on('upgrade', (req, sock, head) => {
     if (!socket.handleUpgrade(req, sock, head)) sock.destroy();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   fake.url = url;
   fake.apiUrl = `${url}/api/`;
   return fake;

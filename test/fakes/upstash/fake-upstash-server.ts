@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readText } from '../../support/fake-http.js';
 import { execute, HttpError, type Namespaces, type StoredVector } from './fake-upstash-store.js';
 
 export type { StoredVector } from './fake-upstash-store.js';
@@ -61,7 +62,7 @@ export async function startFakeUpstash(options: { token?: string } = {}): Promis
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     let body: unknown;
     try {
@@ -128,15 +129,6 @@ export async function startFakeUpstash(options: { token?: string } = {}): Promis
       await once(server, 'close');
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, payload: unknown): void {

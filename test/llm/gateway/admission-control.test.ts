@@ -5,20 +5,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { TwinError } from '../../../src/core/errors.js';
-import type { LlmCall, LlmClient, LlmEvent, Logger } from '../../../src/core/ports.js';
+import type { LlmCall, LlmClient, LlmEvent } from '../../../src/core/ports.js';
 import { AdmissionControl, type Grant, type Ticket } from '../../../src/llm/gateway/admission-control.js';
 import { CircuitBreaker } from '../../../src/llm/gateway/circuit-breaker.js';
 import { LlmGateway } from '../../../src/llm/gateway/llm-gateway.js';
 import { ModelBudget } from '../../../src/llm/gateway/model-budget.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 
-class FakeClock {
-  t = 1_700_000_000_000;
-  now(): number {
-    return this.t;
-  }
-}
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODEL = 'openai/gpt-oss-20b';
 
 function ticket(tenantId: string, name: string, deadline = Number.MAX_SAFE_INTEGER): Ticket & { name: string } {
@@ -27,13 +22,9 @@ function ticket(tenantId: string, name: string, deadline = Number.MAX_SAFE_INTEG
 
 /**
  * Waits until the condition holds. why: bottleneck hands out slots on its own real timers, so a busy machine can
- * need more than a few hundred event-loop turns; the wait is bounded (5 s), and the clock under test stays fake.
+ * need more than a few hundred event-loop turns; the wait is bounded, and the clock under test stays fake.
  */
-async function settle(condition: () => boolean): Promise<void> {
-  const until = Date.now() + 5_000;
-  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
-  assert.ok(condition(), 'never settled');
-}
+const settle = (condition: () => boolean) => waitFor(condition, 'admission to settle', { intervalMs: 1 });
 
 let controls: AdmissionControl[] = [];
 afterEach(async () => {
@@ -53,7 +44,7 @@ function control(clock: FakeClock, limits = { rpm: 3, tpm: 100_000, rpd: 10_000,
     expectedAnswerMs: 1_000,
     positionUpdateMs: 0,
     clock,
-    logger: silent,
+    logger: silentLogger,
   });
   controls.push(c);
   return { c, budget };

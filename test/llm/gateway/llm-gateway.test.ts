@@ -11,6 +11,7 @@ import { GroqLlmClient } from '../../../src/llm/groq-llm-client.js';
 import { createLogger } from '../../../src/logging.js';
 import { type FakeGroq, type FakeGroqOptions, startFakeGroq } from '../../fakes/groq/fake-groq-server.js';
 import { LogSink } from '../../support/log-sink.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const KEY = 'gsk_gatewaytest0123456789';
 const OSS20 = 'openai/gpt-oss-20b';
@@ -100,11 +101,6 @@ const textAfterLastRestart = (events: LlmEvent[]) => {
     .map((e) => (e.type === 'delta' ? e.text : ''))
     .join('');
 };
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2_000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-  assert.ok(condition(), 'the condition never held');
-}
 
 function rateLimitBody(scope: string, limit: number, retry: string) {
   return {

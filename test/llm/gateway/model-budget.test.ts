@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelBudget } from '../../../src/llm/gateway/model-budget.js';
 import { parseRateLimitHeaders } from '../../../src/llm/rate-limit-headers.js';
-
-class FakeClock {
-  constructor(public t = 1_000_000) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+import { FakeClock } from '../../support/fake-clock.js';
 
 const LIMITS = { rpm: 30, tpm: 6_000, rpd: 14_400, tpd: 500_000 };
 
@@ -21,7 +12,7 @@ function budget(clock: FakeClock, limits = LIMITS, windowMs = 60_000): ModelBudg
 
 describe('ModelBudget', () => {
   it('starts full and reserves 1 request and the tokens at admission', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     assert.deepEqual(b.remaining(), LIMITS);
     const r = b.tryReserve(1_500);
@@ -30,7 +21,7 @@ describe('ModelBudget', () => {
   });
 
   it('refills continuously, capacity per window, never above the limit', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     b.tryReserve(6_000);
     assert.equal(b.remaining().tpm, 0);
@@ -42,7 +33,7 @@ describe('ModelBudget', () => {
   });
 
   it('says how long until a call fits, and refuses it before', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     b.tryReserve(5_000);
     assert.equal(b.waitMs(2_000), 10_000);
@@ -53,7 +44,7 @@ describe('ModelBudget', () => {
   });
 
   it('holds RPM: the 31st request in a minute waits 2 s', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     for (let i = 0; i < 30; i++) assert.ok(b.tryReserve(10));
     assert.equal(b.tryReserve(10), undefined);
@@ -61,14 +52,14 @@ describe('ModelBudget', () => {
   });
 
   it('a call larger than the whole minute budget waits for a full bucket instead of forever', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     b.tryReserve(3_000);
     assert.equal(b.waitMs(9_000), 30_000);
   });
 
   it('settle refunds unused tokens, and charges a call that used more than reserved', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const r1 = b.tryReserve(1_000);
     assert.ok(r1);
@@ -84,7 +75,7 @@ describe('ModelBudget', () => {
   });
 
   it('cancel gives the whole reservation back, keeping the request when asked', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const r1 = b.tryReserve(1_000);
     assert.ok(r1);
@@ -98,7 +89,7 @@ describe('ModelBudget', () => {
   });
 
   it('clamps to the server when it is more pessimistic, never upwards', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const r = b.tryReserve(1_000);
     assert.ok(r);
@@ -111,7 +102,7 @@ describe('ModelBudget', () => {
   });
 
   it('subtracts calls admitted after the one the headers answer, which the server may not have seen', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const first = b.tryReserve(1_000);
     assert.ok(first);
@@ -124,7 +115,7 @@ describe('ModelBudget', () => {
   });
 
   it('counts a later call as seen by the server when it was sent longer ago than the quickest headers seen', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const probe = b.tryReserve(1_000);
     assert.ok(probe);
@@ -145,7 +136,7 @@ describe('ModelBudget', () => {
   });
 
   it('adopts a lower limit reported by the server (account on a lower plan than configured)', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock, { rpm: 60, tpm: 12_000, rpd: 28_800, tpd: 1_000_000 });
     b.clamp({ tokensLimit: 6_000, requestsLimit: 14_400, tokensRemaining: 6_000, requestsRemaining: 14_400 });
     assert.deepEqual(b.limits(), { rpm: 60, tpm: 6_000, rpd: 14_400, tpd: 1_000_000 });
@@ -158,7 +149,7 @@ describe('ModelBudget', () => {
   });
 
   it('matches Groq reset headers given as Go durations ("7.66s", "500ms", "2m59.56s")', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     const r = b.tryReserve(1);
     assert.ok(r);
@@ -184,7 +175,7 @@ describe('ModelBudget', () => {
   });
 
   it('moves on a spent day budget: dayWaitMs, exhaustUntil', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock, { rpm: 1_000, tpm: 1_000_000, rpd: 3, tpd: 500_000 }, 1_000);
     for (let i = 0; i < 3; i++) assert.ok(b.tryReserve(10));
     // one request refills in a day / 3 = 1 440 windows of 1 s / 3
@@ -200,7 +191,7 @@ describe('ModelBudget', () => {
   });
 
   it('closeUntil shuts the gate after a 429 whatever the levels say', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     b.closeUntil(clock.now() + 3_000);
     assert.equal(b.waitMs(1), 3_000);
@@ -210,7 +201,7 @@ describe('ModelBudget', () => {
   });
 
   it('estimates how long a queue of calls takes to drain through the budgets', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(1_000_000);
     const b = budget(clock);
     // 6 000 tokens now, 100 per second after: 10 calls of 1 000 need 4 000 more = 40 s.
     assert.equal(b.drainMs(10, 10_000), 40_000);

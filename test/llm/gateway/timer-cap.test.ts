@@ -5,54 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Logger } from '../../../src/core/ports.js';
-import { cappedDelay, MAX_TIMER_MS, type TimerHandle, type Timers } from '../../../src/core/timers.js';
+import { cappedDelay, MAX_TIMER_MS } from '../../../src/core/timers.js';
 import { AdmissionControl, type Grant, type Ticket } from '../../../src/llm/gateway/admission-control.js';
 import { CircuitBreaker } from '../../../src/llm/gateway/circuit-breaker.js';
 import { ModelBudget } from '../../../src/llm/gateway/model-budget.js';
+import { FakeClock, FakeTimers } from '../../support/fake-clock.js';
+import { silentLogger } from '../../support/silent-logger.js';
+import { settle } from '../../support/wait-for.js';
 
 const MODEL = 'openai/gpt-oss-20b';
 const DAY_MS = 86_400_000;
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
-class FakeClock {
-  t = 1_700_000_000_000;
-  now(): number {
-    return this.t;
-  }
-}
-
-/** Records every timer set; `fire()` moves the clock to the pending timer and runs it. */
-class RecordingTimers implements Timers {
-  readonly delays: number[] = [];
-  pending: { fn: () => void; ms: number; handle: object } | undefined;
-  constructor(private readonly clock: FakeClock) {}
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    this.delays.push(ms);
-    const handle = {};
-    this.pending = { fn, ms, handle };
-    return handle;
-  }
-  clearTimeout(handle: TimerHandle): void {
-    if (this.pending?.handle === handle) this.pending = undefined;
-  }
-  fire(): void {
-    const timer = this.pending;
-    assert.ok(timer, 'no timer is set');
-    this.pending = undefined;
-    this.clock.t += timer.ms;
-    timer.fn();
-  }
-}
-
-async function settle(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(condition(), 'never settled');
-}
-
 function rig() {
   const clock = new FakeClock();
-  const timers = new RecordingTimers(clock);
+  const timers = new FakeTimers(clock);
   const budget = new ModelBudget(MODEL, { rpm: 30, tpm: 100_000, rpd: 10_000, tpd: 1_000_000 }, { clock });
   const control = new AdmissionControl({
     models: [MODEL],
@@ -65,7 +30,7 @@ function rig() {
     positionUpdateMs: 0,
     clock,
     timers,
-    logger: silent,
+    logger: silentLogger,
   });
   const ticket: Ticket = {
     tenantId: 'discord:1',
@@ -143,7 +108,7 @@ describe('AdmissionControl wake timer', () => {
       expectedAnswerMs: 1_000,
       positionUpdateMs: 0,
       clock,
-      logger: silent,
+      logger: silentLogger,
     });
     budget.exhaustUntil(clock.t + 30 * DAY_MS);
     const { ticket } = rig();

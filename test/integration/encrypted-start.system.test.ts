@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createClient } from '@libsql/client';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
-import { startCli, tempWorkdir, waitFor } from '../support/run-cli.js';
+import { startCli, tempWorkdir } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('twinbot start with Slack OAuth', () => {
   test('encrypts the installations kept from before with TWIN_ENCRYPTION_KEY', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { waitFor } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CHILD = new URL('../fixtures/processes/guarded-server.ts', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');

@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import type { Logger, ProfileRetriever } from '../../src/core/ports.js';
+import type { ProfileRetriever } from '../../src/core/ports.js';
 import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { TwinService } from '../../src/core/twin-service.js';
 import type { Chunk, Platform, QuotaChangeResult, TenantQuota } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { runCli, tempWorkdir } from '../support/run-cli.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const chunk: Chunk = {
   id: 'c',
@@ -35,7 +35,7 @@ function service(usage: LibsqlUsageStore, defaults: TenantQuota): TwinService {
     },
     retriever,
     usage,
-    logger: pino({ level: 'silent' }) as unknown as Logger,
+    logger: silentLogger,
     quota: new TenantQuotaGuard(usage, defaults, { now: () => Date.now() }),
     options: { deadlineMs: 5_000, userRate: { perMinute: 100, concurrent: 10 }, admins: ['op'], maxTokens: 500 },
   });

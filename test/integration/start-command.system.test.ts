@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js';
-import { runCli, startCli, startCliInTerminal, tempWorkdir, waitFor } from '../support/run-cli.js';
+import { runCli, startCli, startCliInTerminal, tempWorkdir } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('twinbot start', () => {
   let groq: FakeGroq;

@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack-server.js';
 import { eventCallback } from '../fakes/slack/slack-payloads.js';
 import { postSignedToApp } from '../fakes/slack/slack-signer.js';
-import { type CliRun, startCli, tempWorkdir, waitFor } from '../support/run-cli.js';
+import { type CliRun, startCli, tempWorkdir } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SECRET = 'replica-signing-secret';
 const EVENTS = 15;

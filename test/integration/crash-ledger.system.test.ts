@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from '@libsql/client';
 import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js';
-import { runCli, startCli, tempWorkdir, waitFor } from '../support/run-cli.js';
+import { runCli, startCli, tempWorkdir } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 const LONG_ANSWER = `I studied computer science at Aldermoor. ${'I loved distributed systems and long walks. '.repeat(20)}`;
 
