@@ -6,6 +6,7 @@
 import type { Client } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
+import { DAILY_AGGREGATE_STATEMENTS } from './daily-aggregates.js';
 
 export interface Migration {
   version: number;
@@ -150,6 +151,12 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE usage_records ADD COLUMN owner_pid INTEGER',
       "CREATE INDEX usage_records_open ON usage_records (owner_id) WHERE outcome = 'open'",
     ],
+  },
+  {
+    version: 7,
+    name: 'daily aggregates kept as records are written',
+    // why: a 30-day report read every row of the window (seconds at 100 000 rows); see daily-aggregates.ts.
+    statements: DAILY_AGGREGATE_STATEMENTS,
   },
 ];
 
