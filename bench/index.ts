@@ -3,6 +3,7 @@
  * To add a bench, add an entry to BENCHES: a name and a function returning markdown.
  */
 import { runGatewayBench } from './gateway-bench.js';
+import { runLedgerBench } from './ledger-bench.js';
 
 interface Bench {
   name: string;
@@ -10,7 +11,10 @@ interface Bench {
   run(args: string[]): Promise<string>;
 }
 
-const BENCHES: Bench[] = [{ name: 'gateway', run: (args) => runGatewayBench(args) }];
+const BENCHES: Bench[] = [
+  { name: 'gateway', run: (args) => runGatewayBench(args) },
+  { name: 'ledger', run: (args) => runLedgerBench(args) },
+];
 
 async function main(argv: string[]): Promise<void> {
   const [only, ...args] = argv;
