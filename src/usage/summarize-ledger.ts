@@ -16,7 +16,7 @@ import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
 import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
 import { picoToUsd } from './pico-usd.js';
 import { DAY_MS } from './roll-up-ledger.js';
-import { num, rowPercentiles, rows as readRows, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
+import { num, rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
 
 /** Timed requests in a window up to which percentiles are exact (one sort of that many rows, a few ms). */
 export const EXACT_PERCENTILES_UP_TO = 10_000;
