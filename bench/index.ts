@@ -4,6 +4,7 @@
  */
 import { runGatewayBench } from './gateway-bench.js';
 import { runLedgerBench } from './ledger-bench.js';
+import { runStartupBench } from './startup-bench.js';
 
 interface Bench {
   name: string;
@@ -14,6 +15,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
+  { name: 'startup', run: () => runStartupBench() },
 ];
 
 async function main(argv: string[]): Promise<void> {
