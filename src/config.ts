@@ -22,6 +22,8 @@ export interface Config {
     temperature: number;
     maxTokens: number;
     timeoutMs: number;
+    /** GROQ_STALL_S: how long a stream may stay silent after its first token before the attempt is abandoned. */
+    stallMs: number;
     /** Account limits applied to every configured model; undefined: the catalog's free-plan limits. */
     limits: { rpm?: number; tpm?: number; rpd?: number; tpd?: number };
   };
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       temperature: r.num('GROQ_TEMPERATURE', 0.7, 0, 2),
       maxTokens: r.num('GROQ_MAX_TOKENS', 500, 1, 131_072, true),
       timeoutMs: r.num('GROQ_TIMEOUT', 30, 1, 600) * 1000,
+      stallMs: r.num('GROQ_STALL_S', 5, 0.5, 600) * 1000,
       limits: {
         rpm: r.optionalInt('GROQ_RPM', 1),
         tpm: r.optionalInt('GROQ_TPM', 1),

@@ -61,6 +61,7 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
           temperature: 0.7,
           maxTokens,
           timeoutMs: 2_000,
+          stallMs: 2_000,
           limits: { rpm: 100_000, tpm: 100_000_000, rpd: 1_000_000, tpd: 1_000_000_000 },
         },
         100,
