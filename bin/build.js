@@ -71,7 +71,8 @@ export function build() {
   rmSync(DIST, { recursive: true, force: true });
   const run = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], {
     cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // why: stderr only: `echo question | npm start --silent` promises nothing but answers on stdout.
+    stdio: ['ignore', 2, 2],
   });
   const ok = run.status === 0;
   if (!ok) rmSync(DIST, { recursive: true, force: true });
