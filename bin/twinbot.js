@@ -8,8 +8,8 @@ import { build, distState } from './build.js';
 const argv = process.argv.slice(2);
 let state = distState();
 if (state === 'stale') {
-  process.stderr.write('twinbot: building dist/ from src/ (once, after a change)...\n');
   const result = build();
+  if (result === 'built') process.stderr.write('twinbot: built dist/ from src/ (once, after a change)\n');
   state = result === 'built' ? 'fresh' : result;
   if (state === 'failed') process.stderr.write('twinbot: the build failed (above); running the sources with tsx.\n');
 }
