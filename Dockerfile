@@ -10,6 +10,8 @@
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# why: npm ci runs the `prepare` script (bin/build.js --if-possible); without TypeScript it only says so and exits 0.
+COPY bin ./bin
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime. TypeScript runs through tsx (a dependency), so the sources are the program.

@@ -3,6 +3,8 @@
  * To add a bench, add an entry to BENCHES: a name and a function returning markdown.
  */
 import { runGatewayBench } from './gateway-bench.js';
+import { runLedgerBench } from './ledger-bench.js';
+import { runStartupBench } from './startup-bench.js';
 
 interface Bench {
   name: string;
@@ -10,7 +12,11 @@ interface Bench {
   run(args: string[]): Promise<string>;
 }
 
-const BENCHES: Bench[] = [{ name: 'gateway', run: (args) => runGatewayBench(args) }];
+const BENCHES: Bench[] = [
+  { name: 'gateway', run: (args) => runGatewayBench(args) },
+  { name: 'ledger', run: (args) => runLedgerBench(args) },
+  { name: 'startup', run: () => runStartupBench() },
+];
 
 async function main(argv: string[]): Promise<void> {
   const [only, ...args] = argv;

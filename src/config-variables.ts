@@ -43,6 +43,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('GROQ_TEMPERATURE', 'number', 'sampling temperature', { default: 0.7, min: 0, max: 2 }),
   v('GROQ_MAX_TOKENS', 'int', 'completion limit sent with every call', { default: 500, min: 1, max: 131_072 }),
   v('GROQ_TIMEOUT', 'number', 'seconds an attempt may wait for the first byte', { default: 30, min: 1, max: 600 }),
+  v('GROQ_STALL_S', 'number', 'seconds a stream may sit idle after its first token before it is abandoned', {
+    default: 5,
+    min: 0.5,
+    max: 600,
+  }),
   v('GROQ_RPM', 'int', 'the account’s requests per minute, per model', { min: 1 }),
   v('GROQ_TPM', 'int', 'the account’s tokens per minute, per model', { min: 1 }),
   v('GROQ_RPD', 'int', 'the account’s requests per day, per model', { min: 1 }),

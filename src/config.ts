@@ -23,6 +23,8 @@ export interface Config {
     temperature: number;
     maxTokens: number;
     timeoutMs: number;
+    /** GROQ_STALL_S: how long a stream may stay silent after its first token before the attempt is abandoned. */
+    stallMs: number;
     /** Account limits applied to every configured model; undefined: the catalog's free-plan limits. */
     limits: { rpm?: number; tpm?: number; rpd?: number; tpd?: number };
   };
@@ -272,6 +274,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       temperature: r.num('GROQ_TEMPERATURE'),
       maxTokens: r.num('GROQ_MAX_TOKENS'),
       timeoutMs: r.num('GROQ_TIMEOUT') * 1000,
+      stallMs: r.num('GROQ_STALL_S') * 1000,
       limits: {
         rpm: r.optionalNum('GROQ_RPM'),
         tpm: r.optionalNum('GROQ_TPM'),

@@ -105,6 +105,7 @@ export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger
     temperature: groq.temperature,
     maxTokens: groq.maxTokens,
     stallTimeoutMs: groq.timeoutMs,
+    stallAfterFirstTokenMs: groq.stallMs,
     logger,
   });
   const limits = Object.fromEntries(models.map((m) => [m, modelLimits(m, groq.limits)]));

@@ -8,17 +8,10 @@ import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import { configSecrets, createLogger } from '../logging.js';
-import { describeStartupError } from '../main.js';
 import { suggestKey } from '../profile/suggest-key.js';
-import { runAsk } from './ask-command.js';
 import { type CommandSpec, commandsNamed, findCommand, helpText, suggestCommand, usageOf } from './commands.js';
-import { runDoctor } from './doctor-command.js';
 import { humanLogStream } from './human-log-stream.js';
 import { ArgumentError, type ParsedArgs, parseCommandArgs } from './parse-command-args.js';
-import { runIngestCli, runRegisterCommands, runSearchCli } from './profile-commands.js';
-import { runProfileInit } from './profile-init-command.js';
-import { runStart } from './start-command.js';
-import { runForget, runQuota, runUsage } from './usage-commands.js';
 
 export type { ParsedArgs } from './parse-command-args.js';
 
@@ -35,7 +28,11 @@ export async function cli(argv: string[]): Promise<number> {
   } catch (err) {
     return reportFailure(err, spec, undefined);
   }
-  if (spec.name === 'profile init') return run(spec, undefined, () => runProfileInit(args, process.stdout));
+  if (spec.name === 'profile init') {
+    return run(spec, undefined, async () =>
+      (await import('./profile-init-command.js')).runProfileInit(args, process.stdout),
+    );
+  }
 
   loadDotEnv();
   let config: Config;
@@ -48,32 +45,40 @@ export async function cli(argv: string[]): Promise<number> {
   return run(spec, logger, () => dispatch(spec.name, config, logger, args));
 }
 
-function dispatch(name: string, config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
+/**
+ * Runs one command. why the dynamic imports: each command loads only what it uses, so `twinbot help` and a typo
+ * answer at once, and `start` does not load the CLI's reports and checks (issue 20.5).
+ */
+async function dispatch(name: string, config: Config, logger: Logger, args: ParsedArgs): Promise<number> {
   switch (name) {
     case 'start':
-      return runStart(config, logger, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return (await import('./start-command.js')).runStart(config, logger, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     case 'ask':
       if (args.positionals.join('').trim() === '') {
         throw new ArgumentError('give a question, e.g. twinbot ask "where did you study?"');
       }
-      return runAsk(config, logger, args.positionals.join(' '));
+      return (await import('./ask-command.js')).runAsk(config, logger, args.positionals.join(' '));
     case 'search':
-      return runSearchCli(config, logger, args);
+      return (await import('./profile-commands.js')).runSearchCli(config, logger, args);
     case 'ingest':
-      return runIngestCli(config, logger, args);
+      return (await import('./profile-commands.js')).runIngestCli(config, logger, args);
     case 'usage':
-      return runUsage(config, logger, args);
+      return (await import('./usage-commands.js')).runUsage(config, logger, args);
     case 'quota list':
     case 'quota show':
     case 'quota set':
     case 'quota clear':
-      return runQuota(config, logger, name.slice('quota '.length), args);
+      return (await import('./usage-commands.js')).runQuota(config, logger, name.slice('quota '.length), args);
     case 'forget':
-      return runForget(config, logger, args);
+      return (await import('./usage-commands.js')).runForget(config, logger, args);
     case 'doctor':
-      return runDoctor(config, logger, process.stdout);
+      return (await import('./doctor-command.js')).runDoctor(config, logger, process.stdout);
     case 'register-commands':
-      return runRegisterCommands(config, args);
+      return (await import('./profile-commands.js')).runRegisterCommands(config, args);
     default:
       throw new Error(`no handler for ${name}`);
   }
@@ -139,7 +144,7 @@ function unknownCommand(words: string[]): number {
  * One line naming the command that failed. An argument mistake adds the command's usage (exit 2), a bad setting
  * exits 2, a fault 1; the stack of an unexpected fault goes to the log (a terminal shows it at LOG_LEVEL=debug).
  */
-function reportFailure(err: unknown, spec: CommandSpec, logger: Logger | undefined): number {
+async function reportFailure(err: unknown, spec: CommandSpec, logger: Logger | undefined): Promise<number> {
   if (err instanceof ArgumentError) {
     process.stderr.write(`twinbot ${spec.name}: ${err.message}\n${usageOf(spec)}\n`);
     return 2;
@@ -149,7 +154,7 @@ function reportFailure(err: unknown, spec: CommandSpec, logger: Logger | undefin
     if (spec.name === 'start') logger?.error({ err }, 'unexpected failure');
     else logger?.debug({ err }, 'unexpected failure');
   }
-  const text = spec.name === 'start' ? describeStartupError(e) : describeFailure(e);
+  const text = spec.name === 'start' ? (await import('../main.js')).describeStartupError(e) : describeFailure(e);
   process.stderr.write(`${spec.name === 'start' ? '' : `twinbot ${spec.name}: `}${text}\n`);
   return e.code === 'config' || e.code === 'profile' ? 2 : 1;
 }

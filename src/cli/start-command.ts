@@ -4,11 +4,9 @@
  */
 import type { Server } from 'node:http';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
-import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { startHealthServer } from '../adapters/http/health-server.js';
 import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedupe.js';
 import { INSTALLATIONS_NAMESPACE, KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
-import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { HealthState, Logger } from '../core/ports.js';
@@ -187,6 +185,8 @@ async function startPlatforms(
   let configured = 0;
   if (config.discord) {
     configured++;
+    // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
+    const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
     const adapter = new DiscordAdapter({
       twin: app.twin,
       ...config.discord,
@@ -210,6 +210,7 @@ async function startPlatforms(
         return { configured, running };
       }
     }
+    const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
     const adapter = new SlackAdapter({
       twin: app.twin,
       botToken: slack.botToken,

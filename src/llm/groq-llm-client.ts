@@ -22,12 +22,21 @@ export interface GroqLlmClientOptions {
   maxTokens: number;
   /** How long the request may wait for headers, and a stream may stay silent, before it counts as stalled. */
   stallTimeoutMs: number;
+  /**
+   * How long a stream may stay silent once its first token arrived (GROQ_STALL_S); default 5 000 ms. why: a stream
+   * that stalls mid-answer used to wait the whole stallTimeoutMs (30 s) before the gateway could retry or fall back,
+   * while between tokens of a live stream Groq is silent for well under a second.
+   */
+  stallAfterFirstTokenMs?: number;
   logger?: Logger;
   /** For the deadline arithmetic; default the system clock. */
   clock?: Clock;
 }
 
 type Usage = { promptTokens: number; completionTokens: number };
+
+/** GROQ_STALL_S's default, in ms. */
+export const DEFAULT_STALL_AFTER_FIRST_TOKEN_MS = 5_000;
 
 /** `GroqLlmClient implements LlmClient` over groq-sdk with `maxRetries: 0`. */
 export class GroqLlmClient implements LlmClient {
@@ -55,8 +64,11 @@ export class GroqLlmClient implements LlmClient {
    */
   async *stream(call: LlmCall): AsyncGenerator<LlmEvent> {
     const model = call.model ?? this.options.model;
-    const stallMs = this.options.stallTimeoutMs;
-    const context = { secrets: [this.options.apiKey], stallTimeoutMs: stallMs };
+    const firstTokenMs = this.options.stallTimeoutMs;
+    const afterFirstMs = this.options.stallAfterFirstTokenMs ?? DEFAULT_STALL_AFTER_FIRST_TOKEN_MS;
+    let sawToken = false;
+    const stallMs = () => (sawToken ? afterFirstMs : firstTokenMs);
+    const context = { secrets: [this.options.apiKey], stallTimeoutMs: firstTokenMs };
     if (call.signal?.aborted) throw new TwinError('aborted', `The call to Groq (${model}) was cancelled`, { model });
     const budgetMs = call.deadline - this.clock.now();
     if (!(budgetMs > 0))
@@ -76,7 +88,7 @@ export class GroqLlmClient implements LlmClient {
     // why: groq-sdk's timeout stops at the headers; a stream that goes silent mid-body needs our own idle timer.
     let idleTimer: NodeJS.Timeout | undefined;
     const armIdle = () => {
-      idleTimer = setTimeout(() => abort('stall'), stallMs);
+      idleTimer = setTimeout(() => abort('stall'), stallMs());
     };
     const disarmIdle = () => clearTimeout(idleTimer);
     const started = this.clock.now();
@@ -110,7 +122,7 @@ export class GroqLlmClient implements LlmClient {
         try {
           next = await iterator.next();
         } catch (err) {
-          throw translateGroqError(err, model, { ...context, abortReason: reason });
+          throw translateGroqError(err, model, { ...context, stallTimeoutMs: stallMs(), abortReason: reason });
         } finally {
           disarmIdle();
         }
@@ -123,11 +135,20 @@ export class GroqLlmClient implements LlmClient {
         const choice = chunk.choices?.[0];
         // why: only `content` is the answer; `reasoning` deltas (if Groq sends them anyway) never reach the person.
         const text = choice?.delta?.content;
-        if (text) yield { type: 'delta', text };
+        if (text) {
+          sawToken = true;
+          yield { type: 'delta', text };
+        }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
       }
       // why: groq-sdk ends the iteration quietly when its signal aborts, so our reason must be checked here.
-      if (reason) throw translateGroqError(new Error('aborted'), model, { ...context, abortReason: reason });
+      if (reason) {
+        throw translateGroqError(new Error('aborted'), model, {
+          ...context,
+          stallTimeoutMs: stallMs(),
+          abortReason: reason,
+        });
+      }
       if (!finishReason)
         throw new TwinError('upstream', `Groq (${model}) ended the stream before the answer was complete`, { model });
       if (usage) yield { type: 'usage', model, ...usage };

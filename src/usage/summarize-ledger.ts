@@ -1,124 +1,138 @@
 /**
- * Builds a `UsageSummary` from the ledger: raw rows in `usage_records` plus rolled-up days in `usage_daily`,
- * read together as one set of weighted rows so that a roll-up never changes a total.
+ * Builds a `UsageSummary` from the daily aggregates (daily-aggregates.ts): the whole UTC days of the window come
+ * from `usage_agg*` (a few rows per day), the partial days at its edges (the current day among them) from the raw
+ * rows, live, and rolled-up days from `usage_daily` as before. The definitions are those of the row scan
+ * (summarize-ledger-rows.ts), which this gives the same totals as and falls back to when the window holds no whole
+ * day or asks for a series finer than a day.
  *
- * Definitions (also in the store's TSDoc):
- * - rows are those with `from <= at < to`; a rolled-up day counts when its UTC midnight is in the window;
- * - rows still open (requests being answered) are left out; interrupted ones count as failed (they spent, and
- *   their asker got no answer) and show as 'interrupted' among the failure reasons;
- * - latency and queue figures (average, p50, p95) cover answered and failed requests: refusals (empty
- *   question, flood guard, quota) end before any work and would only drag the figures towards 0;
- * - successRate = answered / (answered + failed), and 1 when both are 0 (nothing the twin tried failed);
- * - costUsd is an exact integer sum of pico-dollars (pico-usd.ts);
- * - percentiles are nearest-rank, exact over raw rows, histogram-based once rolled-up days are included.
+ * Percentiles are exact (nearest-rank over raw rows) while the window holds at most `exactPercentilesUpTo`
+ * timed requests and no rolled-up day; past that they come from the histograms, within ~2.2% (latency-histogram.ts),
+ * so no report query sorts more than that many rows.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Client, InArgs } from '@libsql/client';
-import { TwinError } from '../core/errors.js';
 import type { UsageQuery } from '../core/ports.js';
 import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
-import { mergeHistograms, nearestRank, percentileFromHistogram } from './latency-histogram.js';
+import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
 import { picoToUsd } from './pico-usd.js';
+import { DAY_MS } from './roll-up-ledger.js';
+import { num, rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
 
-/** At most this many series buckets per summary; a finer request is a caller bug. */
-export const MAX_SERIES_BUCKETS = 10_000;
+/** Timed requests in a window up to which percentiles are exact (one sort of that many rows, a few ms). */
+export const EXACT_PERCENTILES_UP_TO = 10_000;
 
-interface Scope {
-  tenantId?: string;
-  from: number;
-  to: number;
+export interface SummaryOptions {
+  exactPercentilesUpTo?: number;
 }
 
-function scopeArgs(scope: Scope): Record<string, string | number> {
-  const args: Record<string, string | number> = { from: scope.from, to: scope.to };
-  if (scope.tenantId !== undefined) args['tenant'] = scope.tenantId;
-  return args;
+/**
+ * One query, after letting the event loop turn. why: the local client runs a statement synchronously, so a report
+ * of ten queries awaited back to back held the loop for all ten; now each holds it for its own few ms at most.
+ */
+async function rows(client: Client, sql: string, args: InArgs) {
+  await nextTurn();
+  return readRows(client, sql, args);
 }
 
-// why: tenant ids are compared with `=`, never LIKE or a prefix, so `discord:1` never sees `discord:10`.
-const tenantClause = (scope: Scope) => (scope.tenantId === undefined ? '' : ' AND tenant_id = :tenant');
+interface Window {
+  tenant: string;
+  args: Record<string, string | number>;
+}
 
-/** `WITH ledger AS (...)`: raw rows weighted 1 and rolled-up groups weighted by their request count. */
-function ledgerCte(scope: Scope): string {
-  const tenant = tenantClause(scope);
-  return `WITH ledger AS (
-    SELECT at AS t, at AS name_at, model, outcome, error_code, user_id, user_name, channel_id, 1 AS requests,
-      prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_ms AS latency_sum, queue_ms AS queue_sum
-    FROM usage_records WHERE at >= :from AND at < :to${tenant} AND outcome <> 'open'
+/** Raw rows of the two partial days: [from, wholeFrom) and [wholeTo, to). Two ranges, so each uses the index. */
+function edges(w: Window, columns: string, where = "outcome <> 'open'"): string {
+  return `SELECT ${columns} FROM usage_records WHERE at >= :from AND at < :wholeFrom${w.tenant} AND ${where}
     UNION ALL
-    SELECT day, name_at, NULLIF(model, ''), outcome, NULLIF(error_code, ''), user_id, user_name, channel_id, requests,
-      prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_sum, queue_sum
-    FROM usage_daily WHERE day >= :from AND day < :to${tenant}
+    SELECT ${columns} FROM usage_records WHERE at >= :wholeTo AND at < :to${w.tenant} AND ${where}`;
+}
+
+const wholeDays = (w: Window) => `day >= :wholeFrom AND day < :wholeTo${w.tenant}`;
+const rolledDays = (w: Window) => `day >= :from AND day < :to${w.tenant}`;
+
+function factsCte(w: Window): string {
+  const sums = 'prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_sum';
+  return `WITH ledger AS (
+    ${edges(w, `at AS t, model, outcome, error_code, 1 AS requests, prompt_tokens, completion_tokens, total_tokens, cost_pico, latency_ms AS latency_sum`)}
+    UNION ALL
+    SELECT day, NULLIF(model, ''), outcome, NULLIF(error_code, ''), requests, ${sums} FROM usage_agg WHERE ${wholeDays(w)}
+    UNION ALL
+    SELECT day, NULLIF(model, ''), outcome, NULLIF(error_code, ''), requests, ${sums} FROM usage_daily WHERE ${rolledDays(w)}
   )`;
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-
-async function rows(client: Client, sql: string, args: InArgs) {
-  return (await client.execute({ sql, args })).rows;
+function usersCte(w: Window): string {
+  return `WITH users AS (
+    ${edges(w, 'user_id, user_name, at AS name_at, 1 AS requests')}
+    UNION ALL
+    SELECT user_id, user_name, name_at, requests FROM usage_agg_users WHERE ${wholeDays(w)}
+    UNION ALL
+    SELECT user_id, user_name, name_at, requests FROM usage_daily WHERE ${rolledDays(w)}
+  )`;
 }
 
-/** Nearest-rank percentiles of one metric: exact over raw rows, from histograms when rolled-up days are in. */
-async function percentiles(
+function channelsCte(w: Window): string {
+  return `WITH channels AS (
+    ${edges(w, 'channel_id, 1 AS requests')}
+    UNION ALL
+    SELECT channel_id, requests FROM usage_agg_channels WHERE ${wholeDays(w)}
+    UNION ALL
+    SELECT channel_id, requests FROM usage_daily WHERE ${rolledDays(w)}
+  )`;
+}
+
+async function histogramPercentiles(
   client: Client,
-  scope: Scope,
+  w: Window,
   metric: 'latency' | 'queue',
-  n: number,
-  rolledUp: boolean,
 ): Promise<{ p50: number; p95: number }> {
-  if (n === 0) return { p50: 0, p95: 0 };
-  const args = scopeArgs(scope);
-  const tenant = tenantClause(scope);
-  if (!rolledUp) {
-    // why: one sort serves both ranks (ROW_NUMBER over the sorted values) instead of one sort per percentile.
-    const k50 = nearestRank(n, 50);
-    const k95 = nearestRank(n, 95);
-    const ranked = await rows(
-      client,
-      `SELECT rn, v FROM (
-        SELECT ROW_NUMBER() OVER (ORDER BY ${metric}_ms) AS rn, ${metric}_ms AS v FROM usage_records
-        WHERE at >= :from AND at < :to${tenant} AND outcome NOT IN ('refused', 'open')
-      ) WHERE rn IN (:k50, :k95)`,
-      { ...args, k50, k95 },
-    );
-    const at = (k: number) => num(ranked.find((r) => num(r['rn']) === k)?.['v']);
-    return { p50: at(k50), p95: at(k95) };
-  }
-  const raw = await rows(
+  const counts = await rows(
     client,
-    `SELECT ${metric}_bucket AS bucket, COUNT(*) AS count FROM usage_records
-      WHERE at >= :from AND at < :to${tenant} AND outcome NOT IN ('refused', 'open') GROUP BY bucket`,
-    args,
+    `SELECT bucket, SUM(n) AS count FROM (
+      ${edges(w, `${metric}_bucket AS bucket, 1 AS n`, "outcome NOT IN ('refused', 'open')")}
+      UNION ALL
+      SELECT bucket, n FROM usage_agg_hist WHERE ${wholeDays(w)} AND metric = :metric
+    ) GROUP BY bucket`,
+    { ...w.args, metric },
   );
   const stored = await rows(
     client,
-    `SELECT buckets FROM usage_daily_hist WHERE day >= :from AND day < :to${tenant} AND metric = :metric`,
-    { ...args, metric },
+    `SELECT buckets FROM usage_daily_hist WHERE ${rolledDays(w)} AND metric = :metric`,
+    { ...w.args, metric },
   );
   const hist = mergeHistograms(
-    raw.map((b) => ({ bucket: num(b['bucket']), count: num(b['count']) })),
+    counts.map((b) => ({ bucket: num(b['bucket']), count: num(b['count']) })),
     stored.map((h) => String(h['buckets'])),
   );
   return { p50: percentileFromHistogram(hist, 50), p95: percentileFromHistogram(hist, 95) };
 }
 
 /** Reads one summary. `topLimit` bounds topFailures, topUsers and topChannels. */
-export async function summarizeLedger(client: Client, query: UsageQuery, topLimit: number): Promise<UsageSummary> {
+export async function summarizeLedger(
+  client: Client,
+  query: UsageQuery,
+  topLimit: number,
+  options: SummaryOptions = {},
+): Promise<UsageSummary> {
   const { from, to, bucketMs } = query;
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
-    throw new TwinError('internal', `Invalid usage window [${from}, ${to})`);
-  }
+  const wholeFrom = Math.ceil(from / DAY_MS) * DAY_MS;
+  const wholeTo = Math.floor(to / DAY_MS) * DAY_MS;
+  const usable =
+    Number.isFinite(from) && Number.isFinite(to) && bucketMs > 0 && bucketMs % DAY_MS === 0 && wholeTo > wholeFrom;
+  // why: the row scan validates the query and serves windows the aggregates cannot (no whole day, hourly series).
+  if (!usable) return summarizeLedgerRows(client, query, topLimit);
   const firstBucket = Math.floor(from / bucketMs) * bucketMs;
-  if (!(bucketMs > 0) || (to - firstBucket) / bucketMs > MAX_SERIES_BUCKETS) {
-    throw new TwinError('internal', `Invalid series bucket ${bucketMs} ms for a ${to - from} ms window`);
-  }
-  const scope: Scope = { tenantId: query.tenantId, from, to };
-  const cte = ledgerCte(scope);
-  const args = scopeArgs(scope);
+  if ((to - firstBucket) / bucketMs > 10_000) return summarizeLedgerRows(client, query, topLimit);
+
+  const args: Record<string, string | number> = { from, to, wholeFrom, wholeTo };
+  if (query.tenantId !== undefined) args['tenant'] = query.tenantId;
+  // why: tenant ids are compared with `=`, never LIKE or a prefix, so `discord:1` never sees `discord:10`.
+  const w: Window = { tenant: query.tenantId === undefined ? '' : ' AND tenant_id = :tenant', args };
+  const facts = factsCte(w);
   const limit = { ...args, limit: topLimit };
 
   const [totals] = await rows(
     client,
-    `${cte} SELECT SUM(requests) AS requests,
+    `${facts} SELECT SUM(requests) AS requests,
       SUM(CASE WHEN outcome = 'answered' THEN requests END) AS answered,
       SUM(CASE WHEN outcome IN ('failed', 'interrupted') THEN requests END) AS failed,
       SUM(CASE WHEN outcome = 'refused' THEN requests END) AS refused,
@@ -133,21 +147,22 @@ export async function summarizeLedger(client: Client, query: UsageQuery, topLimi
   const failed = num(totals?.['failed']);
   const timed = num(totals?.['timed']);
 
-  const rollUps = await rows(
-    client,
-    `SELECT 1 FROM usage_daily WHERE day >= :from AND day < :to${tenantClause(scope)} LIMIT 1`,
-    args,
-  );
-  const rolledUp = rollUps.length > 0;
-  const latency = await percentiles(client, scope, 'latency', timed, rolledUp);
-  const queue = await percentiles(client, scope, 'queue', timed, rolledUp);
+  const rolledUp = (await rows(client, `SELECT 1 FROM usage_daily WHERE ${rolledDays(w)} LIMIT 1`, args)).length > 0;
+  const exact = !rolledUp && timed <= (options.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO);
+  const scope: Scope = { from, to, ...(query.tenantId === undefined ? {} : { tenantId: query.tenantId }) };
+  const percentiles = (metric: 'latency' | 'queue') =>
+    exact
+      ? nextTurn().then(() => rowPercentiles(client, scope, metric, timed, false))
+      : histogramPercentiles(client, w, metric);
+  const latency = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('latency');
+  const queue = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('queue');
 
   const byModel: ModelUsage[] = (
     await rows(
       client,
-      `${cte} SELECT model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt,
+      `${facts} SELECT model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt,
         SUM(completion_tokens) AS completion, CAST(SUM(cost_pico) AS TEXT) AS cost
-      FROM ledger WHERE model IS NOT NULL GROUP BY model ORDER BY requests DESC, model`,
+      FROM ledger WHERE model IS NOT NULL GROUP BY model HAVING requests > 0 ORDER BY requests DESC, model`,
       args,
     )
   ).map((r) => ({
@@ -165,27 +180,26 @@ export async function summarizeLedger(client: Client, query: UsageQuery, topLimi
       return entry;
     });
   const topFailures = await countBy(
-    `${cte} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
-      WHERE outcome <> 'answered' GROUP BY key ORDER BY count DESC, key LIMIT :limit`,
+    `${facts} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
+      WHERE outcome <> 'answered' GROUP BY key HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
-  // why: the label is the most recent display name in the window, so a renamed user shows their new name. With
-  // exactly one MAX() in the query, SQLite takes the bare user_name from the row holding that maximum.
+  // why: with exactly one MAX() in the query, SQLite takes the bare user_name from the row holding that maximum.
   const topUsers = await countBy(
-    `${cte} SELECT user_id AS key, SUM(requests) AS count, user_name AS label,
+    `${usersCte(w)} SELECT user_id AS key, SUM(requests) AS count, user_name AS label,
       MAX(CASE WHEN user_name IS NOT NULL THEN name_at END) AS name_at
-    FROM ledger GROUP BY user_id ORDER BY count DESC, key LIMIT :limit`,
+    FROM users GROUP BY user_id HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
   const topChannels = await countBy(
-    `${cte} SELECT channel_id AS key, SUM(requests) AS count FROM ledger
-      GROUP BY channel_id ORDER BY count DESC, key LIMIT :limit`,
+    `${channelsCte(w)} SELECT channel_id AS key, SUM(requests) AS count FROM channels
+      GROUP BY channel_id HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
 
   const filled = new Map<number, { start: number; requests: number; tokens: number }>();
   for (let start = firstBucket; start < to; start += bucketMs) filled.set(start, { start, requests: 0, tokens: 0 });
   const buckets = await rows(
     client,
-    `${cte} SELECT (t / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, SUM(requests) AS requests, SUM(total_tokens) AS tokens
-      FROM ledger GROUP BY start`,
+    `${facts} SELECT (t / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, SUM(requests) AS requests,
+      SUM(total_tokens) AS tokens FROM ledger GROUP BY start`,
     { ...args, bucket: bucketMs },
   );
   for (const b of buckets) {

@@ -292,6 +292,19 @@ describe('GroqLlmClient errors', () => {
     await waitFor(() => fake.requests[0]?.clientClosed === true);
   });
 
+  test('a stall after the first tokens is given up after GROQ_STALL_S, not GROQ_TIMEOUT', async () => {
+    fake.script({ kind: 'stall', afterChars: 20 });
+    // why: with a 60 s first-token timeout, only the short idle limit can end this before the 5 s deadline does.
+    const { events, error } = await run(
+      client({ stallTimeoutMs: 60_000, stallAfterFirstTokenMs: 150 }),
+      call({ deadline: Date.now() + 5_000 }),
+    );
+    assert.equal(error?.code, 'timeout');
+    assert.equal(error?.retryable, true);
+    assert.match(error?.message ?? '', /150 ms/);
+    assert.equal(text(events).length, 20);
+  });
+
   test('an error inside the stream -> upstream', async () => {
     fake.script({
       kind: 'stream_error',

@@ -46,6 +46,7 @@ function testEnvironment(opts: TwinHarnessOptions, dir: string, groq?: FakeGroq)
     DATABASE_URL: `file:${join(dir, 'usage.db')}`,
     GROQ_MAX_TOKENS: String(opts.options?.maxTokens ?? 500),
     GROQ_TIMEOUT: '2',
+    GROQ_STALL_S: '2',
     TWIN_DEADLINE_S: String((opts.options?.deadlineMs ?? 10_000) / 1000),
     TWIN_USER_RATE: '1000/min, 100 at a time',
     TWIN_ADMINS: (opts.options?.admins ?? []).join(','),

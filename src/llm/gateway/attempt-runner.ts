@@ -118,6 +118,7 @@ function account(ctx: AttemptContext, error: TwinError, grant: Grant, responded:
   }
   if (error.code === 'rate_limited') {
     const hint = rateLimitHint(error.message);
+    if (error.status === 429 && hint?.dimension === 'rpm') budget.requestsEmpty(grant.reservation);
     // why: RPM is in no header; a 429's text is how a lower plan than configured shows itself.
     if (hint && hint.limit < budget.limits()[hint.dimension]) {
       budget.lowerLimit(hint.dimension, hint.limit);

@@ -13,7 +13,7 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, scaleBackoff } from
 import { CallTicket, type PromptEstimator } from './call-ticket.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { DEFAULT_WINDOW_MS, ModelBudget } from './model-budget.js';
-import { estimatePromptTokens } from './token-estimate.js';
+import { estimatePromptTokens, loadTokenizers } from './token-estimate.js';
 
 export interface LlmGatewayOptions {
   /** The bare client that makes one attempt per `stream` (GroqLlmClient, SDK retries off). */
@@ -164,6 +164,8 @@ export class LlmGateway implements LlmClient {
     this.throwIfAuthBlocked();
     if (call.signal?.aborted) throw new TwinError('aborted', 'The question was cancelled');
     const maxTokens = call.maxTokens ?? this.maxTokens;
+    const vocabularies = this.estimate === estimatePromptTokens ? loadTokenizers(this.models) : undefined;
+    if (vocabularies) await vocabularies;
     const ticket = new CallTicket(call.tenantId, call.deadline, call.messages, maxTokens, this.estimate);
     ticket.costFor(this.models[0] as string);
     const onAbort = () => {

@@ -278,6 +278,16 @@ export class ModelBudget {
     return this.admissions[low - 1];
   }
 
+  /**
+   * After a 429 on requests per minute for `reservation`: the server had none left when that call reached it, so
+   * the local budget can have none either, less the calls admitted after it. why: a refund alone (a 429 is not
+   * charged) left the bucket as far ahead of the server as it was, and the next calls met 429s too.
+   */
+  requestsEmpty(reservation: BudgetReservation): void {
+    const now = this.clock.now();
+    this.buckets.rpm.clampTo(-(this.reservedRequests - reservation.requestMark), now);
+  }
+
   /** Lowers one limit the server revealed (e.g. in a 429's text) below the configured one. */
   lowerLimit(dimension: BudgetDimension, limit: number): void {
     this.buckets[dimension].lowerCapacity(limit, this.clock.now());

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import {
   countTextTokens,
   estimatePromptTokens,
+  loadTokenizers,
   MESSAGE_OVERHEAD_TOKENS,
   REPLY_PRIMING_TOKENS,
   tokenizerFor,
@@ -17,6 +18,13 @@ const MESSAGES = [
 ];
 
 describe('token estimate', () => {
+  before(async () => {
+    // why: vocabularies load on first use; until then a count is an over-estimate (checked first, here).
+    const text = MESSAGES.map((m) => m.content).join(' ');
+    assert.ok(countTextTokens(text, 'qwen/qwen3-32b') >= countCl100k(text));
+    await loadTokenizers(['openai/gpt-oss-20b', 'llama-3.1-8b-instant']);
+  });
+
   it('uses o200k for gpt-oss and unknown models, cl100k for the Llama and Qwen families', () => {
     assert.equal(tokenizerFor('openai/gpt-oss-20b'), 'o200k_base');
     assert.equal(tokenizerFor('some/new-model'), 'o200k_base');

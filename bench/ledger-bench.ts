@@ -1,0 +1,220 @@
+/**
+ * Issue 20.4's ledger benchmark: a file ledger of 10 000, 100 000 and 1 000 000 rows (45 days, 5 tenants, 200
+ * users, 30 channels), then for each size: the 30-day report of one tenant read from the daily aggregates
+ * ("after") and by the old row scan ("before"), the longest the event loop was held during each, and record()
+ * per second with the aggregate triggers and without them. `npm run bench -- ledger 10000 100000` picks sizes.
+ */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type InValue } from '@libsql/client';
+import type { Logger } from '../src/core/ports.js';
+import type { UsageRecord } from '../src/core/types.js';
+import { PROCESS_OWNER } from '../src/usage/interrupt-abandoned.js';
+import { LibsqlUsageStore } from '../src/usage/libsql-usage-store.js';
+import { MIGRATIONS, runMigrations } from '../src/usage/migrations.js';
+import { upsertRecordStatement } from '../src/usage/usage-rows.js';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+const DAY = 86_400_000;
+const SIZES = [10_000, 100_000, 1_000_000];
+const TENANTS = ['discord:100', 'discord:200', 'slack:T300', 'slack:T400', 'api:bench'];
+const MODELS = ['openai/gpt-oss-20b', 'openai/gpt-oss-120b', 'llama-3.1-8b-instant'];
+const RECORDS_TIMED = 2_000;
+const REPORT_RUNS = 5;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
+  const roll = rnd();
+  const outcome = roll < 0.85 ? 'answered' : roll < 0.95 ? 'failed' : 'refused';
+  const prompt = outcome === 'refused' ? 0 : 400 + Math.floor(rnd() * 1600);
+  const completion = outcome === 'answered' ? Math.floor(rnd() * 500) : 0;
+  const tenantId = TENANTS[Math.floor(rnd() * TENANTS.length)] as string;
+  const user = Math.floor(rnd() * 200);
+  return {
+    id: `b-${i}`,
+    at,
+    platform: tenantId.startsWith('slack') ? 'slack' : tenantId.startsWith('api') ? 'api' : 'discord',
+    tenantId,
+    channelId: `c${Math.floor(rnd() * 30)}`,
+    userId: `u${user}`,
+    userName: `User ${user}`,
+    command: 'ask-twin',
+    ...(outcome === 'refused' ? {} : { model: MODELS[Math.floor(rnd() * MODELS.length)] as string }),
+    promptTokens: prompt,
+    completionTokens: completion,
+    totalTokens: prompt + completion,
+    latencyMs: outcome === 'refused' ? 0 : 300 + Math.floor(rnd() * rnd() * 8_000),
+    queueMs: outcome === 'refused' ? 0 : Math.floor(rnd() * rnd() * 2_000),
+    attempts: outcome === 'refused' ? 0 : 1 + Math.floor(rnd() * rnd() * 3),
+    outcome,
+    ...(outcome === 'failed' ? { errorCode: 'timeout' } : outcome === 'refused' ? { errorCode: 'over_quota' } : {}),
+    costUsd: prompt * 7.5e-8 + completion * 3e-7,
+  } as UsageRecord;
+}
+
+/**
+ * Fills the ledger with `n` rows spread over the 45 days before `now`, 400 rows per INSERT and 25 000 per
+ * transaction. why multi-row: the client prepares a native statement per execution and frees it only on GC, so a
+ * million single-row statements in a tight loop grew the bench past 8 GB.
+ */
+async function fill(url: string, n: number, now: number): Promise<void> {
+  const client = createClient({ url });
+  const rnd = rng(n);
+  const ROWS = 400;
+  try {
+    for (let i = 0; i < n; i += 25_000) {
+      const statements = [];
+      for (let j = i; j < Math.min(n, i + 25_000); j += ROWS) {
+        const rows = [];
+        for (let k = j; k < Math.min(n, i + 25_000, j + ROWS); k++) {
+          rows.push(upsertRecordStatement(makeRecord(rnd, k, now - Math.floor(rnd() * 45 * DAY)), PROCESS_OWNER));
+        }
+        const first = rows[0] as { sql: string; args: unknown[] };
+        const head = first.sql.slice(0, first.sql.indexOf('VALUES'));
+        const tuple = `(${first.args.map(() => '?').join(', ')})`;
+        statements.push({
+          sql: `${head} VALUES ${rows.map(() => tuple).join(', ')}`,
+          args: rows.flatMap((r) => (r as { args: InValue[] }).args),
+        });
+      }
+      await client.batch(statements, 'write');
+    }
+  } finally {
+    client.close();
+  }
+}
+
+interface Timed {
+  ms: number;
+  blockedMs: number;
+}
+
+/**
+ * Median time of a few runs, and the longest the event loop went without a turn during any of them (a setImmediate
+ * ticker: the local libsql client runs statements synchronously, so a query holds the loop for its whole time).
+ */
+async function timeReport(run: () => Promise<unknown>): Promise<Timed> {
+  const times: number[] = [];
+  let last = performance.now();
+  let blockedMs = 0;
+  let ticking = true;
+  const tick = () => {
+    const t = performance.now();
+    blockedMs = Math.max(blockedMs, t - last);
+    last = t;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  for (let i = 0; i < REPORT_RUNS; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  ticking = false;
+  tick();
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] as number, blockedMs };
+}
+
+async function recordsPerSecond(store: LibsqlUsageStore, now: number, seed: number): Promise<number> {
+  const rnd = rng(seed);
+  const t0 = performance.now();
+  for (let i = 0; i < RECORDS_TIMED; i++) {
+    await store.record({ ...makeRecord(rnd, i, now - Math.floor(rnd() * DAY)), id: `new-${seed}-${i}` });
+  }
+  return RECORDS_TIMED / ((performance.now() - t0) / 1000);
+}
+
+interface SizeFigures {
+  rows: number;
+  fillS: number;
+  migrateS: number;
+  windowRows: number;
+  after: Timed;
+  before: Timed;
+  recordAfter: number;
+  recordBefore: number;
+}
+
+async function measure(n: number): Promise<SizeFigures> {
+  const path = join(tmpdir(), `twinbot-ledger-bench-${process.pid}-${n}.db`);
+  const url = `file:${path}`;
+  const now = Date.now();
+  try {
+    // why: the rows go into a ledger of schema 7 (no aggregates yet), as an existing database would be; opening the
+    // store then runs migration 8, whose backfill builds the aggregates (timed: what an upgrade costs).
+    const old = createClient({ url });
+    await runMigrations(old, {
+      clock: { now: () => now },
+      logger: silent,
+      migrations: MIGRATIONS.filter((m) => m.version <= 7),
+    });
+    old.close();
+    const f0 = performance.now();
+    await fill(url, n, now);
+    const fillS = (performance.now() - f0) / 1000;
+    const m0 = performance.now();
+    const store = await LibsqlUsageStore.open({ url });
+    const migrateS = (performance.now() - m0) / 1000;
+    try {
+      const query = { tenantId: 'slack:T300', from: now - 30 * DAY, to: now, bucketMs: DAY };
+      const after = await timeReport(() => store.summarize(query));
+      const before = await timeReport(() => store.summarizeRowScan(query));
+      const windowRows = (await store.summarize(query)).requests;
+      const recordAfter = await recordsPerSecond(store, now, 1);
+      const raw = createClient({ url });
+      for (const t of ['usage_agg_insert', 'usage_agg_update_old', 'usage_agg_update_new', 'usage_agg_delete']) {
+        await raw.execute(`DROP TRIGGER ${t}`);
+      }
+      raw.close();
+      const recordBefore = await recordsPerSecond(store, now, 2);
+      return { rows: n, fillS, migrateS, windowRows, after, before, recordAfter, recordBefore };
+    } finally {
+      await store.close();
+    }
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) await rm(`${path}${suffix}`, { force: true });
+  }
+}
+
+const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
+
+export async function runLedgerBench(args: string[]): Promise<string> {
+  const sizes = args.length > 0 ? args.map(Number).filter((n) => n > 0) : SIZES;
+  const lines = [
+    '### Ledger: 30-day report of one tenant, and record()',
+    '',
+    'A file ledger over 45 days, 5 tenants; the report is `summarize` of one tenant over the last 30 days with daily ' +
+      'series (median of 5). "before" is the row scan, "after" the daily aggregates; "loop held" is the longest ' +
+      'event-loop delay during the reports. record() per second is sequential, awaited, with the aggregate ' +
+      'triggers ("after") and with them dropped ("before").',
+    '',
+    '| ledger rows | rows in the report | report before (row scan) | report after (aggregates) | speed-up | loop held before / after | record()/s before / after | migration 8 (backfill) | target |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const n of sizes) {
+    const f = await measure(n);
+    const met = f.after.ms < 200 && f.after.blockedMs <= 50 ? 'met' : 'NOT met';
+    lines.push(
+      `| ${f.rows.toLocaleString('en')} | ${f.windowRows.toLocaleString('en')} | ${ms(f.before.ms)} ms | ` +
+        `${ms(f.after.ms)} ms | ${(f.before.ms / f.after.ms).toFixed(0)}x | ${ms(f.before.blockedMs)} / ` +
+        `${ms(f.after.blockedMs)} ms | ${f.recordBefore.toFixed(0)} / ${f.recordAfter.toFixed(0)} | ` +
+        `${f.migrateS.toFixed(1)} s | ` +
+        `< 200 ms, loop < 50 ms: ${met} |`,
+    );
+    process.stderr.write(`ledger bench: ${n} rows done (fill ${f.fillS.toFixed(1)} s)\n`);
+  }
+  return lines.join('\n');
+}
