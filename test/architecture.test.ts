@@ -41,6 +41,8 @@ const SDKS: Record<string, RegExp[]> = {
   'adapters/slack': [/^@slack\//],
   'adapters/console': [],
   'adapters/http': [],
+  'adapters/openai-api': [],
+  'adapters/mcp': [/^@modelcontextprotocol\/sdk\//, /^zod$/],
 };
 
 test('every import in src/ follows the dependency rule', () => {

@@ -14,6 +14,7 @@ import { runAsk } from './ask-command.js';
 import { type CommandSpec, commandsNamed, findCommand, helpText, suggestCommand, usageOf } from './commands.js';
 import { runDoctor } from './doctor-command.js';
 import { humanLogStream } from './human-log-stream.js';
+import { runMcp } from './mcp-command.js';
 import { ArgumentError, type ParsedArgs, parseCommandArgs } from './parse-command-args.js';
 import { runIngestCli, runRegisterCommands, runSearchCli } from './profile-commands.js';
 import { runProfileInit } from './profile-init-command.js';
@@ -59,6 +60,8 @@ function dispatch(name: string, config: Config, logger: Logger, args: ParsedArgs
       return runAsk(config, logger, args.positionals.join(' '));
     case 'search':
       return runSearchCli(config, logger, args);
+    case 'mcp':
+      return runMcp(config, logger);
     case 'ingest':
       return runIngestCli(config, logger, args);
     case 'usage':

@@ -3,10 +3,11 @@
  * Nothing here knows about a vendor or a platform SDK.
  */
 
-export type Platform = 'discord' | 'slack' | 'console';
+/** `api`: the OpenAI-compatible HTTP API; `mcp`: the MCP server (stdio or Streamable HTTP). */
+export type Platform = 'discord' | 'slack' | 'console' | 'api' | 'mcp';
 
 /** How a request reached the twin; recorded in the ledger as `command`. */
-export type AskCommand = 'ask-twin' | 'mention' | 'thread' | 'dm' | 'console' | 'cli';
+export type AskCommand = 'ask-twin' | 'mention' | 'thread' | 'dm' | 'console' | 'cli' | 'chat-completions' | 'ask_twin';
 
 /** One retrievable piece of the profile. `text` is first-person prose. */
 export interface Chunk {
@@ -113,6 +114,8 @@ export interface Answer {
   model?: string;
   /** A one-time note for the person, e.g. that the twin runs without a language model. */
   notice?: string;
+  /** Tokens this request spent at the model (all attempts), as the ledger records them; set on the final event. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 /**
