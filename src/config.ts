@@ -289,7 +289,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const apiClients = parseApiClients(r);
   const corsOrigins = parseCorsOrigins(r);
   const mcpHttp = r.bool('TWIN_MCP', false);
-  if (apiClients.length > 0 && port === undefined) r.problems.push('TWIN_API_KEYS serves the HTTP API on PORT: set it');
   if (mcpHttp && apiClients.length === 0) r.problems.push('TWIN_MCP=1 needs TWIN_API_KEYS (its bearer tokens)');
   if (corsOrigins.length > 0 && apiClients.length === 0) r.problems.push('TWIN_API_CORS_ORIGINS needs TWIN_API_KEYS');
 

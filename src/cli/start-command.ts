@@ -61,7 +61,7 @@ async function serve(
   const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
-  const doors = await startDoors(buildHttpDoors(app, config, logger), slackServesHttp, logger);
+  const doors = await startDoors(buildHttpDoors(app, config, logger), config.port, slackServesHttp, logger);
   if (config.port !== undefined && !slackServesHttp) {
     health = await startHealthServer(
       config.port,
@@ -155,14 +155,23 @@ async function serve(
  * Starts the HTTP doors. why: in Slack HTTP mode Bolt's own server holds PORT, which has no room for other routes
  * yet: the doors then stay off with one clear error instead of failing to bind.
  */
-async function startDoors(doors: HttpDoor[], slackServesHttp: boolean, logger: Logger): Promise<HttpDoor[]> {
+async function startDoors(
+  doors: HttpDoor[],
+  port: number | undefined,
+  slackServesHttp: boolean,
+  logger: Logger,
+): Promise<HttpDoor[]> {
   if (doors.length === 0) return [];
-  if (slackServesHttp) {
+  // why: not a configuration error: the same .env serves `twinbot mcp` and `twinbot usage`, which need no PORT.
+  const problem =
+    port === undefined
+      ? 'serves HTTP on PORT: set PORT'
+      : slackServesHttp
+        ? 'cannot share PORT with Slack HTTP mode yet: use Slack Socket Mode (SLACK_APP_TOKEN) beside TWIN_API_KEYS'
+        : undefined;
+  if (problem) {
     for (const door of doors) {
-      logger.error(
-        { event: 'twin.adapter_failed', adapter: door.name, code: 'config' },
-        `${door.name} cannot share PORT with Slack HTTP mode yet: use Slack Socket Mode (SLACK_APP_TOKEN) beside TWIN_API_KEYS`,
-      );
+      logger.error({ event: 'twin.adapter_failed', adapter: door.name, code: 'config' }, `${door.name} ${problem}`);
     }
     return [];
   }

@@ -31,6 +31,8 @@ function tenantWord(tenantId: string): string {
   if (tenantId.startsWith('discord:dm:')) return 'Your direct messages with me have';
   if (tenantId.startsWith('discord:')) return 'This server has';
   if (tenantId.startsWith('slack:')) return 'This workspace has';
+  if (tenantId.startsWith('api:')) return 'This API key has';
+  if (tenantId.startsWith('mcp:')) return 'This MCP client has';
   return 'This console has';
 }
 

@@ -110,7 +110,7 @@ export class OpenAiApiAdapter {
     if (!('body' in read)) return sendError(res, read, req);
     const parsed = parseChatRequest(read.body);
     if ('status' in parsed) return sendError(res, parsed);
-    if (parsed.model !== undefined && parsed.model !== this.modelId) return sendError(res, modelNotFound(parsed.model));
+    if (parsed.model && parsed.model !== this.modelId) return sendError(res, modelNotFound(parsed.model));
 
     const abort = new AbortController();
     res.once('close', () => abort.abort(new Error('client went away')));
