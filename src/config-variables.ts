@@ -89,6 +89,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('SLACK_CLIENT_SECRET', 'string', 'distributable Slack app: client secret', { secret: true }),
   v('SLACK_STATE_SECRET', 'string', 'distributable Slack app: OAuth state secret', { secret: true }),
   v('TWIN_ENCRYPTION_KEY', 'custom', '32-byte keys that encrypt stored installations', { secret: true }),
+  v('TWIN_API_KEYS', 'custom', '`name:key` pairs for the HTTP API and MCP doors; the name is the tenant `api:<name>`', {
+    secret: true,
+  }),
+  v('TWIN_API_CORS_ORIGINS', 'list', 'origins a browser may call the HTTP API from'),
+  v('TWIN_MCP', 'bool', 'also serve MCP over Streamable HTTP at /mcp on PORT', { default: false }),
   v('PORT', 'int', 'serve HTTP on this port', { min: 1, max: 65_535 }),
   v('DATABASE_URL', 'custom', 'the usage ledger database'),
   v('TWIN_USAGE_RETENTION_DAYS', 'int', 'days of raw usage records kept', { default: 90, min: 31, max: 36_500 }),

@@ -55,6 +55,11 @@ export interface Config {
   };
   port?: number;
   /**
+   * TWIN_API_KEYS, TWIN_API_CORS_ORIGINS, TWIN_MCP: the OpenAI-compatible API (and MCP over HTTP) on PORT. Each client
+   * is a key name (its tenant is `api:<name>`) and its key.
+   */
+  api?: { clients: ApiClient[]; corsOrigins: string[]; mcp: boolean };
+  /**
    * TWIN_ENCRYPTION_KEY: 32-byte keys that encrypt stored installation tokens; the first encrypts, all decrypt
    * (rotation). Empty when unset; required with Slack OAuth.
    */
@@ -66,6 +71,12 @@ export interface Config {
   logLevel?: string;
   /** The values of the variables the table marks secret (config-variables.ts): scrubbed from every log and error. */
   secrets: string[];
+}
+
+/** One TWIN_API_KEYS entry: the name (tenant `api:<name>`) and the bearer key that proves it. */
+export interface ApiClient {
+  name: string;
+  key: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -166,6 +177,38 @@ function parseUserRate(r: Reader): { perMinute: number; concurrent: number } {
   return { perMinute, concurrent };
 }
 
+/** TWIN_API_KEYS: `name:key,...`; names and keys unique. A problem names the entry, never quotes a key. */
+function parseApiClients(r: Reader): ApiClient[] {
+  const clients: ApiClient[] = [];
+  for (const [i, entry] of r.list('TWIN_API_KEYS').entries()) {
+    const colon = entry.indexOf(':');
+    const name = colon > 0 ? entry.slice(0, colon).trim() : '';
+    const key = colon > 0 ? entry.slice(colon + 1).trim() : '';
+    if (!/^[\w.-]{1,64}$/.test(name) || key === '') {
+      r.problems.push(`TWIN_API_KEYS entry ${i + 1} must look like name:key (name of letters, digits, . _ -)`);
+      continue;
+    }
+    if (clients.some((c) => c.name === name)) r.problems.push(`TWIN_API_KEYS names "${name}" twice`);
+    else if (clients.some((c) => c.key === key)) r.problems.push(`TWIN_API_KEYS entry ${i + 1} repeats another's key`);
+    else clients.push({ name, key });
+  }
+  return clients;
+}
+
+/** TWIN_API_CORS_ORIGINS: exact origins (`https://example.com`), as a browser sends them in `Origin`. */
+function parseCorsOrigins(r: Reader): string[] {
+  const origins = r.list('TWIN_API_CORS_ORIGINS');
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin;
+    } catch {}
+    if (!ok) r.problems.push(`TWIN_API_CORS_ORIGINS must list origins like https://example.com, got "${origin}"`);
+  }
+  return origins;
+}
+
 /** TWIN_ENCRYPTION_KEY: comma-separated 32-byte keys, each as 64 hex digits or base64 (`openssl rand -base64 32`). */
 function parseEncryptionKeys(r: Reader): Uint8Array[] {
   const keys: Uint8Array[] = [];
@@ -263,6 +306,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (slackSecret && !slackApp && port === undefined)
     r.problems.push('Slack HTTP mode (SLACK_SIGNING_SECRET) needs PORT');
 
+  const apiClients = parseApiClients(r);
+  const corsOrigins = parseCorsOrigins(r);
+  const mcpHttp = r.bool('TWIN_MCP');
+  if (mcpHttp && apiClients.length === 0) r.problems.push('TWIN_MCP=1 needs TWIN_API_KEYS (its bearer tokens)');
+  if (corsOrigins.length > 0 && apiClients.length === 0) r.problems.push('TWIN_API_CORS_ORIGINS needs TWIN_API_KEYS');
+
   const logLevel = r.choice('LOG_LEVEL');
 
   const config: Config = {
@@ -324,12 +373,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           }
         : undefined,
     port,
+    api: apiClients.length > 0 ? { clients: apiClients, corsOrigins, mcp: mcpHttp } : undefined,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,
-    secrets: secretValues(env),
+    // why: a TWIN_API_KEYS entry is name:key; the name is a tenant (shown), the key a secret (scrubbed).
+    secrets: [...secretValues(env), ...apiClients.map((c) => c.key)],
   };
   if (r.problems.length > 0) {
     const list = r.problems.map((p) => `  - ${p}`).join('\n');

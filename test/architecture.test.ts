@@ -43,6 +43,8 @@ const SDKS: Record<string, RegExp[]> = {
   'adapters/slack': [/^@slack\//],
   'adapters/console': [],
   'adapters/http': [],
+  'adapters/openai-api': [],
+  'adapters/mcp': [/^@modelcontextprotocol\/sdk\//, /^zod$/],
 };
 
 /** Every import under `root` that breaks the dependency rule, as `file imports spec (why)`. */

@@ -31,6 +31,7 @@ const quotaOptions = Object.fromEntries(
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'start', summary: 'start every platform with credentials; with none, the console chat' },
   { name: 'ask', args: '"question"', summary: 'answer one question and exit' },
+  { name: 'mcp', summary: 'serve the twin over MCP on stdin/stdout (for Claude Desktop and IDE agents)' },
   {
     name: 'search',
     args: '"question"',

@@ -64,6 +64,8 @@ async function dispatch(name: string, config: Config, logger: Logger, args: Pars
       return (await import('./ask-command.js')).runAsk(config, logger, args.positionals.join(' '));
     case 'search':
       return (await import('./profile-commands.js')).runSearchCli(config, logger, args);
+    case 'mcp':
+      return (await import('./mcp-command.js')).runMcp(config, logger);
     case 'ingest':
       return (await import('./profile-commands.js')).runIngestCli(config, logger, args);
     case 'usage':

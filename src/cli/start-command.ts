@@ -16,6 +16,7 @@ import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retrieve
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
 import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
+import { buildHttpDoors, type HttpDoor } from './doors.js';
 import { installProcessGuards } from './process-guards.js';
 import { twinHealth } from './twin-health.js';
 
@@ -58,12 +59,20 @@ async function serve(
   const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
+  const doors = await startDoors(buildHttpDoors(app, config, logger), config.port, slackServesHttp, logger);
   if (config.port !== undefined && !slackServesHttp) {
-    health = await startHealthServer(config.port, healthState);
+    health = await startHealthServer(
+      config.port,
+      healthState,
+      undefined,
+      doors.map((d) => d.handle),
+    );
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
   }
+  const configured = platforms.configured + (config.api ? 1 : 0);
+  const runningNames = [...platforms.running, ...doors].map((a) => a.name);
 
-  if (platforms.configured > 0 && platforms.running.length === 0) {
+  if (configured > 0 && runningNames.length === 0) {
     logger.error({ event: 'twin.no_adapter' }, 'no platform adapter could start; see the errors above');
     stopRollUps();
     health?.close();
@@ -71,9 +80,9 @@ async function serve(
     return 1;
   }
 
-  if (platforms.running.length > 0 && io.stdout.isTTY === true) {
+  if (runningNames.length > 0 && io.stdout.isTTY === true) {
     // why: at warn level a terminal shows no log line on a good start; say once that the bot is up, and where.
-    const names = platforms.running.map((a) => a.name).join(', ');
+    const names = runningNames.join(', ');
     io.stdout.write(`twinbot is running on ${names} as the twin of ${app.profile.name}. Ctrl-C stops it.\n`);
   }
 
@@ -84,7 +93,9 @@ async function serve(
     logger.info({ event: 'twin.shutdown', signal, inFlight: app.twin.inFlightCount }, 'shutting down');
     stopRollUps();
     consoleAdapter?.stop();
-    await app.twin.close(config.twin.shutdownGraceMs);
+    // why: the doors refuse newcomers with a 503 at once and let their open responses finish with the twin's grace.
+    const grace = config.twin.shutdownGraceMs;
+    await Promise.all([app.twin.close(grace), ...doors.map((d) => d.stop(grace + 5_000))]);
     for (const adapter of adapters) {
       await adapter.stop().catch((err) => logger.warn({ err, adapter: adapter.name }, 'adapter did not stop cleanly'));
     }
@@ -92,7 +103,7 @@ async function serve(
     await app.close();
   };
 
-  if (platforms.configured === 0) {
+  if (configured === 0) {
     consoleAdapter = new ConsoleAdapter({
       twin: app.twin,
       input: io.stdin as NodeJS.ReadableStream as import('node:stream').Readable,
@@ -136,6 +147,37 @@ async function serve(
     // why: after an uncaught exception the process state is suspect: drain like SIGTERM, then exit non-zero.
     onFatal((reason) => stopWith(reason, 1));
   });
+}
+
+/**
+ * Starts the HTTP doors. why: in Slack HTTP mode Bolt's own server holds PORT, which has no room for other routes
+ * yet: the doors then stay off with one clear error instead of failing to bind.
+ */
+async function startDoors(
+  doors: HttpDoor[],
+  port: number | undefined,
+  slackServesHttp: boolean,
+  logger: Logger,
+): Promise<HttpDoor[]> {
+  if (doors.length === 0) return [];
+  // why: not a configuration error: the same .env serves `twinbot mcp` and `twinbot usage`, which need no PORT.
+  const problem =
+    port === undefined
+      ? 'serves HTTP on PORT: set PORT'
+      : slackServesHttp
+        ? 'cannot share PORT with Slack HTTP mode yet: use Slack Socket Mode (SLACK_APP_TOKEN) beside TWIN_API_KEYS'
+        : undefined;
+  if (problem) {
+    for (const door of doors) {
+      logger.error({ event: 'twin.adapter_failed', adapter: door.name, code: 'config' }, `${door.name} ${problem}`);
+    }
+    return [];
+  }
+  for (const door of doors) {
+    await door.start();
+    logger.info({ event: 'twin.adapter_started', adapter: door.name }, `${door.name} adapter started`);
+  }
+  return doors;
 }
 
 /** Says at start how much the profile gives the twin to say, and what to add when it is not much. */

@@ -35,9 +35,8 @@ const TENANT_WORDS: Record<TenantKind, string> = {
   guild: 'This server has',
   workspace: 'This workspace has',
   console: 'This console has',
-  // why: the words these doors had before they had a kind of their own.
-  api: 'This console has',
-  mcp: 'This console has',
+  api: 'This API key has',
+  mcp: 'This MCP client has',
 };
 
 /** What each measure of the table reads from a tenant's usage. */

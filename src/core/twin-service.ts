@@ -192,7 +192,8 @@ export class TwinService {
   ): AsyncGenerator<ReplyEvent> {
     const finish = async function* (answer: Answer): AsyncGenerator<ReplyEvent> {
       await record('answered', { mode: answer.mode, model: answer.model });
-      yield { type: 'final', answer };
+      const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
+      yield { type: 'final', answer: { ...answer, usage } };
     };
     yield { type: 'status', phase: 'thinking', text: 'Thinking…' };
 

@@ -6,10 +6,11 @@ import type { QuotaField } from './quota-limits.js';
 import type { Tenant } from './tenant.js';
 import type { UsageWindow } from './usage-windows.js';
 
-export type Platform = 'discord' | 'slack' | 'console';
+/** `api`: the OpenAI-compatible HTTP API; `mcp`: the MCP server (stdio or Streamable HTTP). */
+export type Platform = 'discord' | 'slack' | 'console' | 'api' | 'mcp';
 
 /** How a request reached the twin; recorded in the ledger as `command`. */
-export type AskCommand = 'ask-twin' | 'mention' | 'thread' | 'dm' | 'console' | 'cli';
+export type AskCommand = 'ask-twin' | 'mention' | 'thread' | 'dm' | 'console' | 'cli' | 'chat-completions' | 'ask_twin';
 
 /** One retrievable piece of the profile. `text` is first-person prose. */
 export interface Chunk {
@@ -118,6 +119,8 @@ export interface Answer {
   model?: string;
   /** A one-time note for the person, e.g. that the twin runs without a language model. */
   notice?: string;
+  /** Tokens this request spent at the model (all attempts), as the ledger records them; set on the final event. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 /**
