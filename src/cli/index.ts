@@ -169,6 +169,11 @@ function describeFailure(e: ReturnType<typeof asTwinError>): string {
 
 /** Runs the command line and exits with its code. */
 export function runCli(argv: string[]): void {
+  // why: `twinbot search ... | head` closes the pipe early; a reader that has seen enough is not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   cli(argv).then(
     (code) => {
       process.exitCode = code;
