@@ -7,6 +7,7 @@ import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
+import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
 import type {
@@ -56,6 +57,7 @@ export interface TwinServiceOptions {
   topK?: number;
   /** Tokens (approximate) the retrieved chunks may take in one prompt; the best chunk always goes in. */
   chunkBudgetTokens?: number;
+  /** Turns of history kept (the newest); default `CORE_HISTORY_TURNS` (core/history-rules.ts). */
   maxHistoryTurns?: number;
   maxQuestionChars?: number;
 }
@@ -201,7 +203,7 @@ export class TwinService {
       yield* finish(this.greeting());
       return;
     }
-    const history = (request.history ?? []).slice(-(this.deps.options.maxHistoryTurns ?? 6));
+    const history = (request.history ?? []).slice(-(this.deps.options.maxHistoryTurns ?? CORE_HISTORY_TURNS));
     const cacheKey = history.length === 0 ? AnswerCache.key(this.profile.version, question) : undefined;
     const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
     if (cached) {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { TwinError } from '../../src/core/errors.js';
+import { CORE_HISTORY_TURNS } from '../../src/core/history-rules.js';
 import { LEAK_REPLACEMENT } from '../../src/core/leak-check.js';
 import type { LlmCall, LlmClient, LlmEvent, Logger, ProfileRetriever } from '../../src/core/ports.js';
 import { NOT_IN_PROFILE } from '../../src/core/prompt.js';
@@ -331,7 +332,9 @@ describe('TwinService', () => {
     }));
     await collect(make(llm).ask(request('Tell me more', { history })));
     const sent = llm.calls[0]!.messages;
-    assert.equal(sent.filter((m) => m.role !== 'system').length, 7, 'six turns of history and the question');
+    // The core's limit from core/history-rules.ts: that many turns of history, and the question.
+    assert.equal(sent.filter((m) => m.role !== 'system').length, CORE_HISTORY_TURNS + 1);
+    assert.equal(CORE_HISTORY_TURNS, 6, "today's limit");
   });
 
   test('usage: admins get the report for their tenant, others a refusal without numbers', async () => {

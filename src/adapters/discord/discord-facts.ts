@@ -3,6 +3,7 @@
  * addressed to the bot, the question without the mention, and the reply chain as history. No rules here.
  */
 import { GuildMember, type Message, PermissionFlagsBits, type PermissionsBitField, type User } from 'discord.js';
+import { HISTORY_RULES, type HistoryRule, keepHistory } from '../../core/history-rules.js';
 import { discordTenant } from '../../core/tenant.js';
 import type { Turn } from '../../core/types.js';
 
@@ -61,10 +62,16 @@ export function botRoleIdsOf(message: Message, botId: string): string[] {
 }
 
 /**
- * Walks the reply chain above `message` (at most `maxMessages` messages, same channel) and returns it as turns,
- * oldest first; the bot's messages are the twin's turns. A message that cannot be fetched ends the walk.
+ * Walks the reply chain above `message` (same channel) and returns it as turns, oldest first; the bot's messages are
+ * the twin's turns. How many messages are walked, how turns merge and what other bots' messages become follow
+ * Discord's row of the history rules (core/history-rules.ts). A message that cannot be fetched ends the walk.
  */
-export async function readReplyChain(message: Message, botId: string, maxMessages = 6): Promise<Turn[]> {
+export async function readReplyChain(
+  message: Message,
+  botId: string,
+  maxMessages: number = HISTORY_RULES.discord.fetchedMessages,
+  rule: HistoryRule = HISTORY_RULES.discord,
+): Promise<Turn[]> {
   const turns: Turn[] = [];
   let ref = message.reference;
   for (let i = 0; i < maxMessages && ref?.messageId && ref.channelId === message.channelId; i++) {
@@ -74,17 +81,12 @@ export async function readReplyChain(message: Message, botId: string, maxMessage
     } catch {
       break;
     }
+    ref = parent.reference;
     const mine = parent.author.id === botId;
+    if (!mine && parent.author.bot && rule.otherBots === 'skip') continue;
     const text = mine ? answerTextOf(parent.content) : questionOf(parent.content, botId, botRoleIdsOf(parent, botId));
     if (text !== '') turns.unshift({ role: mine ? 'twin' : 'user', text });
-    ref = parent.reference;
   }
   // An answer split over several messages, or two questions in a row, read as one turn each.
-  const merged: Turn[] = [];
-  for (const turn of turns) {
-    const last = merged.at(-1);
-    if (last && last.role === turn.role) last.text = `${last.text}\n${turn.text}`;
-    else merged.push({ ...turn });
-  }
-  return merged;
+  return keepHistory(turns, rule);
 }

@@ -12,14 +12,12 @@ import { slackErrorCode } from './slack-errors.js';
 import { renderNote } from './slack-render.js';
 import type { Respond, SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
-import { fetchThreadTurns, questionText } from './thread-history.js';
+import { fetchThreadTurns, questionText, THREAD_LIMITS } from './thread-history.js';
 import { TtlSet } from './ttl-set.js';
 
 /** Bolt's error handler that receives the body too (its type is not exported; the last overload of `error`). */
 type ExtendedErrorHandler = Parameters<App['error']>[0];
 
-/** why: a thread is history, not an archive: read at most 200 messages, keep the last 12 turns. */
-const THREAD_LIMITS = { maxMessages: 200, maxTurns: 12 };
 /** Threads the twin answered in, remembered so replies there count as follow-ups. */
 const THREAD_MEMORY_MS = 7 * 86_400_000;
 

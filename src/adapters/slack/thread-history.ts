@@ -3,6 +3,7 @@
  * conversation history, with the twin's own answers recognised by their block ids (slack-render.ts).
  */
 import type { webApi } from '@slack/bolt';
+import { HISTORY_RULES, type HistoryRule, keepHistory } from '../../core/history-rules.js';
 import type { Turn } from '../../core/types.js';
 import { BLOCK, unescapeMrkdwn } from './slack-render.js';
 
@@ -83,32 +84,30 @@ function twinTurns(message: ThreadMessage): Turn[] {
 
 /**
  * Converts a thread (oldest first) into history turns before `beforeTs`: the twin's answers as `twin`, people's
- * messages as `user`, other bots and system messages left out, consecutive turns of one speaker merged.
+ * messages as `user`, system messages left out; other bots, the merging of consecutive turns of one speaker and the
+ * turns kept follow Slack's row of the history rules (core/history-rules.ts).
  */
 export function threadTurns(
   messages: readonly ThreadMessage[],
   self: BotIdentity,
   beforeTs: string,
-  maxTurns: number,
+  maxTurns: number = HISTORY_RULES.slack.keptTurns,
+  rule: HistoryRule = HISTORY_RULES.slack,
 ): Turn[] {
   const turns: Turn[] = [];
   for (const m of messages) {
     if (!m.ts || tsCompare(m.ts, beforeTs) >= 0) continue;
     const mine = (self.botUserId !== undefined && m.user === self.botUserId) || (self.botId && m.bot_id === self.botId);
-    let next: Turn[];
-    if (mine) next = twinTurns(m);
-    else if (m.bot_id || (m.subtype && m.subtype !== 'thread_broadcast')) next = [];
+    const otherBot = !mine && Boolean(m.bot_id);
+    if (mine) turns.push(...twinTurns(m));
+    else if (otherBot && rule.otherBots === 'skip') continue;
+    else if (m.subtype && m.subtype !== 'thread_broadcast' && !(otherBot && m.subtype === 'bot_message')) continue;
     else {
       const text = questionText(m.text ?? '', self.botUserId);
-      next = text ? [{ role: 'user', text }] : [];
-    }
-    for (const t of next) {
-      const last = turns[turns.length - 1];
-      if (last && last.role === t.role) last.text = `${last.text}\n\n${t.text}`;
-      else turns.push({ ...t });
+      if (text) turns.push({ role: 'user', text });
     }
   }
-  return turns.slice(-maxTurns);
+  return keepHistory(turns, rule, maxTurns);
 }
 
 /** Bounds on reading a thread: pages of 100 messages, at most `maxMessages` read, the last `maxTurns` kept. */
@@ -117,6 +116,12 @@ export interface ThreadReadLimits {
   maxTurns: number;
 }
 
+/** Slack's bounds, from its row of the history rules. */
+export const THREAD_LIMITS: ThreadReadLimits = {
+  maxMessages: HISTORY_RULES.slack.fetchedMessages,
+  maxTurns: HISTORY_RULES.slack.keptTurns,
+};
+
 /** Reads a thread with conversations.replies (bounded) and returns the history before `beforeTs`. */
 export async function fetchThreadTurns(
   client: webApi.WebClient,
@@ -124,7 +129,7 @@ export async function fetchThreadTurns(
   threadTs: string,
   beforeTs: string,
   self: BotIdentity,
-  limits: ThreadReadLimits,
+  limits: ThreadReadLimits = THREAD_LIMITS,
 ): Promise<Turn[]> {
   const messages: ThreadMessage[] = [];
   let cursor: string | undefined;
