@@ -93,6 +93,8 @@ interface Running {
   child: ChildProcess;
   eventsUrl: string;
   log: () => string;
+  /** twinbot's `twin.usage` records so far: outcome (and failure code) by channel. */
+  outcomes: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -117,6 +119,20 @@ async function startProcess(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  const outcomes = new Map<string, string>();
+  let partialLine = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const lines = (partialLine + d.toString()).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"event":"twin.usage"')) continue;
+      try {
+        const r = JSON.parse(line) as { channelId?: string; outcome?: string; failureCode?: string };
+        if (r.channelId)
+          outcomes.set(r.channelId, r.failureCode ? `${r.outcome} (${r.failureCode})` : String(r.outcome));
+      } catch {}
+    }
+  });
   const t0 = Date.now();
   let seen = '';
   const watch = (d: Buffer) => {
@@ -137,6 +153,7 @@ async function startProcess(
     child,
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     log: () => out,
+    outcomes,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -162,6 +179,8 @@ interface PhaseResult {
   cpuPerQuestion: number;
   rssAfter: number;
   drainMs: number;
+  /** For twinbot: its own logged outcome of every question not final at the end of the drain. */
+  unfinished: Record<string, number>;
 }
 
 let phaseCounter = 0;
@@ -241,6 +260,13 @@ async function runPhase(app: Running, rate: number, slack: FakeSlack, groq: Fake
   const drainMs = Date.now() - lastSend;
   const cpuUsed = cpuMs(pid) - cpu0;
   const rssAfter = rssMb(pid);
+  const unfinished: Record<string, number> = {};
+  const finished = answered();
+  for (const [channel, qid] of channelOf) {
+    if (finished.has(qid)) continue;
+    const outcome = app.outcomes.get(channel) ?? 'no outcome logged yet';
+    unfinished[outcome] = (unfinished[outcome] ?? 0) + 1;
+  }
 
   const calls = phaseCalls();
   const done = answered();
@@ -289,6 +315,7 @@ async function runPhase(app: Running, rate: number, slack: FakeSlack, groq: Fake
     cpuPerQuestion: cpuUsed / count,
     rssAfter,
     drainMs,
+    unfinished,
   };
 }
 
@@ -322,6 +349,13 @@ function table(results: PhaseResult[], idle: Record<AppName, number>): string {
     `Drain after the last question (until every answer was final and ${SETTLE_MS / 1000} s without writes, at most ` +
       `${(DRAIN_LIMIT_MS + SETTLE_MS) / 1000} s): ${results.map((r) => `${r.app}@${r.rate}/s ${(r.drainMs / 1000).toFixed(1)} s`).join(', ')}.`,
   );
+  for (const r of results.filter((x) => Object.keys(x.unfinished).length > 0)) {
+    const parts = Object.entries(r.unfinished).map(([k, n]) => `${n} ${k}`);
+    lines.push(
+      '',
+      `${r.app} at ${r.rate}/s, questions not final when the drain ended, by its own log: ${parts.join(', ')}.`,
+    );
+  }
   return lines.join('\n');
 }
 
