@@ -15,6 +15,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
+  { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
   { name: 'startup', run: () => runStartupBench() },
 ];
 
