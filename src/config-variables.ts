@@ -5,6 +5,7 @@
  * Rules between variables (set together, one needs another) stay in config.ts, in code.
  */
 import { QUOTA_LIMITS } from './core/quota-limits.js';
+import { DEFAULT_MAX_CONCURRENT } from './llm/gateway/concurrency.js';
 
 /** How a variable's text is read; `custom` ones have their own parser in config.ts. */
 export type VariableKind = 'string' | 'url' | 'int' | 'number' | 'bool' | 'list' | 'choice' | 'custom';
@@ -52,6 +53,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('GROQ_TPM', 'int', 'the account’s tokens per minute, per model', { min: 1 }),
   v('GROQ_RPD', 'int', 'the account’s requests per day, per model', { min: 1 }),
   v('GROQ_TPD', 'int', 'the account’s tokens per day, per model', { min: 1 }),
+  v('GROQ_MAX_CONCURRENT', 'int', 'most Groq calls in flight; below it, about RPM x answer time / 60 (at least 2)', {
+    default: DEFAULT_MAX_CONCURRENT,
+    min: 1,
+    max: 10_000,
+  }),
   v('TWIN_DEADLINE_S', 'number', 'every question gets its final reply within this', { default: 45, min: 5, max: 900 }),
   v('TWIN_MAX_QUEUE_PER_TENANT', 'int', 'questions one tenant may have waiting', {
     default: 100,

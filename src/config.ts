@@ -27,6 +27,8 @@ export interface Config {
     stallMs: number;
     /** Account limits applied to every configured model; undefined: the catalog's free-plan limits. */
     limits: { rpm?: number; tpm?: number; rpd?: number; tpd?: number };
+    /** GROQ_MAX_CONCURRENT: the ceiling on calls in flight; the gateway derives the cap in force below it. */
+    maxConcurrent: number;
   };
   twin: {
     deadlineMs: number;
@@ -330,6 +332,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         rpd: r.optionalNum('GROQ_RPD'),
         tpd: r.optionalNum('GROQ_TPD'),
       },
+      maxConcurrent: r.num('GROQ_MAX_CONCURRENT'),
     },
     twin: {
       deadlineMs: r.num('TWIN_DEADLINE_S') * 1000,

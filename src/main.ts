@@ -114,6 +114,7 @@ export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger
     models,
     limits,
     maxTokens: groq.maxTokens,
+    maxConcurrent: groq.maxConcurrent,
     maxQueuePerTenant,
     logger,
   });

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     assert.equal(c.groq.temperature, 0.7);
     assert.equal(c.groq.maxTokens, 500);
     assert.equal(c.groq.timeoutMs, 30_000);
+    assert.equal(c.groq.maxConcurrent, 64);
     assert.equal(c.twin.deadlineMs, 45_000);
     assert.equal(c.twin.maxQueuePerTenant, 100);
     assert.deepEqual(c.twin.userRate, { perMinute: 10, concurrent: 3 });
@@ -88,6 +89,12 @@ describe('loadConfig', () => {
     assert.deepEqual(c.twin.admins, ['U1', '42']);
     assert.deepEqual(c.groq.fallbackModels, ['openai/gpt-oss-120b', 'qwen/qwen3-32b']);
     assert.equal(c.databaseUrl, 'file:/srv/data/x.db');
+  });
+
+  test('GROQ_MAX_CONCURRENT is a whole number of at least 1', () => {
+    assert.equal(loadConfig({ GROQ_MAX_CONCURRENT: '200' }, '/tmp').groq.maxConcurrent, 200);
+    assert.match(configError({ GROQ_MAX_CONCURRENT: '0' }).message, /GROQ_MAX_CONCURRENT/);
+    assert.match(configError({ GROQ_MAX_CONCURRENT: 'many' }).message, /GROQ_MAX_CONCURRENT/);
   });
 
   test('a missing profile file is named', () => {

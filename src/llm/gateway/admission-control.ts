@@ -6,8 +6,9 @@ import { TwinError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { cappedDelay, systemTimers, type TimerHandle, type Timers } from '../../core/timers.js';
 import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import { concurrencyFor } from './concurrency.js';
 import { FairQueue, type QueuePlace } from './fair-queue.js';
-import type { BudgetGauge, BudgetReservation, ModelBudget } from './model-budget.js';
+import { type BudgetGauge, type BudgetReservation, DEFAULT_WINDOW_MS, type ModelBudget } from './model-budget.js';
 import { SlotPool } from './slot-pool.js';
 
 /** A slot and a reservation held by one admitted attempt. */
@@ -41,6 +42,10 @@ export interface AdmissionOptions {
   models: readonly string[];
   budgets: ReadonlyMap<string, ModelBudget>;
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /**
+   * The most calls in flight (GROQ_MAX_CONCURRENT). The cap in force follows the budgets and the observed answer
+   * duration (see concurrency.ts), within 2 and this.
+   */
   maxConcurrent: number;
   maxQueuePerTenant: number;
   /** Calls an idle tenant may be served ahead of tenants already being served (see FairQueue). */
@@ -83,14 +88,14 @@ export class AdmissionControl {
       maxPerTenant: options.maxQueuePerTenant,
       newcomerCredit: options.newcomerCredit,
     });
+    this.answerMs = options.expectedAnswerMs;
     this.slots = new SlotPool({
-      maxConcurrent: options.maxConcurrent,
+      maxConcurrent: this.wantedConcurrency(),
       clock: options.clock,
       logger: options.logger,
       demand: () => this.queue.size,
       onIdle: () => this.pump(),
     });
-    this.answerMs = options.expectedAnswerMs;
   }
 
   get expectedAnswerMs(): number {
@@ -99,6 +104,11 @@ export class AdmissionControl {
 
   get inFlight(): number {
     return this.slots.inFlight;
+  }
+
+  /** The cap on calls in flight now: derived from the budgets and the observed answer duration. */
+  get maxConcurrent(): number {
+    return this.slots.maxConcurrent;
   }
 
   /** Queues a ticket (a retried call goes `front`) and admits what can run. False when its tenant's queue is full. */
@@ -132,7 +142,7 @@ export class AdmissionControl {
     const cost = ticket.costFor(choice.model);
     const budgetMs = budget.drainMs(place.ahead + 1, place.ahead * cost * this.costRatio + cost);
     const free = this.slots.available;
-    const waves = Math.ceil(Math.max(0, place.ahead + 1 - free) / this.o.maxConcurrent);
+    const waves = Math.ceil(Math.max(0, place.ahead + 1 - free) / this.slots.maxConcurrent);
     return Math.max(budgetMs, waves * this.answerMs);
   }
 
@@ -173,6 +183,8 @@ export class AdmissionControl {
   /** Admits queued calls while a slot is free and the chosen model's budgets allow; else sets a timer. */
   pump(): void {
     if (this.closed) return;
+    // why: every finished call passes here (its slot goes idle), so the cap follows each new latency or limit.
+    this.retune();
     let shifted = false;
     let waitMs = Number.POSITIVE_INFINITY;
     while (this.queue.size > 0) {
@@ -210,6 +222,7 @@ export class AdmissionControl {
 
   gauges(): {
     inFlight: number;
+    maxInFlight: number;
     queued: number;
     queueDepth: Record<string, number>;
     models: Record<string, ModelGauge>;
@@ -223,7 +236,13 @@ export class AdmissionControl {
       if (this.isGone(model)) gauge.goneUntil = this.gone.get(model) as number;
       models[model] = gauge;
     }
-    return { inFlight: this.inFlight, queued: this.queue.size, queueDepth: this.queue.depths(), models };
+    return {
+      inFlight: this.inFlight,
+      maxInFlight: this.slots.maxConcurrent,
+      queued: this.queue.size,
+      queueDepth: this.queue.depths(),
+      models,
+    };
   }
 
   /** Fails queued calls, ends idle slots and waits for running ones. */
@@ -233,6 +252,34 @@ export class AdmissionControl {
     this.scheduleWake(Number.POSITIVE_INFINITY);
     this.timers.clearTimeout(this.positionTimer);
     await this.slots.close();
+  }
+
+  /** Sets the slots' cap to what the limits in force and the observed answer duration call for. */
+  private retune(): void {
+    const wanted = this.wantedConcurrency();
+    if (wanted === this.slots.maxConcurrent) return;
+    this.o.logger.debug(
+      { event: 'llm.concurrency', from: this.slots.maxConcurrent, to: wanted, answerMs: Math.round(this.answerMs) },
+      'calls in flight follow the limits',
+    );
+    this.slots.resize(wanted);
+  }
+
+  /**
+   * rpm x answer duration / window for the model with the most requests a window among those not gone.
+   * why: the highest, not the primary's: a fallback taking calls (primary's day spent, breaker open) must not be
+   * starved of slots, and the budgets, not the slots, keep every model within its limits.
+   */
+  private wantedConcurrency(): number {
+    let rpm = 0;
+    let windowMs = DEFAULT_WINDOW_MS;
+    for (const model of this.o.models) {
+      if (this.isGone(model)) continue;
+      const budget = this.o.budgets.get(model) as ModelBudget;
+      rpm = Math.max(rpm, budget.limits().rpm);
+      windowMs = budget.windowMs;
+    }
+    return concurrencyFor({ rpm, answerMs: this.answerMs, windowMs, max: this.o.maxConcurrent });
   }
 
   /** The first model (in preference order) that can take the call, or how long until one can. */

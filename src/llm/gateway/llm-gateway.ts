@@ -12,6 +12,7 @@ import { type AttemptContext, runAttempt } from './attempt-runner.js';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, scaleBackoff } from './backoff.js';
 import { CallTicket, type PromptEstimator } from './call-ticket.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { DEFAULT_MAX_CONCURRENT } from './concurrency.js';
 import { DEFAULT_WINDOW_MS, ModelBudget } from './model-budget.js';
 import { estimatePromptTokens, loadTokenizers } from './token-estimate.js';
 
@@ -26,14 +27,17 @@ export interface LlmGatewayOptions {
   maxTokens: number;
   /** Length of the "minute" (60 000 in production). Backoff, breaker cool-down and pauses scale with it. */
   windowMs?: number;
-  /** Calls in flight at once (bottleneck maxConcurrent). Default 8. */
+  /**
+   * The most calls in flight at once (GROQ_MAX_CONCURRENT). The cap in force follows the budgets and the observed
+   * answer duration: about RPM x latency / 60 s, at least 2, at most this. Default 64.
+   */
   maxConcurrent?: number;
   /** Calls one tenant may have waiting (TWIN_MAX_QUEUE_PER_TENANT). */
   maxQueuePerTenant: number;
   /**
    * Calls a tenant that had nothing waiting may be served ahead of tenants already being served, so an occasional
-   * question overtakes a flood (bounded, so the flood is never starved). Default: maxConcurrent. 0 = plain
-   * round-robin.
+   * question overtakes a flood (bounded, so the flood is never starved). Default: maxConcurrent, at most 8 (the
+   * old fixed cap: a ceiling of 64 must not let a newcomer jump 64 places). 0 = plain round-robin.
    */
   newcomerCredit?: number;
   /** Attempts per call that may end in a retryable failure. Default 4. Moving to a fallback model is not counted. */
@@ -62,6 +66,8 @@ export interface LlmGatewayOptions {
 
 export interface GatewayGauges {
   inFlight: number;
+  /** The cap on calls in flight now (follows the limits and the observed answer duration). */
+  maxInFlight: number;
   queued: number;
   /** Waiting calls per tenant (tenants with none are left out). */
   queueDepth: Record<string, number>;
@@ -135,9 +141,9 @@ export class LlmGateway implements LlmClient {
       models: this.models,
       budgets: this.budgets,
       breakers: this.breakers,
-      maxConcurrent: options.maxConcurrent ?? 8,
+      maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
       maxQueuePerTenant: options.maxQueuePerTenant,
-      newcomerCredit: options.newcomerCredit ?? options.maxConcurrent ?? 8,
+      newcomerCredit: options.newcomerCredit ?? Math.min(options.maxConcurrent ?? 8, 8),
       expectedAnswerMs: options.expectedAnswerMs ?? 3_000,
       positionUpdateMs: options.positionUpdateMs ?? 1_000,
       clock: this.clock,

@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../../core/ports.js';
 import { cappedDelay } from '../../core/timers.js';
 
 export interface SlotPoolOptions {
+  /** The first cap on calls in flight; `resize` changes it. */
   maxConcurrent: number;
   clock: Clock;
   logger: Logger;
@@ -35,6 +36,7 @@ export class SlotPool {
   private readonly o: SlotPoolOptions;
   private readonly limiter: Bottleneck;
   private readonly idle: Slot[] = [];
+  private max: number;
   private slots = 0;
   /** Submitted to bottleneck, not started yet. */
   private starting = 0;
@@ -42,7 +44,13 @@ export class SlotPool {
 
   constructor(options: SlotPoolOptions) {
     this.o = options;
+    this.max = options.maxConcurrent;
     this.limiter = new Bottleneck({ maxConcurrent: options.maxConcurrent });
+  }
+
+  /** The cap on calls in flight now. */
+  get maxConcurrent(): number {
+    return this.max;
   }
 
   /** Calls running now. */
@@ -50,9 +58,28 @@ export class SlotPool {
     return this.slots - this.idle.length;
   }
 
-  /** Slots idle, starting, or not started yet: a call waiting only for one of them is not "in line". */
+  /**
+   * Calls that could start now or as soon as a slot has started (the cap less the calls running): a call waiting
+   * only for one of them is not "in line".
+   */
   get available(): number {
-    return this.idle.length + this.starting + (this.o.maxConcurrent - this.slots);
+    return Math.max(0, this.max - this.running);
+  }
+
+  /**
+   * Changes the cap on calls in flight. A lower cap ends idle slots past it at once; calls running past it finish
+   * first (their slots end then). A higher one lets the next `acquire` start more.
+   */
+  resize(maxConcurrent: number): void {
+    if (maxConcurrent === this.max || this.closed) return;
+    this.max = maxConcurrent;
+    // why: bottleneck's typings say it returns the limiter; at run time it is a promise (the store is async).
+    Promise.resolve(this.limiter.updateSettings({ maxConcurrent })).catch((err: unknown) =>
+      this.o.logger.error({ event: 'llm.gateway', err }, 'resizing the slots failed'),
+    );
+    for (let surplus = this.started - this.max; surplus > 0 && this.idle.length > 0; surplus--) {
+      (this.idle.pop() as Slot).resolve?.(false);
+    }
   }
 
   /**
@@ -60,6 +87,8 @@ export class SlotPool {
    * then starts more, up to maxConcurrent, and calls `onIdle` when one is ready).
    */
   acquire(deadline: number): (() => void) | undefined {
+    // why: after a resize down, slots running past the new cap may still be idle for a moment; they take no call.
+    if (this.running >= this.max) return undefined;
     const slot = this.idle.pop();
     if (!slot) {
       this.start();
@@ -87,8 +116,18 @@ export class SlotPool {
     await this.limiter.stop({ dropWaitingJobs: false });
   }
 
+  /** Slots bottleneck has started (running a call or idle). */
+  private get started(): number {
+    return this.slots - this.starting;
+  }
+
+  /** Slots running a call. */
+  private get running(): number {
+    return this.started - this.idle.length;
+  }
+
   private start(): void {
-    const wanted = Math.min(this.o.maxConcurrent - this.slots, this.o.demand() - this.starting);
+    const wanted = Math.min(this.max - this.slots, this.o.demand() - this.starting);
     for (let i = 0; i < wanted; i++) {
       this.slots += 1;
       this.starting += 1;
@@ -102,7 +141,8 @@ export class SlotPool {
     this.starting -= 1;
     const slot: Slot = {};
     try {
-      while (!this.closed) {
+      // why: after a resize down, a slot past the cap ends instead of waiting for the next call.
+      while (!this.closed && this.started <= this.max) {
         const next = new Promise<boolean>((resolve) => {
           slot.resolve = resolve;
         });
@@ -117,7 +157,7 @@ export class SlotPool {
         const assigned = await next;
         clearTimeout(linger);
         if (!assigned) {
-          if (this.closed || this.o.demand() === 0) break;
+          if (this.closed || this.o.demand() === 0 || this.started > this.max) break;
           continue;
         }
         await this.held(slot);
