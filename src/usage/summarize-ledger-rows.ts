@@ -19,9 +19,9 @@
 import type { Client, InArgs } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { UsageQuery } from '../core/ports.js';
-import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
+import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, nearestRank, percentileFromHistogram } from './latency-histogram.js';
-import { picoToUsd } from './pico-usd.js';
+import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
 
 /** At most this many series buckets per summary; a finer request is a caller bug. */
 export const MAX_SERIES_BUCKETS = 10_000;
@@ -54,8 +54,6 @@ function ledgerCte(scope: Scope): string {
     FROM usage_daily WHERE day >= :from AND day < :to${tenant}
   )`;
 }
-
-export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 export async function rows(client: Client, sql: string, args: InArgs) {
   return (await client.execute({ sql, args })).rows;
@@ -120,21 +118,8 @@ export async function summarizeLedgerRows(client: Client, query: UsageQuery, top
   const args = scopeArgs(scope);
   const limit = { ...args, limit: topLimit };
 
-  const [totals] = await rows(
-    client,
-    `${cte} SELECT SUM(requests) AS requests,
-      SUM(CASE WHEN outcome = 'answered' THEN requests END) AS answered,
-      SUM(CASE WHEN outcome IN ('failed', 'interrupted') THEN requests END) AS failed,
-      SUM(CASE WHEN outcome = 'refused' THEN requests END) AS refused,
-      SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, SUM(total_tokens) AS total,
-      CAST(SUM(cost_pico) AS TEXT) AS cost,
-      SUM(CASE WHEN outcome <> 'refused' THEN latency_sum END) AS latency_sum,
-      SUM(CASE WHEN outcome <> 'refused' THEN requests END) AS timed
-    FROM ledger`,
-    args,
-  );
-  const answered = num(totals?.['answered']);
-  const failed = num(totals?.['failed']);
+  const read: ReadRows = (sql, sqlArgs) => rows(client, sql, sqlArgs);
+  const [totals] = await read(`${cte} ${TOTALS_SQL}`, args);
   const timed = num(totals?.['timed']);
 
   const rollUps = await rows(
@@ -146,28 +131,15 @@ export async function summarizeLedgerRows(client: Client, query: UsageQuery, top
   const latency = await rowPercentiles(client, scope, 'latency', timed, rolledUp);
   const queue = await rowPercentiles(client, scope, 'queue', timed, rolledUp);
 
-  const byModel: ModelUsage[] = (
-    await rows(
-      client,
+  const byModel = modelUsageOf(
+    await read(
       `${cte} SELECT model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt,
         SUM(completion_tokens) AS completion, CAST(SUM(cost_pico) AS TEXT) AS cost
       FROM ledger WHERE model IS NOT NULL GROUP BY model ORDER BY requests DESC, model`,
       args,
-    )
-  ).map((r) => ({
-    model: String(r['model']),
-    requests: num(r['requests']),
-    promptTokens: num(r['prompt']),
-    completionTokens: num(r['completion']),
-    costUsd: picoToUsd(r['cost'] as string | null),
-  }));
-
-  const countBy = async (sql: string): Promise<CountBy[]> =>
-    (await rows(client, sql, limit)).map((r) => {
-      const entry: CountBy = { key: String(r['key']), count: num(r['count']) };
-      if (r['label'] !== null && r['label'] !== undefined) entry.label = String(r['label']);
-      return entry;
-    });
+    ),
+  );
+  const countBy = async (sql: string) => countsOf(await read(sql, limit));
   const topFailures = await countBy(
     `${cte} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
       WHERE outcome <> 'answered' GROUP BY key ORDER BY count DESC, key LIMIT :limit`,
@@ -183,45 +155,6 @@ export async function summarizeLedgerRows(client: Client, query: UsageQuery, top
     `${cte} SELECT channel_id AS key, SUM(requests) AS count FROM ledger
       GROUP BY channel_id ORDER BY count DESC, key LIMIT :limit`,
   );
-
-  const filled = new Map<number, { start: number; requests: number; tokens: number }>();
-  for (let start = firstBucket; start < to; start += bucketMs) filled.set(start, { start, requests: 0, tokens: 0 });
-  const buckets = await rows(
-    client,
-    `${cte} SELECT (t / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, SUM(requests) AS requests, SUM(total_tokens) AS tokens
-      FROM ledger GROUP BY start`,
-    { ...args, bucket: bucketMs },
-  );
-  for (const b of buckets) {
-    const slot = filled.get(num(b['start']));
-    if (slot) {
-      slot.requests = num(b['requests']);
-      slot.tokens = num(b['tokens']);
-    }
-  }
-
-  return {
-    ...(query.tenantId === undefined ? {} : { tenantId: query.tenantId }),
-    from,
-    to,
-    requests: num(totals?.['requests']),
-    answered,
-    failed,
-    refused: num(totals?.['refused']),
-    promptTokens: num(totals?.['prompt']),
-    completionTokens: num(totals?.['completion']),
-    totalTokens: num(totals?.['total']),
-    costUsd: picoToUsd(totals?.['cost'] as string | null),
-    avgLatencyMs: timed === 0 ? 0 : num(totals?.['latency_sum']) / timed,
-    p50LatencyMs: latency.p50,
-    p95LatencyMs: latency.p95,
-    p50QueueMs: queue.p50,
-    p95QueueMs: queue.p95,
-    successRate: answered + failed === 0 ? 1 : answered / (answered + failed),
-    byModel,
-    topFailures,
-    topUsers,
-    topChannels,
-    series: [...filled.values()],
-  };
+  const series = await seriesOf(read, cte, args, firstBucket, to, bucketMs);
+  return summaryOf(query, { totals, latency, queue, byModel, topFailures, topUsers, topChannels, series });
 }

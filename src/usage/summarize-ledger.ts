@@ -12,11 +12,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Client, InArgs } from '@libsql/client';
 import type { UsageQuery } from '../core/ports.js';
-import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
+import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
-import { picoToUsd } from './pico-usd.js';
+import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
 import { DAY_MS } from './roll-up-ledger.js';
-import { num, rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
+import { rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
 
 /** Timed requests in a window up to which percentiles are exact (one sort of that many rows, a few ms). */
 export const EXACT_PERCENTILES_UP_TO = 10_000;
@@ -130,21 +130,8 @@ export async function summarizeLedger(
   const facts = factsCte(w);
   const limit = { ...args, limit: topLimit };
 
-  const [totals] = await rows(
-    client,
-    `${facts} SELECT SUM(requests) AS requests,
-      SUM(CASE WHEN outcome = 'answered' THEN requests END) AS answered,
-      SUM(CASE WHEN outcome IN ('failed', 'interrupted') THEN requests END) AS failed,
-      SUM(CASE WHEN outcome = 'refused' THEN requests END) AS refused,
-      SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, SUM(total_tokens) AS total,
-      CAST(SUM(cost_pico) AS TEXT) AS cost,
-      SUM(CASE WHEN outcome <> 'refused' THEN latency_sum END) AS latency_sum,
-      SUM(CASE WHEN outcome <> 'refused' THEN requests END) AS timed
-    FROM ledger`,
-    args,
-  );
-  const answered = num(totals?.['answered']);
-  const failed = num(totals?.['failed']);
+  const read: ReadRows = (sql, sqlArgs) => rows(client, sql, sqlArgs);
+  const [totals] = await read(`${facts} ${TOTALS_SQL}`, args);
   const timed = num(totals?.['timed']);
 
   const rolledUp = (await rows(client, `SELECT 1 FROM usage_daily WHERE ${rolledDays(w)} LIMIT 1`, args)).length > 0;
@@ -157,28 +144,15 @@ export async function summarizeLedger(
   const latency = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('latency');
   const queue = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('queue');
 
-  const byModel: ModelUsage[] = (
-    await rows(
-      client,
+  const byModel = modelUsageOf(
+    await read(
       `${facts} SELECT model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt,
         SUM(completion_tokens) AS completion, CAST(SUM(cost_pico) AS TEXT) AS cost
       FROM ledger WHERE model IS NOT NULL GROUP BY model HAVING requests > 0 ORDER BY requests DESC, model`,
       args,
-    )
-  ).map((r) => ({
-    model: String(r['model']),
-    requests: num(r['requests']),
-    promptTokens: num(r['prompt']),
-    completionTokens: num(r['completion']),
-    costUsd: picoToUsd(r['cost'] as string | null),
-  }));
-
-  const countBy = async (sql: string): Promise<CountBy[]> =>
-    (await rows(client, sql, limit)).map((r) => {
-      const entry: CountBy = { key: String(r['key']), count: num(r['count']) };
-      if (r['label'] !== null && r['label'] !== undefined) entry.label = String(r['label']);
-      return entry;
-    });
+    ),
+  );
+  const countBy = async (sql: string) => countsOf(await read(sql, limit));
   const topFailures = await countBy(
     `${facts} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
       WHERE outcome <> 'answered' GROUP BY key HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
@@ -193,45 +167,6 @@ export async function summarizeLedger(
     `${channelsCte(w)} SELECT channel_id AS key, SUM(requests) AS count FROM channels
       GROUP BY channel_id HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
-
-  const filled = new Map<number, { start: number; requests: number; tokens: number }>();
-  for (let start = firstBucket; start < to; start += bucketMs) filled.set(start, { start, requests: 0, tokens: 0 });
-  const buckets = await rows(
-    client,
-    `${facts} SELECT (t / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, SUM(requests) AS requests,
-      SUM(total_tokens) AS tokens FROM ledger GROUP BY start`,
-    { ...args, bucket: bucketMs },
-  );
-  for (const b of buckets) {
-    const slot = filled.get(num(b['start']));
-    if (slot) {
-      slot.requests = num(b['requests']);
-      slot.tokens = num(b['tokens']);
-    }
-  }
-
-  return {
-    ...(query.tenantId === undefined ? {} : { tenantId: query.tenantId }),
-    from,
-    to,
-    requests: num(totals?.['requests']),
-    answered,
-    failed,
-    refused: num(totals?.['refused']),
-    promptTokens: num(totals?.['prompt']),
-    completionTokens: num(totals?.['completion']),
-    totalTokens: num(totals?.['total']),
-    costUsd: picoToUsd(totals?.['cost'] as string | null),
-    avgLatencyMs: timed === 0 ? 0 : num(totals?.['latency_sum']) / timed,
-    p50LatencyMs: latency.p50,
-    p95LatencyMs: latency.p95,
-    p50QueueMs: queue.p50,
-    p95QueueMs: queue.p95,
-    successRate: answered + failed === 0 ? 1 : answered / (answered + failed),
-    byModel,
-    topFailures,
-    topUsers,
-    topChannels,
-    series: [...filled.values()],
-  };
+  const series = await seriesOf(read, facts, args, firstBucket, to, bucketMs);
+  return summaryOf(query, { totals, latency, queue, byModel, topFailures, topUsers, topChannels, series });
 }
