@@ -14,9 +14,10 @@
 import { addressesThePerson } from '../core/addressing.js';
 import type { ProfileRetriever, RetrieveOptions } from '../core/ports.js';
 import type { Chunk, MatchReason, RetrievedChunk } from '../core/types.js';
+import { type Facet, facetIndex } from './chunk-facets.js';
 import { findNamedThings, type NamedThing, namedThingsIn } from './named-things.js';
 import { QuestionNormalizer } from './question-text.js';
-import { CAREER_WORDS, type Facet, facetIndex, type QuestionType, questionTypesOf } from './question-types.js';
+import { CAREER_WORDS, type QuestionType, questionTypesOf } from './question-types.js';
 
 /** Reciprocal-rank constant: how fast a list's later ranks fade. */
 const RRF_K = 4;

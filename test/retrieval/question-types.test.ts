@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadProfile } from '../../src/profile/load-profile.js';
+import { facetIndex } from '../../src/retrieval/chunk-facets.js';
 import { QuestionNormalizer } from '../../src/retrieval/question-text.js';
-import { CAREER_WORDS, facetIndex, QUESTION_TYPES, questionTypesOf } from '../../src/retrieval/question-types.js';
+import { CAREER_WORDS, QUESTION_TYPES, questionTypesOf } from '../../src/retrieval/question-types.js';
 
 const normalizer = new QuestionNormalizer(CAREER_WORDS);
 const typesOf = (question: string) => questionTypesOf(normalizer.normalize(question)).map((t) => t.type);
