@@ -14,6 +14,7 @@ import { PROCESS_OWNER } from '../src/usage/interrupt-abandoned.js';
 import { LibsqlUsageStore } from '../src/usage/libsql-usage-store.js';
 import { MIGRATIONS, runMigrations } from '../src/usage/migrations.js';
 import { upsertRecordStatement } from '../src/usage/usage-rows.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -23,17 +24,6 @@ const TENANTS = ['discord:100', 'discord:200', 'slack:T300', 'slack:T400', 'api:
 const MODELS = ['openai/gpt-oss-20b', 'openai/gpt-oss-120b', 'llama-3.1-8b-instant'];
 const RECORDS_TIMED = 2_000;
 const REPORT_RUNS = 5;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
   const roll = rnd();
@@ -71,7 +61,7 @@ function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
  */
 async function fill(url: string, n: number, now: number): Promise<void> {
   const client = createClient({ url });
-  const rnd = rng(n);
+  const rnd = seededRandom(n);
   const ROWS = 400;
   try {
     for (let i = 0; i < n; i += 25_000) {
@@ -129,7 +119,7 @@ async function timeReport(run: () => Promise<unknown>): Promise<Timed> {
 }
 
 async function recordsPerSecond(store: LibsqlUsageStore, now: number, seed: number): Promise<number> {
-  const rnd = rng(seed);
+  const rnd = seededRandom(seed);
   const t0 = performance.now();
   for (let i = 0; i < RECORDS_TIMED; i++) {
     await store.record({ ...makeRecord(rnd, i, now - Math.floor(rnd() * DAY)), id: `new-${seed}-${i}` });

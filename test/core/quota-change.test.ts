@@ -1,22 +1,12 @@
 /** Quotas end to end in the core: admins change their own tenant's limits, the twin enforces them, reports show them. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ProfileRetriever } from '../../src/core/ports.js';
 import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { TwinService } from '../../src/core/twin-service.js';
-import type { AskRequest, Chunk, ReplyEvent } from '../../src/core/types.js';
+import type { AskRequest, ReplyEvent } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { FINDS_THE_CHUNK, ONE_CHUNK_PROFILE } from '../support/one-chunk-profile.js';
 import { silentLogger } from '../support/silent-logger.js';
-
-const chunk: Chunk = {
-  id: 'c',
-  title: 'Education',
-  type: 'education',
-  text: 'I studied physics.',
-  metadata: { category: 'education', tags: [], section: [] },
-  hash: 'h',
-};
-const retriever: ProfileRetriever = { name: 'fixed', retrieve: async () => [{ chunk, score: 1 }] };
 
 describe('quota changes and enforcement', () => {
   let usage: LibsqlUsageStore;
@@ -24,14 +14,8 @@ describe('quota changes and enforcement', () => {
   before(async () => {
     usage = await LibsqlUsageStore.open({ url: ':memory:' });
     twin = new TwinService({
-      profile: {
-        name: 'Ada',
-        version: 'v',
-        chunks: [chunk],
-        exampleQuestions: [],
-        overview: { text: 'Name: Ada', introduction: "I'm Ada." },
-      },
-      retriever,
+      profile: ONE_CHUNK_PROFILE,
+      retriever: FINDS_THE_CHUNK,
       usage,
       logger: silentLogger,
       quota: new TenantQuotaGuard(usage, { requestsPerDay: 100 }, { now: () => Date.now() }),

@@ -5,35 +5,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ProfileRetriever } from '../../src/core/ports.js';
 import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { TwinService } from '../../src/core/twin-service.js';
-import type { Chunk, Platform, QuotaChangeResult, TenantQuota } from '../../src/core/types.js';
+import type { Platform, QuotaChangeResult, TenantQuota } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { FINDS_THE_CHUNK, ONE_CHUNK_PROFILE } from '../support/one-chunk-profile.js';
 import { runCli, tempWorkdir } from '../support/run-cli.js';
 import { silentLogger } from '../support/silent-logger.js';
 
-const chunk: Chunk = {
-  id: 'c',
-  title: 'Education',
-  type: 'education',
-  text: 'I studied physics.',
-  metadata: { category: 'education', tags: [], section: [] },
-  hash: 'h',
-};
-const retriever: ProfileRetriever = { name: 'fixed', retrieve: async () => [{ chunk, score: 1 }] };
 const text = (r: QuotaChangeResult) => (r.kind === 'updated' ? r.text : r.message);
 
 function service(usage: LibsqlUsageStore, defaults: TenantQuota): TwinService {
   return new TwinService({
-    profile: {
-      name: 'Ada',
-      version: 'v',
-      chunks: [chunk],
-      exampleQuestions: [],
-      overview: { text: 'Name: Ada', introduction: "I'm Ada." },
-    },
-    retriever,
+    profile: ONE_CHUNK_PROFILE,
+    retriever: FINDS_THE_CHUNK,
     usage,
     logger: silentLogger,
     quota: new TenantQuotaGuard(usage, defaults, { now: () => Date.now() }),

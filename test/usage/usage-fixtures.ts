@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/ports.js';
 import type { UsageRecord } from '../../src/core/types.js';
+import { seededRandom as seeded } from '../support/seeded-random.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -36,17 +37,8 @@ export function makeRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
   };
 }
 
-/** A deterministic PRNG (mulberry32), so "random" ledgers are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so "random" ledgers are the same on every run. */
+export { seededRandom as seeded } from '../support/seeded-random.js';
 
 const TENANTS = ['discord:1', 'discord:10', 'slack:T1', 'console:local'];
 const MODELS = ['openai/gpt-oss-20b', 'openai/gpt-oss-120b', 'qwen/qwen3-32b'];

@@ -191,17 +191,8 @@ export function modelDecommissioned(model: string): { error: Record<string, stri
   );
 }
 
-/** A small seeded PRNG (mulberry32) so fault injection is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Fault injection draws from a seeded PRNG so a bench run is reproducible. */
+export { seededRandom } from '../../support/seeded-random.js';
 
 /** Splits text into pieces of `size` characters without breaking surrogate pairs. */
 export function splitChars(text: string, size: number): string[] {

@@ -8,23 +8,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type BudgetReservation, ModelBudget } from '../../../src/llm/gateway/model-budget.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 class FakeClock {
   t = 0;
   now(): number {
     return this.t;
   }
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const RPM = 60;
@@ -37,7 +27,7 @@ const TICK_MS = 60_000 / RPM;
 function replay(phaseMs: number, seed: number, serverStart = RPM) {
   const clock = new FakeClock();
   const budget = new ModelBudget('m', { rpm: RPM, tpm: 10_000_000, rpd: 100_000, tpd: 100_000_000 }, { clock });
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   let server = serverStart;
   let waiting = 130; // four workspaces' questions, all queued at t = 0
   type Call = { reservation: BudgetReservation; arrives: number; back: number; refused?: boolean };
