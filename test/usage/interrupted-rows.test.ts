@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClient } from '@libsql/client';
 import type { UsageRecord } from '../../src/core/types.js';
-import { PROCESS_OWNER } from '../../src/usage/interrupt-abandoned.js';
+import { interruptStatements, PROCESS_OWNER } from '../../src/usage/interrupt-abandoned.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { collectRecords } from '../../src/usage/usage-export.js';
 import { upsertRecordStatement } from '../../src/usage/usage-rows.js';
@@ -139,6 +139,29 @@ describe('rows written at admission', () => {
       } finally {
         raw.close();
         await store.close();
+      }
+    });
+  });
+
+  it('marks through the index of open rows, never a walk of the ledger by time', async () => {
+    // why: with the index on `at`, each report walked every row older than the cut-off (seconds at a million rows)
+    // whenever a question was in flight; the plan is what keeps it at a few open rows.
+    await withFile(async (url) => {
+      await (await LibsqlUsageStore.open({ url })).close();
+      const raw = createClient({ url });
+      try {
+        for (const statement of interruptStatements(PROCESS_OWNER, T0, ['dead-a', 'dead-b'])) {
+          const { sql, args } = statement as { sql: string; args: (string | number)[] };
+          const plan = (await raw.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args })).rows.map((r) =>
+            String(r['detail']),
+          );
+          assert.ok(
+            plan.every((step) => step.includes('usage_records_open')),
+            `${sql}\n${plan.join('\n')}`,
+          );
+        }
+      } finally {
+        raw.close();
       }
     });
   });
