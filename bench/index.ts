@@ -16,7 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
-  { name: 'startup', run: () => runStartupBench() },
+  { name: 'startup', run: (args) => runStartupBench(args) },
 ];
 
 async function main(argv: string[]): Promise<void> {

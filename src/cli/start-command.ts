@@ -48,7 +48,6 @@ async function serve(
   onFatal: (stop: (reason: string) => void) => void,
 ): Promise<number> {
   const app = await buildApp(config, logger);
-  await logProfileRating(app, config, logger);
   const adapters: Running[] = [];
   let stopping = false;
   let health: Server | undefined;
@@ -59,7 +58,7 @@ async function serve(
   const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
-  const doors = await startDoors(buildHttpDoors(app, config, logger), config.port, slackServesHttp, logger);
+  const doors = await startDoors(await buildHttpDoors(app, config, logger), config.port, slackServesHttp, logger);
   if (config.port !== undefined && !slackServesHttp) {
     health = await startHealthServer(
       config.port,
@@ -69,6 +68,8 @@ async function serve(
     );
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
   }
+  // why after the platforms: it builds a second index of the profile, which no question needs.
+  await logProfileRating(app, config, logger);
   const configured = platforms.configured + (config.api ? 1 : 0);
   const runningNames = [...platforms.running, ...doors].map((a) => a.name);
 
@@ -182,10 +183,12 @@ async function startDoors(
 
 /** Says at start how much the profile gives the twin to say, and what to add when it is not much. */
 async function logProfileRating(app: App, config: Config, logger: Logger): Promise<void> {
-  const rating = await rateProfile(
-    app.profile,
-    new GuidedProfileRetriever(new EmbeddedProfileRetriever(app.profile.chunks), app.profile.chunks, app.profile.name),
-  );
+  // why: without Upstash the app's retriever is this same offline one; building a second index cost each start tens
+  // of ms. With Upstash the rating stays offline, so it never waits on the network.
+  const offline = config.upstash
+    ? new GuidedProfileRetriever(new EmbeddedProfileRetriever(app.profile.chunks), app.profile.chunks, app.profile.name)
+    : app.retriever;
+  const rating = await rateProfile(app.profile, offline);
   const fields = { event: 'twin.profile_rating', rating: rating.level, areas: rating.filled, chunks: rating.chunks };
   if (rating.level === 'good') {
     logger.info(fields, `profile of ${app.profile.name}: ${rating.summary}`);
@@ -216,58 +219,69 @@ function scheduleRollUps(app: App, config: Config, logger: Logger): () => void {
   return () => clearInterval(timer);
 }
 
-/** Starts each configured platform; a bad credential stops that adapter with one clear message. */
+/**
+ * Starts each configured platform, all at once; a bad credential stops that adapter with one clear message. why at
+ * once: each waits mostly on its network handshake (Discord's gateway, Slack's auth.test), so started one after the
+ * other they added their waits up.
+ */
 async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
   health: HealthState,
 ): Promise<{ configured: number; running: Running[] }> {
-  const running: Running[] = [];
-  let configured = 0;
-  if (config.discord) {
-    configured++;
-    // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
-    const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
-    const adapter = new DiscordAdapter({
-      twin: app.twin,
-      ...config.discord,
-      logger: logger.child({ platform: 'discord' }),
-    });
-    await tryStart('discord', adapter, running, logger);
-  }
-  if (config.slack) {
-    configured++;
-    const { slack } = config;
-    // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
-    const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
-    const kv = app.usage.keyValues;
-    let installations: KeyValueInstallationStore | undefined;
-    if (slack.oauth) {
-      try {
-        installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
-      } catch (err) {
-        const e = asTwinError(err, 'config');
-        logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
-        return { configured, running };
-      }
+  const starting: Promise<Running | undefined>[] = [];
+  if (config.discord) starting.push(startDiscord(app, config.discord, logger));
+  if (config.slack) starting.push(startSlack(app, config, config.slack, logger, health));
+  const started = await Promise.all(starting);
+  return { configured: starting.length, running: started.filter((r) => r !== undefined) };
+}
+
+async function startDiscord(
+  app: App,
+  discord: NonNullable<Config['discord']>,
+  logger: Logger,
+): Promise<Running | undefined> {
+  // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
+  const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
+  const adapter = new DiscordAdapter({ twin: app.twin, ...discord, logger: logger.child({ platform: 'discord' }) });
+  return tryStart('discord', adapter, logger);
+}
+
+async function startSlack(
+  app: App,
+  config: Config,
+  slack: NonNullable<Config['slack']>,
+  logger: Logger,
+  health: HealthState,
+): Promise<Running | undefined> {
+  // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
+  const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
+  const kv = app.usage.keyValues;
+  let installations: KeyValueInstallationStore | undefined;
+  if (slack.oauth) {
+    try {
+      installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
+    } catch (err) {
+      const e = asTwinError(err, 'config');
+      logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
+      return undefined;
     }
-    const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
-    const adapter = new SlackAdapter({
-      twin: app.twin,
-      botToken: slack.botToken,
-      appToken: slack.appToken,
-      signingSecret: slack.signingSecret,
-      apiUrl: slack.apiUrl,
-      port: config.port,
-      oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
-      dedupe: new KeyValueEventDedupeStore(kv),
-      logger: logger.child({ platform: 'slack' }),
-      health,
-    });
-    await tryStart(mode, adapter, running, logger);
   }
-  return { configured, running };
+  const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
+  const adapter = new SlackAdapter({
+    twin: app.twin,
+    botToken: slack.botToken,
+    appToken: slack.appToken,
+    signingSecret: slack.signingSecret,
+    apiUrl: slack.apiUrl,
+    port: config.port,
+    oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
+    dedupe: new KeyValueEventDedupeStore(kv),
+    logger: logger.child({ platform: 'slack' }),
+    health,
+  });
+  return tryStart(mode, adapter, logger);
 }
 
 /**
@@ -290,15 +304,15 @@ async function encryptedInstallations(
 async function tryStart(
   name: string,
   adapter: { start(): Promise<void>; stop(): Promise<void> },
-  running: Running[],
   logger: Logger,
-): Promise<void> {
+): Promise<Running | undefined> {
   try {
     await adapter.start();
-    running.push({ name, stop: () => adapter.stop() });
     logger.info({ event: 'twin.adapter_started', adapter: name }, `${name} adapter started`);
+    return { name, stop: () => adapter.stop() };
   } catch (err) {
     const e = asTwinError(err, 'config');
     logger.error({ event: 'twin.adapter_failed', adapter: name, code: e.code }, e.message);
+    return undefined;
   }
 }
