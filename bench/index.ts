@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
+  { name: 'memory', run: async (args) => (await import('./memory-bench.js')).runMemoryBench(args) },
   { name: 'startup', run: (args) => runStartupBench(args) },
 ];
 

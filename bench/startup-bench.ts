@@ -23,7 +23,7 @@ const IDLE_WAIT_MS = 3_000;
 const CLOCK_TICKS_PER_S = 100;
 
 /** One way of running twinbot: the command line before `start` / `help`. */
-interface Runtime {
+export interface Runtime {
   label: string;
   argv: string[];
 }
@@ -33,7 +33,7 @@ const TSX_NOW: Runtime = { label: 'tsx, now', argv: ['--import', TSX, join(ROOT,
 const COMPILED_NOW = compiledAt(ROOT, 'compiled, now (after)');
 
 /** The code at `ref`, compiled in a temporary folder beside this checkout's node_modules; or why it is not. */
-function baselineAt(ref: string): { runtime: Runtime; dispose(): void } | string {
+export function baselineAt(ref: string): { runtime: Runtime; dispose(): void } | string {
   const dir = mkdtempSync(join(tmpdir(), 'twinbot-startup-baseline-'));
   try {
     const paths = ['src', 'bin', 'profiles', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
@@ -54,7 +54,7 @@ function baselineAt(ref: string): { runtime: Runtime; dispose(): void } | string
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };
