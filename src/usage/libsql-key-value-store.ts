@@ -1,5 +1,5 @@
 /** The KeyValueStore port on the ledger's own database (table kv_entries, migration 3). */
-import type { Client } from '@libsql/client';
+import type { Client, InStatement, ResultSet } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock, KeyValueStore } from '../core/ports.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
@@ -15,9 +15,16 @@ function storageError(err: unknown, action: string): TwinError {
 }
 
 export class LibsqlKeyValueStore implements KeyValueStore {
+  /**
+   * `writes`: where the hot-path claim (setIfAllAbsent, once per Slack event) is committed; the store passes its
+   * CoalescedWrites so the claim shares a transaction with the ledger writes of the same turn.
+   */
   constructor(
     private readonly client: Client,
     private readonly clock: Clock,
+    private readonly writes: { write(statement: InStatement): Promise<ResultSet> } = {
+      write: (statement) => client.execute(statement),
+    },
   ) {}
 
   private expiry(ttlMs?: number): number | null {
@@ -52,7 +59,7 @@ export class LibsqlKeyValueStore implements KeyValueStore {
   async setIfAbsent(namespace: string, key: string, value: string, ttlMs?: number): Promise<boolean> {
     try {
       // why: one statement, so two processes (or two retries of one Slack event) cannot both win.
-      const rs = await this.client.execute({
+      const rs = await this.writes.write({
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
               WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= ?`,
@@ -72,7 +79,7 @@ export class LibsqlKeyValueStore implements KeyValueStore {
       // why: one statement, so it is atomic even between processes on one database file: either every key is
       // claimed or none is. Two steps let each of two replicas win one key and lose the other, and both skip.
       // (`WHERE` before `ON CONFLICT` is also what SQLite needs to parse an upsert from a SELECT.)
-      const rs = await this.client.execute({
+      const rs = await this.writes.write({
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at)
               SELECT ?, k.column1, ?, ? FROM (VALUES ${unique.map(() => '(?)').join(', ')}) AS k
               WHERE NOT EXISTS (SELECT 1 FROM kv_entries e WHERE e.namespace = ? AND e.key IN (${marks})

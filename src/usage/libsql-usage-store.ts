@@ -9,6 +9,7 @@ import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secrets.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
+import { CoalescedWrites } from './coalesced-writes.js';
 import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
@@ -102,10 +103,11 @@ export class LibsqlUsageStore implements UsageStore {
     this.#localFile = localDatabasePath(options.url) !== undefined;
     this.#abandonedAfterMs = options.abandonedAfterMs ?? 3_600_000;
     this.#quotas = new QuotaTable(client, this.#clock);
-    this.keyValues = new LibsqlKeyValueStore(client, this.#clock);
+    const writes = new CoalescedWrites(client);
+    this.keyValues = new LibsqlKeyValueStore(client, this.#clock, writes);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
-        await this.#client.execute(upsertRecordStatement(r, PROCESS_OWNER));
+        await writes.write(upsertRecordStatement(r, PROCESS_OWNER));
       },
       this.#logger,
       options.retry,
