@@ -1,7 +1,7 @@
 /**
  * Issue 20.5's memory check: the real `twinbot start` (compiled, Slack HTTP mode, its own process, run with
  * --expose-gc and bench/memory/gc-probe.mjs) answers 10 000 distinct questions fed as fast as it takes them (a fixed
- * number in flight, the fake Groq answering in a few ms), each from its own channel, the workspaces and users
+ * number in flight, each done once its whole answer is on Slack; the fake Groq answers in a few ms), each from its own channel, the workspaces and users
  * taking turns. At idle and after 1 000, 5 000 and 10 000 answers it reports RSS and the V8 heap as they are, then
  * after two forced full collections: memory that survives a collection and grows with the questions is a leak.
  *
@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seenText } from '../test/adapters/slack/slack-rig.js';
 import { startFakeGroq } from '../test/fakes/groq/fake-groq-server.js';
 import { startFakeSlack } from '../test/fakes/slack/fake-slack-server.js';
 import { eventCallback } from '../test/fakes/slack/slack-payloads.js';
@@ -22,10 +23,11 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const PROBE = join(ROOT, 'bench/memory/gc-probe.mjs');
 const SECRET = 'bench-signing-secret';
 const IN_FLIGHT = 24;
-const WORKSPACES = 50;
+const WORKSPACES = 400;
 const USERS = 200;
 const DEFAULT_QUESTIONS = 10_000;
 const ACCOUNT_LIMITS = { GROQ_RPM: '1000000', GROQ_TPM: '1000000000', GROQ_RPD: '100000000', GROQ_TPD: '10000000000' };
+const LAST_WORDS = 'four hours to twenty minutes.';
 const ANSWER =
   'I spent most of my career on backend systems in TypeScript and Go. At my last job I led the move of our ' +
   'billing pipeline to an event-driven design, which cut the nightly batch from four hours to twenty minutes.';
@@ -85,8 +87,23 @@ async function runVersion(label: string, bin: string, questions: number): Promis
     },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  // why: every answer logs one `twin.usage` line with its channel: that is when the question is done.
-  const done = new Set<string>();
+  // why: a question is done when its whole answer is on Slack (or it ended without one, by the log), not merely
+  // answered: final writes waiting for a workspace's chat.update budget are work in progress, not a leak.
+  const unanswered = new Set<string>();
+  const shown = new Set<string>();
+  let scanned = 0;
+  const done = (channel: string) => {
+    for (; scanned < slack.calls.length; scanned++) {
+      const c = slack.calls[scanned];
+      if (
+        c?.ok &&
+        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+        seenText(c.params).includes(LAST_WORDS)
+      )
+        shown.add(String(c.params.channel));
+    }
+    return shown.has(channel) || unanswered.has(channel);
+  };
   const outcomes: Record<string, number> = {};
   let started = false;
   let tail = '';
@@ -101,7 +118,7 @@ async function runVersion(label: string, bin: string, questions: number): Promis
         continue;
       }
       const r = JSON.parse(line) as { channelId?: string; outcome?: string };
-      if (r.channelId) done.add(r.channelId);
+      if (r.channelId && r.outcome !== 'answered') unanswered.add(r.channelId);
       outcomes[String(r.outcome)] = (outcomes[String(r.outcome)] ?? 0) + 1;
     }
   });
@@ -131,7 +148,7 @@ async function runVersion(label: string, bin: string, questions: number): Promis
       });
       const res = await postSignedToApp(`http://127.0.0.1:${port}/slack/events`, SECRET, callback, 'event');
       if (res.status !== 200) throw new Error(`question ${qid} was not acked: HTTP ${res.status}`);
-      while (!done.has(channel)) {
+      while (!done(channel)) {
         if (child.exitCode !== null) throw new Error(`twinbot exited:\n${tail}`);
         await sleep(5);
       }
