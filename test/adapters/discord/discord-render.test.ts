@@ -28,10 +28,10 @@ describe('discord rendering', () => {
     assert.equal(piece, 'Like this:\n```ts\nconst x = 1;\n```');
   });
 
-  test('a long preview is the first piece of the answer and fits one message', () => {
-    const text = 'I build reliable systems. '.repeat(200);
+  test('a long preview is the first piece of the answer and fits one Components V2 message', () => {
+    const text = 'I build reliable systems. '.repeat(400);
     const preview = previewContent(text);
-    assert.ok(preview.length <= 2_000);
+    assert.ok(preview.length <= 4_000 && preview.length > 3_000, `${preview.length} characters`);
     assert.ok(text.startsWith(preview));
     assert.equal(answerPieces({ text, sources: [], mode: 'llm' })[0], preview);
   });
