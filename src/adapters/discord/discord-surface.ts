@@ -16,7 +16,7 @@ import {
   previewMessage,
   textOfComponents,
 } from './discord-components.js';
-import { closeFence, inertText, smallPrint, statusContent } from './discord-render.js';
+import { closeFence, inertText, MESSAGE_LIMIT, smallPrint, statusContent } from './discord-render.js';
 import type { DiscordTarget } from './discord-targets.js';
 
 /** why: Discord's edit limits are undocumented; about 5 edits per 5 s per channel is the usual safe pace. */
@@ -36,8 +36,9 @@ export class DiscordSurface implements ReplySurface {
   ) {
     this.budgetKey = `discord:channel:${channelId}`;
     this.limits = {
-      // why: every message of an answer is Components V2 (discord-components.ts): 4 000 characters of text displays.
-      maxMessageChars: COMPONENTS_TEXT_LIMIT,
+      // why: every message of an answer is Components V2 (discord-components.ts): 4 000 characters of text displays;
+      // a plain-text reply (a report) keeps content's 2 000.
+      maxMessageChars: plainText ? MESSAGE_LIMIT : COMPONENTS_TEXT_LIMIT,
       editBudget: editRate,
       updateIntervalMs,
       // why: a deferred interaction shows "thinking…" and a message reply shows typing until the bot writes.

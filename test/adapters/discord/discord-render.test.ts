@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PermissionsBitField } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionsBitField } from 'discord.js';
+import {
+  COMPONENTS_TEXT_LIMIT,
+  finalAnswerMessage,
+  textOfComponents,
+} from '../../../src/adapters/discord/discord-components.js';
 import { answerTextOf, isGuildAdmin, questionOf, tenantOf } from '../../../src/adapters/discord/discord-facts.js';
 import { inertMentions, sourcesLine, unmaskLinks, usagePieces } from '../../../src/adapters/discord/discord-render.js';
-import { answerPieces, previewContent } from '../../../src/adapters/discord/discord-surface.js';
+import { answerPieces, DiscordSurface, previewContent } from '../../../src/adapters/discord/discord-surface.js';
 import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
+import { finalParts } from '../../../src/core/reply-presenter.js';
+import type { FinalPart } from '../../../src/core/reply-surface.js';
 import type { UsageSummary } from '../../../src/core/types.js';
+import { componentsProblem } from '../../fakes/discord/fake-discord-components.js';
 import { maskedLinksIn } from './discord-driver.js';
 
 describe('discord rendering', () => {
@@ -89,6 +97,57 @@ describe('discord rendering', () => {
     assert.equal(piece, 'See my portfolio (https://evil.example/p.png) and this (https://b.example).');
     assert.deepEqual(maskedLinksIn(previewContent(text)), []);
     assert.deepEqual(maskedLinksIn(previewContent('See [my portfolio](https://evil.example/p')), []);
+  });
+});
+
+describe('discord answers as Components V2', () => {
+  const part = (text: string, notes: string[] = []): FinalPart => ({
+    text,
+    index: 0,
+    last: true,
+    notes,
+    answer: { text, sources: [], mode: 'llm' },
+  });
+
+  test('a final part is a container: the answer, a separator, the small print; Discord’s rules hold', () => {
+    const message = finalAnswerMessage(part('I write Go.', ['Sources: Skills', 'A notice']));
+    assert.deepEqual(
+      message.map((c) => c.type),
+      [17],
+    );
+    assert.equal(textOfComponents(message), 'I write Go.\n-# Sources: Skills\n-# A notice');
+    assert.equal(componentsProblem(message, true), undefined);
+  });
+
+  test('a full-length final part still leaves room for a row of five buttons (feedback, follow-ups)', () => {
+    const sources = ['Skills', 'Experience at Northwind'].map((title) => ({ chunkId: title, title, score: 1 }));
+    const parts = finalParts(
+      { text: 'I plan rollbacks first. '.repeat(400), sources, mode: 'llm' },
+      new DiscordSurface({ edits: false, show: async () => undefined, append: async () => undefined }, 'c', 0),
+    );
+    const last = finalAnswerMessage(parts.at(-1)!);
+    assert.match(textOfComponents(last), /-# Sources: Skills, Experience at Northwind$/);
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      Array.from({ length: 5 }, (_, i) =>
+        new ButtonBuilder()
+          .setCustomId(`twin:${'x'.repeat(90)}:${i}`)
+          .setLabel(`Ask ${i}`)
+          .setStyle(ButtonStyle.Secondary),
+      ),
+    );
+    const withButtons = [...last, row.toJSON()];
+    assert.ok(parts.length >= 3, 'the long answer was split');
+    assert.equal(componentsProblem(withButtons, true), undefined);
+    for (const p of parts) {
+      const message = finalAnswerMessage(p);
+      assert.ok(textOfComponents(message).length <= COMPONENTS_TEXT_LIMIT);
+      assert.equal(componentsProblem(message, true), undefined);
+    }
+  });
+
+  test('an empty part shows only its small print; nothing is ever an empty text display', () => {
+    assert.equal(textOfComponents(finalAnswerMessage(part('', ['Sources: Skills']))), '-# Sources: Skills');
+    assert.equal(textOfComponents(finalAnswerMessage(part(''))), '…');
   });
 });
 
