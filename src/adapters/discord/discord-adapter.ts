@@ -283,10 +283,11 @@ export class DiscordAdapter implements PlatformAdapter {
     try {
       await this.answer(surface, message.channelId, async () => {
         const history = await readReplyChain(message, botId);
+        const tenant = discordTenant(message.guildId, message.author.id);
         return {
           platform: 'discord',
-          tenantId: discordTenant(message.guildId, message.author.id).key,
-          tenant: discordTenant(message.guildId, message.author.id),
+          tenantId: tenant.key,
+          tenant,
           channelId: message.channelId,
           userId: message.author.id,
           userName: displayNameOf(message.author, message.member),

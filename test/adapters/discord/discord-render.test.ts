@@ -6,7 +6,14 @@ import {
   finalAnswerMessage,
   textOfComponents,
 } from '../../../src/adapters/discord/discord-components.js';
-import { answerTextOf, isGuildAdmin, questionOf, tenantOf } from '../../../src/adapters/discord/discord-facts.js';
+import {
+  answerTextOf,
+  inInstalledGuild,
+  interactionTenant,
+  isGuildAdmin,
+  questionOf,
+  tenantOf,
+} from '../../../src/adapters/discord/discord-facts.js';
 import { inertMentions, sourcesLine, unmaskLinks, usagePieces } from '../../../src/adapters/discord/discord-render.js';
 import { answerPieces, DiscordSurface, previewContent } from '../../../src/adapters/discord/discord-surface.js';
 import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
@@ -155,6 +162,22 @@ describe('discord facts', () => {
   test('tenants: a guild, or the user’s own DM tenant', () => {
     assert.equal(tenantOf('123', 'u1'), 'discord:123');
     assert.equal(tenantOf(null, 'u1'), 'discord:dm:u1');
+  });
+
+  test('an interaction’s tenant: the server when its install authorised it, else the person’s own', () => {
+    const at = (guildId: string | null, installedIn: string | null) => ({
+      guildId,
+      user: { id: 'u1' },
+      authorizingIntegrationOwners: { guildId: installedIn },
+    });
+    assert.equal(interactionTenant(at('g1', 'g1')).key, 'discord:g1');
+    assert.equal(inInstalledGuild(at('g1', 'g1')), true);
+    // A user-installed command in a server that never added the bot: the person's tenant, not the server's.
+    assert.equal(interactionTenant(at('g2', null)).key, 'discord:dm:u1');
+    assert.equal(inInstalledGuild(at('g2', null)), false);
+    // The bot's DM under the server install ("0": "0"), or a group DM through the user install.
+    assert.equal(interactionTenant(at(null, '0')).key, 'discord:dm:u1');
+    assert.equal(interactionTenant(at(null, null)).key, 'discord:dm:u1');
   });
 
   test('the question is the text without the bot’s user or role mention', () => {
