@@ -21,8 +21,11 @@ export function wilsonInterval(successes: number, n: number, z = Z_95): Interval
   const denominator = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // why: clamp the last bits of rounding, so 0 of n starts at exactly 0 and n of n ends at exactly 1.
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // why: rounding leaves the last bits off, and 0 of n must start at exactly 0 and n of n end at exactly 1.
+  return {
+    low: successes <= 0 ? 0 : Math.max(0, centre - half),
+    high: successes >= n ? 1 : Math.min(1, centre + half),
+  };
 }
 
 /** Newcombe's hybrid score interval of p1 − p2 (his method 10). */
@@ -48,8 +51,8 @@ export interface ZTest {
 export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): ZTest {
   const pooled = (x1 + x2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(se > 0)) return { z: 0, pValue: 1 };
-  const z = (x1 / n1 - x2 / n2) / se;
+  const z = se > 0 ? (x1 / n1 - x2 / n2) / se : 0;
+  if (z === 0) return { z: 0, pValue: 1 };
   return { z, pValue: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) };
 }
 
