@@ -109,7 +109,7 @@ export function readArms(stats: readonly ArmStats[]): Readout {
   const alpha = ALPHA / (voted.length - 1);
   const rates = `${pct(best.helpfulRate ?? 0)} vs ${pct(next.helpfulRate ?? 0)}`;
   const ci = `95% CI of the difference ${points(difference.low)} to ${points(difference.high)} points`;
-  const p = `p = ${formatP(test.pValue)}`;
+  const p = formatP(test.pValue);
   if (!(test.pValue < alpha && difference.low > 0)) {
     return {
       arms,
@@ -162,7 +162,8 @@ function costClause(best: ArmReadout, next: ArmReadout, ratio: number | undefine
   return '';
 }
 
+/** "p = 0.04", "p = 0.002", "p < 0.001". */
 function formatP(p: number): string {
-  if (p < 0.001) return '< 0.001';
-  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
 }
