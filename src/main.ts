@@ -179,6 +179,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         maxTokens: config.groq.maxTokens,
       },
     });
+    if (config.experiment) announceExperiment(config.experiment, llm !== undefined, logger);
     return {
       config,
       logger,
@@ -195,6 +196,28 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   } catch (err) {
     await usage.close();
     throw err;
+  }
+}
+
+/** One line at start naming the experiment's arms, so an operator sees what runs; a warning when it cannot matter. */
+function announceExperiment(experiment: Experiment, online: boolean, logger: Logger): void {
+  const arms = experiment.arms.map((a) => ({
+    arm: a.name,
+    model: a.model,
+    temperature: a.temperature,
+    weight: a.weight,
+    prompt: a.prompt?.name,
+    tenants: a.tenants,
+  }));
+  logger.info(
+    { event: 'twin.experiment', experiment: experiment.name, arms },
+    `experiment ${experiment.name}: arms ${experiment.arms.map((a) => a.name).join(', ')}`,
+  );
+  if (!online) {
+    logger.warn(
+      { event: 'twin.experiment_offline', experiment: experiment.name },
+      'TWIN_EXPERIMENT is set but GROQ_API_KEY is not: offline answers ignore the arms (the ledger still records them)',
+    );
   }
 }
 

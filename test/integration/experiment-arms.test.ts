@@ -68,6 +68,18 @@ describe('an experiment with two arms on the fake Groq', () => {
     }
   }
 
+  test('the start names the experiment and its arms in the log', () => {
+    const [line] = h.logs.events('twin.experiment');
+    assert.equal(line?.experiment, 'tone-test');
+    assert.deepEqual(
+      (line?.arms as { arm: string; model: string }[]).map((a) => [a.arm, a.model]),
+      [
+        ['small', SMALL],
+        ['large', LARGE],
+      ],
+    );
+  });
+
   test("every person's questions went to their arm's model, with its temperature", () => {
     const experiment = h.config.experiment!;
     const byArm = new Map<string, string>([
