@@ -72,7 +72,7 @@ describe('an experiment with two arms on the fake Groq', () => {
     const [line] = h.logs.events('twin.experiment');
     assert.equal(line?.experiment, 'tone-test');
     assert.deepEqual(
-      (line?.arms as { arm: string; model: string }[]).map((a) => [a.arm, a.model]),
+      ((line?.arms ?? []) as { arm: string; model: string }[]).map((a) => [a.arm, a.model]),
       [
         ['small', SMALL],
         ['large', LARGE],
