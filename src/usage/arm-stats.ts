@@ -24,7 +24,7 @@ const COUNTS_SQL = `SELECT arm,
     SUM(CASE WHEN outcome = 'refused' THEN 1 ELSE 0 END) AS refused,
     SUM(CASE WHEN outcome = 'answered' AND cached = 1 THEN 1 ELSE 0 END) AS cache_hits,
     SUM(saved_tokens) AS tokens_saved,
-    SUM(CASE WHEN outcome = 'answered' AND cached = 0 THEN 1 ELSE 0 END) AS model_replies,
+    SUM(CASE WHEN outcome = 'answered' AND cached = 0 AND attempts > 0 THEN 1 ELSE 0 END) AS model_replies,
     SUM(total_tokens) AS tokens,
     SUM(cost_pico) AS cost_pico
   FROM usage_records
@@ -32,11 +32,12 @@ const COUNTS_SQL = `SELECT arm,
   GROUP BY arm
   ORDER BY arm`;
 
-// why: only replies the model wrote; a cache hit's few milliseconds would flatter the arm with more repeats.
+// why: only replies the model wrote (attempts > 0): a cache hit, a greeting or a decline made without the model
+// takes milliseconds, and would flatter the arm that happened to get more of them.
 const DURATIONS_SQL = `SELECT arm, latency_ms, ttft_ms
   FROM usage_records
   WHERE experiment = :experiment AND at >= :from AND at < :to AND arm IS NOT NULL
-    AND outcome = 'answered' AND cached = 0`;
+    AND outcome = 'answered' AND cached = 0 AND attempts > 0`;
 
 export async function readArmStats(client: Client, query: ArmStatsQuery): Promise<ArmStats[]> {
   const args = { experiment: query.experiment, from: query.from, to: query.to };

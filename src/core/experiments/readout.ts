@@ -29,7 +29,7 @@ export interface ArmStats {
   cacheHits: number;
   /** Tokens the cache hits did not spend (what their original answers spent). */
   tokensSaved: number;
-  /** Replies (answers and declines) the model wrote, i.e. not from the cache. */
+  /** Replies (answers and declines) the model wrote: not from the cache, not a greeting or a decline made without it. */
   modelReplies: number;
   /** Tokens and estimated dollars every request of the arm spent, failures included. */
   tokens: number;
