@@ -20,7 +20,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const HOUR = 3_600_000;
 const entry: CachedAnswer = {
-  answer: { text: 'I studied physics at Harlow.', sources: [{ chunkId: 'edu', title: 'Education', score: 1 }], mode: 'llm', model: 'm1' },
+  answer: {
+    text: 'I studied physics at Harlow.',
+    sources: [{ chunkId: 'edu', title: 'Education', score: 1 }],
+    mode: 'llm',
+    model: 'm1',
+  },
   tokens: 812,
 };
 const key = (question: string, variant = 'groq:m1@0.7', profileVersion = 'v1') =>
