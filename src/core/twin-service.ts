@@ -5,6 +5,7 @@
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
+import { answerVariant, armCallOptions } from './experiments/arm-call.js';
 import { type ArmAssignment, assignArm, type Experiment } from './experiments/experiment.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
@@ -15,7 +16,6 @@ import type {
   Clock,
   CostEstimator,
   KeyValueStore,
-  LlmCall,
   LlmClient,
   Logger,
   ProfileRetriever,
@@ -134,6 +134,11 @@ export class TwinService {
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
   }
 
+  /** What decides an answer outside an experiment besides the profile and the question (cache keys). */
+  private get answerSetting(): string {
+    return this.deps.options.answerSetting ?? (this.deps.llm ? `llm:${this.deps.llm.models.join(',')}` : 'offline');
+  }
+
   /** True when answers come from Groq; false in offline (extractive) mode. */
   get online(): boolean {
     return this.deps.llm !== undefined;
@@ -234,7 +239,11 @@ export class TwinService {
     // why: a follow-up's answer depends on this tenant's conversation, so only questions on their own are cached.
     const cacheKey =
       history.length === 0 && this.cache.enabled
-        ? AnswerCache.key({ profileVersion: this.profile.version, variant: this.answerVariant(assignment), question })
+        ? AnswerCache.key({
+            profileVersion: this.profile.version,
+            variant: answerVariant(this.answerSetting, assignment),
+            question,
+          })
         : undefined;
     const cached = cacheKey ? await this.cache.get(cacheKey) : undefined;
     if (cached) {
@@ -297,7 +306,13 @@ export class TwinService {
     const outcome = yield* streamAnswer({
       llm,
       prompt,
-      call: { tenantId: request.tenantId, maxTokens: options.maxTokens, deadline, signal, ...this.armCall(assignment) },
+      call: {
+        tenantId: request.tenantId,
+        maxTokens: options.maxTokens,
+        deadline,
+        signal,
+        ...armCallOptions(assignment, this.deps.modelChain),
+      },
       tally,
       logger: this.deps.logger,
       deadlineMs: options.deadlineMs,
@@ -313,25 +328,6 @@ export class TwinService {
       await this.cache.set(cacheKey, { answer: outcome.answer, tokens: tally.promptTokens + tally.completionTokens });
     }
     yield* finish(outcome.answer);
-  }
-
-  /** What an LLM call takes from the arm: its model (with the fallbacks after it) and temperature. */
-  private armCall(assignment: ArmAssignment | undefined): Pick<LlmCall, 'models' | 'temperature'> {
-    const arm = assignment?.arm;
-    if (!arm) return {};
-    const call: Pick<LlmCall, 'models' | 'temperature'> = {};
-    if (arm.model) call.models = this.deps.modelChain?.(arm.model) ?? [arm.model];
-    if (arm.temperature !== undefined) call.temperature = arm.temperature;
-    return call;
-  }
-
-  /** Everything an answer depends on besides the profile version and the question, for the cache key. */
-  private answerVariant(assignment: ArmAssignment | undefined): string {
-    const setting =
-      this.deps.options.answerSetting ?? (this.deps.llm ? `llm:${this.deps.llm.models.join(',')}` : 'offline');
-    const arm = assignment?.arm;
-    if (!arm) return setting;
-    return JSON.stringify([setting, assignment.experiment, arm.name, arm.model, arm.temperature, arm.prompt?.text]);
   }
 
   /**
