@@ -71,6 +71,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('TWIN_SHARE_CONTACT', 'bool', 'may the twin share contact details', { default: true }),
   v('TWIN_SHARE_PHONE', 'bool', 'may the twin share phone numbers', { default: false }),
   v('TWIN_ADMINS', 'list', 'platform user ids that count as admins in any tenant'),
+  v('TWIN_EXPERIMENT', 'custom', 'A/B arms: "name=<experiment>;model=...,temperature=...,weight=...;model=..."'),
+  v('TWIN_EXPERIMENT_FILE', 'custom', 'the experiment as a JSON file, instead of TWIN_EXPERIMENT'),
+  v('TWIN_CACHE_TTL_S', 'int', 'seconds an answer is reused for the same question, profile version and arm; 0: off', {
+    default: 3600,
+    min: 0,
+    max: 604_800,
+  }),
   ...QUOTA_LIMITS.map((l) =>
     v(
       l.env,

@@ -2,11 +2,18 @@
  * The only reader of process.env (DESIGN.md "Configuration"). Every variable is validated and every problem is
  * reported at once, in one error, without ever echoing a secret.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configVariable, secretValues } from './config-variables.js';
 import { TwinError } from './core/errors.js';
+import type { Experiment } from './core/experiments/experiment.js';
+import {
+  type ParsedExperiment,
+  type PromptFileReader,
+  parseExperimentJson,
+  parseExperimentSpec,
+} from './core/experiments/parse-experiment.js';
 import { QUOTA_LIMITS } from './core/quota-limits.js';
 import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
@@ -45,7 +52,11 @@ export interface Config {
     sharePhone: boolean;
     /** Default quota of every tenant; `twinbot quota set` overrides it per tenant. */
     quota: TenantQuota;
+    /** TWIN_CACHE_TTL_S in ms: how long an answer is reused; 0 turns the answer cache off. */
+    cacheTtlMs: number;
   };
+  /** TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE: the A/B arms; absent, every request runs as configured. */
+  experiment?: Experiment;
   upstash?: { url: string; token: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; messageContent: boolean };
   slack?: {
@@ -347,7 +358,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       shareContact: r.bool('TWIN_SHARE_CONTACT'),
       sharePhone: r.bool('TWIN_SHARE_PHONE'),
       quota: readQuotaDefaults(r),
+      cacheTtlMs: r.num('TWIN_CACHE_TTL_S') * 1000,
     },
+    experiment: readExperiment(r, cwd),
     upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
     discord:
       discordToken && discordAppId
@@ -396,6 +409,43 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
   }
   return config;
+}
+
+/** TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE (one of them); prompt files are read now, so a bad path stops the start. */
+function readExperiment(r: Reader, cwd: string): Experiment | undefined {
+  const spec = r.str('TWIN_EXPERIMENT');
+  const file = r.str('TWIN_EXPERIMENT_FILE');
+  if (spec !== undefined && file !== undefined) {
+    r.problems.push('set TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE, not both');
+    return undefined;
+  }
+  const reader =
+    (base: string): PromptFileReader =>
+    (path) => {
+      const full = resolve(base, path);
+      try {
+        return { text: readFileSync(full, 'utf8') };
+      } catch (err) {
+        return { problem: `cannot read ${full} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` };
+      }
+    };
+  let parsed: ParsedExperiment | undefined;
+  if (spec !== undefined) parsed = parseExperimentSpec(spec, reader(cwd));
+  if (file !== undefined) {
+    const path = resolve(cwd, file);
+    let json: string | undefined;
+    try {
+      json = readFileSync(path, 'utf8');
+    } catch (err) {
+      r.problems.push(
+        `TWIN_EXPERIMENT_FILE points to ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
+    }
+    // why: a prompt file named in the experiment file is found beside it, wherever twinbot is started from.
+    if (json !== undefined) parsed = parseExperimentJson(path, json, reader(dirname(path)));
+  }
+  if (parsed) r.problems.push(...parsed.problems);
+  return parsed?.experiment;
 }
 
 /** TWIN_QUOTA_*: the default quota of every tenant, one variable per limit (core/quota-limits.ts, config-variables.ts). */

@@ -4,6 +4,7 @@
  */
 import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
+import type { Experiment } from './core/experiments/experiment.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
 import { systemClock } from './core/ports.js';
 import { scrubSecrets } from './core/scrub-secrets.js';
@@ -87,11 +88,25 @@ async function buildSearchRetriever(config: Config, profile: TwinProfile, logger
   return new FallbackProfileRetriever(upstash, embedded, logger);
 }
 
-/** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
-export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger: Logger): LlmClient | undefined {
+/**
+ * The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. With an experiment, the
+ * gateway also keeps budgets for every arm's model (and its fallbacks): a call in an arm names its own model order.
+ */
+export function buildLlm(
+  groq: Config['groq'],
+  maxQueuePerTenant: number,
+  logger: Logger,
+  experiment?: Experiment,
+): LlmClient | undefined {
   if (!groq.apiKey) return undefined;
-  const models = modelChain(groq.model, groq.fallbackModels);
-  for (const warning of modelWarnings([groq.model, ...groq.fallbackModels])) {
+  const armModels = (experiment?.arms ?? []).flatMap((a) => (a.model ? [a.model] : []));
+  const models = [
+    ...new Set([
+      ...modelChain(groq.model, groq.fallbackModels),
+      ...armModels.flatMap((m) => modelChain(m, groq.fallbackModels)),
+    ]),
+  ];
+  for (const warning of modelWarnings([groq.model, ...groq.fallbackModels, ...armModels])) {
     logger.warn(
       { event: 'twin.model_warning', models },
       `${warning} Answers will fall back along: ${models.join(', ')}.`,
@@ -138,7 +153,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   });
   try {
     const retriever = await buildRetriever(config, profile, logger);
-    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger);
+    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger, config.experiment);
     const twin = new TwinService({
       profile,
       retriever,
@@ -148,13 +163,23 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
       quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),
       chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
+      experiment: config.experiment,
+      modelChain: (model) => modelChain(model, config.groq.fallbackModels),
+      // why: in the ledger's database today, a shared store after the Redis/PostgreSQL work: restarts and replicas
+      // reuse the same answers.
+      cacheStore: usage.keyValues,
       options: {
+        cacheTtlMs: config.twin.cacheTtlMs,
+        answerSetting: llm
+          ? `groq:${config.groq.model}@${config.groq.temperature}/${config.groq.maxTokens}`
+          : 'offline',
         deadlineMs: config.twin.deadlineMs,
         userRate: config.twin.userRate,
         admins: config.twin.admins,
         maxTokens: config.groq.maxTokens,
       },
     });
+    if (config.experiment) announceExperiment(config.experiment, llm !== undefined, logger);
     return {
       config,
       logger,
@@ -171,6 +196,28 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   } catch (err) {
     await usage.close();
     throw err;
+  }
+}
+
+/** One line at start naming the experiment's arms, so an operator sees what runs; a warning when it cannot matter. */
+function announceExperiment(experiment: Experiment, online: boolean, logger: Logger): void {
+  const arms = experiment.arms.map((a) => ({
+    arm: a.name,
+    model: a.model,
+    temperature: a.temperature,
+    weight: a.weight,
+    prompt: a.prompt?.name,
+    tenants: a.tenants,
+  }));
+  logger.info(
+    { event: 'twin.experiment', experiment: experiment.name, arms },
+    `experiment ${experiment.name}: arms ${experiment.arms.map((a) => a.name).join(', ')}`,
+  );
+  if (!online) {
+    logger.warn(
+      { event: 'twin.experiment_offline', experiment: experiment.name },
+      'TWIN_EXPERIMENT is set but GROQ_API_KEY is not: offline answers ignore the arms (the ledger still records them)',
+    );
   }
 }
 

@@ -56,6 +56,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     oneOf: ['csv', 'json'],
   },
+  {
+    name: 'experiment report',
+    summary: 'the arms of the A/B experiment side by side: helpful rate, latency, cost, cache hits, and a verdict',
+    options: {
+      days: { type: 'string', value: 'N' },
+      experiment: { type: 'string', value: 'NAME' },
+      json: { type: 'boolean' },
+    },
+  },
   { name: 'quota list', summary: 'every tenant with a quota override, and its limits' },
   { name: 'quota show', args: '<tenant>', summary: "a tenant's limits and what it used" },
   { name: 'quota set', args: '<tenant>', summary: "set a tenant's limits (at least one)", options: quotaOptions },

@@ -75,6 +75,8 @@ async function dispatch(name: string, config: Config, logger: Logger, args: Pars
     case 'quota set':
     case 'quota clear':
       return (await import('./usage-commands.js')).runQuota(config, logger, name.slice('quota '.length), args);
+    case 'experiment report':
+      return (await import('./experiment-command.js')).runExperimentReport(config, logger, args);
     case 'forget':
       return (await import('./usage-commands.js')).runForget(config, logger, args);
     case 'doctor':

@@ -24,6 +24,13 @@ export interface LlmCall {
   messages: LlmMessage[];
   /** The model to use. The gateway sets it per attempt; a bare client falls back to its configured model. */
   model?: string;
+  /**
+   * The models this call may use, preferred first (an experiment arm's model and its fallbacks); the gateway keeps
+   * its budgets and breakers per model as for any call. Absent: the gateway's own models, in their order.
+   */
+  models?: readonly string[];
+  /** Sampling temperature (an experiment arm's); the client's configured GROQ_TEMPERATURE when absent. */
+  temperature?: number;
   /** Completion limit; the client's configured GROQ_MAX_TOKENS when absent. */
   maxTokens?: number;
   /** Epoch ms by which the whole call (queue, retries, stream) must be over. */

@@ -5,6 +5,8 @@
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
 import { asTwinError, TwinError } from './errors.js';
+import { answerVariant, armCallOptions } from './experiments/arm-call.js';
+import { type ArmAssignment, assignArm, type Experiment } from './experiments/experiment.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
@@ -13,6 +15,7 @@ import { LEAK_REPLACEMENT } from './leak-check.js';
 import type {
   Clock,
   CostEstimator,
+  KeyValueStore,
   LlmClient,
   Logger,
   ProfileRetriever,
@@ -60,6 +63,13 @@ export interface TwinServiceOptions {
   /** Turns of history kept (the newest); default `CORE_HISTORY_TURNS` (core/history-rules.ts). */
   maxHistoryTurns?: number;
   maxQuestionChars?: number;
+  /** How long an answer is reused (TWIN_CACHE_TTL_S); 0 turns the cache off. Default one hour. */
+  cacheTtlMs?: number;
+  /**
+   * What decides an answer outside an experiment besides the profile and the question (model and temperature), so a
+   * changed setting never reuses an answer cached before it. Default: the LLM's models, or `offline`.
+   */
+  answerSetting?: string;
 }
 
 export interface TwinServiceDeps {
@@ -76,6 +86,12 @@ export interface TwinServiceDeps {
   quota?: QuotaGuard;
   /** Draws the report's chart; without it reports are text (with a sparkline) only. */
   chart?: UsageChartRenderer;
+  /** TWIN_EXPERIMENT: each request runs in the arm its tenant and user hash to, and the ledger records which. */
+  experiment?: Experiment;
+  /** The models a call preferring `model` may use, that model first (GROQ_FALLBACK_MODELS after it). */
+  modelChain?: (model: string) => readonly string[];
+  /** Where answers are cached across restarts and replicas; absent: this process's memory only. */
+  cacheStore?: KeyValueStore;
   options: TwinServiceOptions;
 }
 
@@ -109,8 +125,18 @@ export class TwinService {
     this.clock = deps.clock ?? systemClock;
     this.timers = deps.timers ?? systemTimers;
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
-    this.cache = new AnswerCache(this.clock);
+    this.cache = new AnswerCache({
+      clock: this.clock,
+      ttlMs: deps.options.cacheTtlMs ?? 3_600_000,
+      store: deps.cacheStore,
+      logger: deps.logger,
+    });
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
+  }
+
+  /** What decides an answer outside an experiment besides the profile and the question (cache keys). */
+  private get answerSetting(): string {
+    return this.deps.options.answerSetting ?? (this.deps.llm ? `llm:${this.deps.llm.models.join(',')}` : 'offline');
   }
 
   /** True when answers come from Groq; false in offline (extractive) mode. */
@@ -120,7 +146,11 @@ export class TwinService {
 
   /** Answers one question. The stream always ends with exactly one `final` or `failure` event. */
   async *ask(request: AskRequest): AsyncGenerator<ReplyEvent> {
-    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now());
+    // why: assigned before anything else, so every row of the request (refusals too) carries its arm.
+    const assignment = this.deps.experiment
+      ? assignArm(this.deps.experiment, request.tenantId, request.userId)
+      : undefined;
+    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now(), assignment);
     const { startedAt, tally } = ledger;
     const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => ledger.record(outcome, extra);
 
@@ -170,7 +200,8 @@ export class TwinService {
     );
     this.inFlight.add(controller);
     try {
-      for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
+      const answering = this.answer(checked.question, request, controller.signal, deadline, tally, record, assignment);
+      for await (const event of answering) {
         progress.saw(event);
         yield event;
       }
@@ -191,9 +222,10 @@ export class TwinService {
     deadline: number,
     tally: Tally,
     record: (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => Promise<void>,
+    assignment: ArmAssignment | undefined,
   ): AsyncGenerator<ReplyEvent> {
-    const finish = async function* (answer: Answer): AsyncGenerator<ReplyEvent> {
-      await record('answered', { mode: answer.mode, model: answer.model });
+    const finish = async function* (answer: Answer, extra: Partial<UsageRecord> = {}): AsyncGenerator<ReplyEvent> {
+      await record('answered', { mode: answer.mode, model: answer.model, ...extra });
       const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
       yield { type: 'final', answer: { ...answer, usage } };
     };
@@ -204,12 +236,20 @@ export class TwinService {
       return;
     }
     const history = (request.history ?? []).slice(-(this.deps.options.maxHistoryTurns ?? CORE_HISTORY_TURNS));
-    const cacheKey = history.length === 0 ? AnswerCache.key(this.profile.version, question) : undefined;
-    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
+    // why: a follow-up's answer depends on this tenant's conversation, so only questions on their own are cached.
+    const cacheKey =
+      history.length === 0 && this.cache.enabled
+        ? AnswerCache.key({
+            profileVersion: this.profile.version,
+            variant: answerVariant(this.answerSetting, assignment),
+            question,
+          })
+        : undefined;
+    const cached = cacheKey ? await this.cache.get(cacheKey) : undefined;
     if (cached) {
-      if (cached.model) tally.model = cached.model;
-      yield { type: 'delta', text: cached.text };
-      yield* finish(cached);
+      if (cached.answer.model) tally.model = cached.answer.model;
+      yield { type: 'delta', text: cached.answer.text };
+      yield* finish(cached.answer, { cached: true, savedTokens: cached.tokens });
       return;
     }
 
@@ -246,7 +286,7 @@ export class TwinService {
     if (!llm) {
       const answer = this.withOfflineNotice(this.offlineAnswer(strong), request);
       yield { type: 'delta', text: answer.text };
-      if (cacheKey) this.cache.set(cacheKey, { ...answer, notice: undefined });
+      if (cacheKey) await this.cache.set(cacheKey, { answer, tokens: 0 });
       yield* finish(answer);
       return;
     }
@@ -261,22 +301,32 @@ export class TwinService {
       history,
       budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
       chunkBudgetTokens: options.chunkBudgetTokens ?? DEFAULT_CHUNK_BUDGET,
+      style: assignment?.arm.prompt?.text,
     });
     const outcome = yield* streamAnswer({
       llm,
       prompt,
-      call: { tenantId: request.tenantId, maxTokens: options.maxTokens, deadline, signal },
+      call: {
+        tenantId: request.tenantId,
+        maxTokens: options.maxTokens,
+        deadline,
+        signal,
+        ...armCallOptions(assignment, this.deps.modelChain),
+      },
       tally,
       logger: this.deps.logger,
       deadlineMs: options.deadlineMs,
       closing: () => this.closing,
+      now: () => this.clock.now(),
     });
     if ('failure' in outcome) {
       await record('failed', { errorCode: outcome.errorCode, failureCode: outcome.failure.code });
       yield { type: 'failure', failure: outcome.failure };
       return;
     }
-    if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) this.cache.set(cacheKey, outcome.answer);
+    if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) {
+      await this.cache.set(cacheKey, { answer: outcome.answer, tokens: tally.promptTokens + tally.completionTokens });
+    }
     yield* finish(outcome.answer);
   }
 

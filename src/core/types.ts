@@ -207,6 +207,15 @@ export interface UsageRecord {
   failureCode?: FailureCode;
   costUsd: number;
   mode?: Answer['mode'];
+  /** The experiment (TWIN_EXPERIMENT) and arm the request ran in; absent when none applied. */
+  experiment?: string;
+  arm?: string;
+  /** From arrival to the model's first token; absent when no model streamed (cache hit, offline, a refusal). */
+  ttftMs?: number;
+  /** Answered from the answer cache: no model call, zero tokens and zero cost. */
+  cached?: boolean;
+  /** On a cache hit: the tokens the original answer spent, which this request did not. */
+  savedTokens?: number;
 }
 
 export interface CountBy {

@@ -5,10 +5,12 @@
  */
 import { type Client, createClient } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
+import type { ArmStats } from '../core/experiments/readout.js';
 import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secrets.js';
 import type { UsageRecord, UsageSummary } from '../core/types.js';
+import { type ArmStatsQuery, readArmStats } from './arm-stats.js';
 import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
@@ -236,6 +238,12 @@ export class LibsqlUsageStore implements UsageStore {
     } catch (err) {
       throw storageError(err, 'summary');
     }
+  }
+
+  /** Per arm of one experiment over [from, to), for `twinbot experiment report` (see arm-stats.ts). */
+  async armStats(query: ArmStatsQuery): Promise<ArmStats[]> {
+    await this.#catchUp();
+    return this.#guard('experiment readout', readArmStats(this.#client, query));
   }
 
   /** The raw records of [from, to), oldest first (rolled-up days are aggregates and have no records). */

@@ -165,6 +165,21 @@ export const MIGRATIONS: readonly Migration[] = [
     // why: a 30-day report read every row of the window (seconds at 100 000 rows); see daily-aggregates.ts.
     statements: DAILY_AGGREGATE_STATEMENTS,
   },
+  {
+    version: 10,
+    name: 'experiment arms, time to first token and cache hits',
+    // why: the experiment readout (twinbot experiment report) compares arms over raw rows: which experiment and arm
+    // each request ran in, when the model's first token came, and whether the answer cache served it (zero tokens,
+    // zero cost) with the tokens the original answer spent. Plain portable SQL; older rows keep NULL / 0.
+    statements: [
+      'ALTER TABLE usage_records ADD COLUMN experiment TEXT',
+      'ALTER TABLE usage_records ADD COLUMN arm TEXT',
+      'ALTER TABLE usage_records ADD COLUMN ttft_ms REAL',
+      'ALTER TABLE usage_records ADD COLUMN cached INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE usage_records ADD COLUMN saved_tokens INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX usage_records_experiment_at ON usage_records (experiment, at) WHERE experiment IS NOT NULL',
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {

@@ -32,9 +32,14 @@ const COLUMNS = [
   'latency_bucket',
   'queue_bucket',
   'failure_code',
+  'experiment',
+  'arm',
+  'ttft_ms',
+  'cached',
+  'saved_tokens',
 ] as const;
 
-const RECORD_COLUMNS = [...COLUMNS.slice(0, 21), 'failure_code'].join(', ');
+const RECORD_COLUMNS = COLUMNS.filter((c) => c !== 'latency_bucket' && c !== 'queue_bucket').join(', ');
 const OWNER_COLUMNS = ['owner_id', 'owner_host', 'owner_pid'] as const;
 const ALL_COLUMNS = [...COLUMNS, ...OWNER_COLUMNS];
 
@@ -95,6 +100,11 @@ export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatemen
       histogramBucket(latency),
       histogramBucket(queue),
       optional(r.failureCode),
+      optional(r.experiment),
+      optional(r.arm),
+      r.ttftMs === undefined ? null : Math.max(0, finite(r.ttftMs)),
+      r.cached ? 1 : 0,
+      count(r.savedTokens ?? 0),
       owner.id,
       owner.host,
       owner.pid,
@@ -135,6 +145,15 @@ export function rowToRecord(row: Row): UsageRecord {
   if (failureCode !== undefined) record.failureCode = failureCode as UsageRecord['failureCode'];
   const mode = str(row['mode']);
   if (mode !== undefined) record.mode = mode as UsageRecord['mode'];
+  const experiment = str(row['experiment']);
+  if (experiment !== undefined) record.experiment = experiment;
+  const arm = str(row['arm']);
+  if (arm !== undefined) record.arm = arm;
+  if (row['ttft_ms'] !== null && row['ttft_ms'] !== undefined) record.ttftMs = Number(row['ttft_ms']);
+  if (Number(row['cached']) === 1) {
+    record.cached = true;
+    record.savedTokens = Number(row['saved_tokens']);
+  }
   return record;
 }
 

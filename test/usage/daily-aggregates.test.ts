@@ -121,7 +121,9 @@ describe('daily aggregates: the same summaries as the row scan', () => {
       await runMigrations(old, {
         clock: { now: () => T0 },
         logger: sinkLogger(),
-        migrations: MIGRATIONS.filter((m) => m.version <= 7),
+        // why: the rows below are written by today's writer, which needs migration 10's columns; migration 10 only
+        // adds columns, so taking it early leaves the database as migration 8 found it in every other respect.
+        migrations: MIGRATIONS.filter((m) => m.version <= 7 || m.version === 10),
       });
       const owner = { id: 'old', host: 'elsewhere', pid: 1 };
       const ledger = randomLedger(400, T0, 8 * DAY, 31);

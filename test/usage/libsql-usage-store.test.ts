@@ -75,7 +75,10 @@ describe('LibsqlUsageStore: database and migrations', () => {
     try {
       const url = `file:${join(tmp.dir, 'twin.db')}`;
       const [a, b] = await Promise.all([LibsqlUsageStore.open({ url }), LibsqlUsageStore.open({ url })]);
-      assert.deepEqual([...a.appliedMigrations, ...b.appliedMigrations].sort(), ALL_VERSIONS);
+      assert.deepEqual(
+        [...a.appliedMigrations, ...b.appliedMigrations].sort((x, y) => x - y),
+        ALL_VERSIONS,
+      );
       await a.record(makeRecord());
       assert.equal((await b.summarize({ from: T0, to: T0 + DAY, bucketMs: DAY })).requests, 1);
       await Promise.all([a.close(), b.close()]);
