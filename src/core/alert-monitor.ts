@@ -63,12 +63,15 @@ export async function setAlertChannel(kv: KeyValueStore, tenantId: string, chann
 }
 
 export function quotaAlertText(tenantId: string, use: QuotaUse, threshold: number, now: number): string {
-  const show = use.spec.unit === 'dollars' ? money : count;
   const when = use.period === 'day' ? 'today' : 'this month';
+  const amount =
+    use.spec.unit === 'dollars'
+      ? `${money(use.used)} of ${money(use.limit)} ${when}`
+      : `${count(use.used)} of ${count(use.limit)} ${use.spec.measure} ${when}`;
   const state =
     threshold >= 100
-      ? `has used all of its ${use.spec.label} quota (${show(use.used)} of ${show(use.limit)} ${when}): the twin now politely refuses its questions`
-      : `has used ${threshold}% of its ${use.spec.label} quota (${show(use.used)} of ${show(use.limit)} ${when})`;
+      ? `has used all of its ${use.spec.label} quota (${amount}): the twin now politely refuses its questions`
+      : `has used ${threshold}% of its ${use.spec.label} quota (${amount})`;
   const raise = use.spec.unit === 'dollars' ? (use.limit * 2).toFixed(2) : String(Math.max(1, use.limit * 2));
   return (
     `twinbot: ${tenantId} ${state}. The quota resets at ${utc(use.resetAt)}, in ${formatWait(use.resetAt - now)}. ` +
@@ -86,7 +89,7 @@ export function groqAlertText(
 ): string {
   const { words, env } = DIMENSIONS[dimension];
   const limit = gauge.limits[dimension];
-  const used = Math.max(0, limit - gauge.remaining[dimension]);
+  const used = Math.max(0, Math.round(limit - gauge.remaining[dimension]));
   // why: the gateway's day budget refills continuously over 24 hours (as Groq's does), so "resets at" is when it is
   // full again at the current pace, if nothing more were spent.
   const fullAt = now + Math.ceil(((limit - Math.max(0, gauge.remaining[dimension])) * 86_400_000) / limit);
@@ -156,7 +159,8 @@ export class AlertMonitor {
       for (const dimension of ['rpd', 'tpd'] as const) {
         const limit = gauge.limits[dimension];
         if (!(limit > 0)) continue;
-        const percent = ((limit - gauge.remaining[dimension]) / limit) * 100;
+        // why: the budget refills continuously, so 16 calls of 20 read as 15.9998 used a moment later.
+        const percent = (Math.round(limit - gauge.remaining[dimension]) / limit) * 100;
         const key = `groq|${model}|${dimension}|${day}`;
         const threshold = await this.claim(key, GROQ_DAY_THRESHOLDS, percent, day + 86_400_000 - now);
         if (threshold === undefined) continue;
