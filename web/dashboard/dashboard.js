@@ -12,7 +12,7 @@
     var opts = {
       width: width,
       height: 220,
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } } },
       series: [{}, { label: label, stroke: color, fill: color + '33', width: 2, points: { show: xs.length < 60 } }],
       axes: [{}, { size: 60 }],
       legend: { show: true },

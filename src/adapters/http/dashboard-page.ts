@@ -114,6 +114,7 @@ export function renderDashboard(view: DashboardView, operator: boolean, tenantCh
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>twinbot usage: ${escapeHtml(scope)}</title>
 <link rel="stylesheet" href="/dashboard/assets/uPlot.min.css">
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
@@ -148,7 +149,8 @@ ${tenantPicker}
 /** A short page for a refusal or a problem: what happened and what to do. */
 export function renderMessage(title: string, text: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,"><title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
 <body><main class="message"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body></html>
 `;
@@ -161,6 +163,7 @@ export function renderContinue(location: string): string {
   // cross-site and arrive without the cookie).
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <meta http-equiv="refresh" content="0;url=${escapeHtml(location)}"><title>Opening the dashboard</title></head>
 <body><p><a href="${escapeHtml(location)}">Open the dashboard</a></p></body></html>
 `;
