@@ -2,6 +2,8 @@
  * The composition root (STYLE.md 7): config -> logger -> profile, stores, retriever, LLM gateway -> service ->
  * adapters. Nothing else constructs implementations; tests build the service with fakes the same way.
  */
+
+import { operatorLinks } from './cli/operator-view.js';
 import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
@@ -148,6 +150,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
       quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),
       chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
+      desk: { kv: usage.keyValues, links: operatorLinks(config) },
       options: {
         deadlineMs: config.twin.deadlineMs,
         userRate: config.twin.userRate,

@@ -5,12 +5,14 @@
 
 import { postAlertWebhook } from '../adapters/http/alert-webhook.js';
 import { DashboardDoor } from '../adapters/http/dashboard-door.js';
+import { dashboardLinks } from '../adapters/http/dashboard-links.js';
 import { metricsRoute } from '../adapters/http/metrics-door.js';
 import { TwinMetrics } from '../adapters/http/twin-metrics.js';
 import type { Config } from '../config.js';
 import { AlertMonitor } from '../core/alert-monitor.js';
 import type { AlertSink } from '../core/alert-sink.js';
 import type { LogEvents } from '../core/log-tap.js';
+import type { DashboardLinks } from '../core/operator-desk.js';
 import { type Clock, type Logger, systemClock } from '../core/ports.js';
 import { quotaUse } from '../core/quota-use.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
@@ -18,6 +20,12 @@ import { LlmGateway } from '../llm/gateway/llm-gateway.js';
 import type { App } from '../main.js';
 import { csvHeader, toCsvRow } from '../usage/usage-export.js';
 import type { HttpDoor } from './doors.js';
+
+/** The dashboard's tenant links, when the dashboard is on (TWIN_DASHBOARD_TOKEN). */
+export function operatorLinks(config: Config, clock: Clock = systemClock): DashboardLinks | undefined {
+  const dashboard = config.operator.dashboard;
+  return dashboard && dashboardLinks(dashboard.token, dashboard.publicUrl, clock);
+}
 
 /** How often recently active tenants are checked again. why: a request's last tokens land after its event. */
 export const ALERT_SWEEP_MS = 60_000;

@@ -10,9 +10,11 @@ import * as fail from './failure-messages.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
+import { type DashboardLinks, type DeskRequest, type DeskResult, OperatorDesk } from './operator-desk.js';
 import type {
   Clock,
   CostEstimator,
+  KeyValueStore,
   LlmClient,
   Logger,
   ProfileRetriever,
@@ -62,6 +64,8 @@ export interface TwinServiceOptions {
   maxQuestionChars?: number;
 }
 
+const DESK_OFF: DeskResult = { kind: 'refused', message: 'Alerts and the dashboard are not set up on this bot.' };
+
 export interface TwinServiceDeps {
   profile: TwinProfile;
   retriever: ProfileRetriever;
@@ -76,6 +80,8 @@ export interface TwinServiceDeps {
   quota?: QuotaGuard;
   /** Draws the report's chart; without it reports are text (with a sparkline) only. */
   chart?: UsageChartRenderer;
+  /** Where `/twin-usage alerts` keeps the tenants' alert channels, and the dashboard's links (issue 14). */
+  desk?: { kv: KeyValueStore; links?: DashboardLinks };
   options: TwinServiceOptions;
 }
 
@@ -99,6 +105,7 @@ export class TwinService {
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
+  private readonly desk?: OperatorDesk;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -111,6 +118,7 @@ export class TwinService {
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
     this.cache = new AnswerCache(this.clock);
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
+    this.desk = deps.desk && new OperatorDesk({ ...deps.desk, isAdmin: (r) => this.reports.isAdmin(r) });
   }
 
   /** True when answers come from Groq; false in offline (extractive) mode. */
@@ -350,6 +358,16 @@ export class TwinService {
   /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
   setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
     return this.reports.setQuota(request);
+  }
+
+  /** `/twin-usage alerts`: the channel where the asker's tenant gets its quota alerts; admins only. */
+  setAlertChannel(request: DeskRequest & { channelId: string }): Promise<DeskResult> {
+    return this.desk ? this.desk.setAlertChannel(request) : Promise.resolve(DESK_OFF);
+  }
+
+  /** `/twin-usage dashboard`: a signed read-only link to the asker's own tenant's web dashboard; admins only. */
+  dashboardLink(request: DeskRequest): Promise<DeskResult> {
+    return this.desk ? this.desk.dashboardLink(request) : Promise.resolve(DESK_OFF);
   }
 
   /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */

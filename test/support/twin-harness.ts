@@ -28,6 +28,8 @@ export interface TwinHarnessOptions {
   options?: Partial<Pick<TwinServiceOptions, 'maxTokens' | 'deadlineMs' | 'admins'>>;
   /** The operator's default quota (TWIN_QUOTA_*); given, the twin enforces quotas and admins may change them. */
   quotaDefaults?: TenantQuota;
+  /** More of the environment (TWIN_DASHBOARD_TOKEN, ...), read by the same loader. */
+  env?: Record<string, string>;
 }
 
 export interface TwinHarness {
@@ -66,7 +68,7 @@ function testEnvironment(opts: TwinHarnessOptions, dir: string, groq?: FakeGroq)
     const value = opts.quotaDefaults?.[limit.field];
     if (value !== undefined) env[limit.env] = String(value);
   }
-  return env;
+  return { ...env, ...opts.env };
 }
 
 export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<TwinHarness> {

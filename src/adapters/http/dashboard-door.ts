@@ -16,8 +16,6 @@ import { type DashboardLedger, readDashboardView, TENANT_ROWS, tenantRows } from
 export const SESSION_COOKIE = 'twin_dashboard';
 /** How long the operator's cookie lasts after the token was shown once. */
 export const OPERATOR_SESSION_MS = 12 * 3_600_000;
-/** How long a tenant admin's link works. */
-export const TENANT_LINK_MS = 7 * 86_400_000;
 
 export interface DashboardDoorOptions {
   token: string;
@@ -53,14 +51,6 @@ export class DashboardDoor {
   constructor(private readonly o: DashboardDoorOptions) {
     this.signer = new DashboardSigner(o.token);
     this.#assets = loadDashboardAssets();
-  }
-
-  /** A tenant admin's read-only link to their own tenant, signed, expiring after TENANT_LINK_MS. */
-  tenantLink(tenantId: string): { url: string; expiresAt: number } | undefined {
-    if (!this.o.publicUrl) return undefined;
-    const expiresAt = this.o.clock.now() + TENANT_LINK_MS;
-    const link = this.signer.sign({ scope: { tenantId }, expiresAt });
-    return { url: `${this.o.publicUrl}/dashboard?link=${encodeURIComponent(link)}`, expiresAt };
   }
 
   /** The route handler: true when the request was for /dashboard. */
