@@ -27,6 +27,23 @@ export function operatorLinks(config: Config, clock: Clock = systemClock): Dashb
   return dashboard && dashboardLinks(dashboard.token, dashboard.publicUrl, clock);
 }
 
+/**
+ * The chat platforms alerts can be posted to: Discord with the bot token, Slack with the one workspace's bot token.
+ * why: a distributable Slack app (OAuth) has a token per workspace; its tenants' alerts go to the log and webhook.
+ */
+export async function alertSinks(config: Config): Promise<AlertSink[]> {
+  const sinks: AlertSink[] = [];
+  if (config.discord) {
+    const { DiscordAlertSink } = await import('../adapters/discord/discord-alert-sink.js');
+    sinks.push(new DiscordAlertSink({ token: config.discord.token, apiUrl: config.discord.apiUrl }));
+  }
+  if (config.slack?.botToken) {
+    const { SlackAlertSink } = await import('../adapters/slack/slack-alert-sink.js');
+    sinks.push(new SlackAlertSink({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }));
+  }
+  return sinks;
+}
+
 /** How often recently active tenants are checked again. why: a request's last tokens land after its event. */
 export const ALERT_SWEEP_MS = 60_000;
 

@@ -18,7 +18,7 @@ import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
 import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
 import { buildHttpDoors, type HttpDoor } from './doors.js';
-import { buildOperatorView } from './operator-view.js';
+import { alertSinks, buildOperatorView } from './operator-view.js';
 import { installProcessGuards } from './process-guards.js';
 import { twinHealth } from './twin-health.js';
 
@@ -64,7 +64,7 @@ async function serve(
   const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
-  const operator = buildOperatorView(app, config, events, logger);
+  const operator = buildOperatorView(app, config, events, logger, { sinks: await alertSinks(config) });
   const doors = await startDoors(
     [...buildHttpDoors(app, config, logger), ...operator.doors],
     config.port,
