@@ -2,10 +2,12 @@
  * The usage dashboard in a real browser (issue 14): Debian's chromium, driven by playwright-core, against the
  * real twin on a real port. The ledger is seeded (real answers through the twin, and records over two weeks); the
  * page's tiles must show the ledger's numbers, the range lives in the URL, the CSV downloads, and a tenant's link
- * can reach nothing of another tenant (a forged or expired one nothing at all). It saves docs/dashboard.png.
+ * can reach nothing of another tenant (a forged or expired one nothing at all). It saves a screenshot (docs/dashboard.png with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { UsageRecord, UsageSummary } from '../../src/core/types.js';
@@ -15,7 +17,11 @@ import { type OperatorRig, startOperatorRig } from './operator-rig.js';
 
 const TOKEN = 'dashboard-token-for-browser-tests';
 const DAY = 86_400_000;
-const SCREENSHOT = new URL('../../docs/dashboard.png', import.meta.url).pathname;
+/** why: the README's picture is rewritten only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves docs/ alone. */
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? new URL('../../docs/dashboard.png', import.meta.url).pathname
+    : join(mkdtempSync(join(tmpdir(), 'twinbot-shot-')), 'dashboard.png');
 const missing = browserMissing();
 
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -154,6 +160,7 @@ describe('the usage dashboard in chromium', { skip: missing }, () => {
       await page.waitForSelector('body[data-charts="ready"]');
       assertTilesMatch(await tiles(page), await ledger(rig, from, to));
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      assert.ok(statSync(SCREENSHOT).size > 20_000, 'a screenshot with something in it');
 
       // The CSV of that range: one line per ledger record, and the same range in its name.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);

@@ -5,24 +5,11 @@
  * writes them (dots to underscores, the unit as a suffix); the rest are the twin's own, under `twin_`.
  * Every label takes values from a bounded set: tenants only when named in TWIN_METRICS_TENANTS, else "other".
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { LogEvent, LogEvents } from '../../core/log-tap.js';
+import { type GatewayGaugeSource, registerGatewayGauges } from './twin-metrics-gauges.js';
 
-/** What the gateway reports per model (LlmGateway.gauges()), read at scrape time. */
-export interface GatewayGaugeSource {
-  gauges(): {
-    inFlight: number;
-    queued: number;
-    models: Record<
-      string,
-      {
-        limits: { rpm: number; rpd: number; tpm: number; tpd: number };
-        remaining: { rpm: number; rpd: number; tpm: number; tpd: number };
-        breaker: string;
-      }
-    >;
-  };
-}
+export type { GatewayGaugeSource };
 
 export interface TwinMetricsOptions {
   events: LogEvents;
@@ -53,7 +40,6 @@ export const PLATFORM_API_ERRORS: Record<string, 'slack' | 'discord'> = {
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 // why: the OpenTelemetry GenAI convention's advised buckets for gen_ai.client.token.usage.
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
-const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
 
 const str = (v: unknown, fallback = 'none') => (typeof v === 'string' && v !== '' ? v : fallback);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -172,7 +158,7 @@ export class TwinMetrics {
       labelNames: ['kind', 'threshold'],
       registers,
     });
-    this.#gauges(options);
+    registerGatewayGauges(this.registry, options);
     this.#unsubscribe = options.events.subscribe((e) => this.#observe(e));
   }
 
@@ -235,68 +221,5 @@ export class TwinMetrics {
     if (ms !== undefined) this.#duration.observe({ ...op, error_type: result === 'ok' ? '' : result }, ms / 1000);
     const ttft = num(e.ttftMs);
     if (ttft !== undefined) this.#firstChunk.observe(op, ttft / 1000);
-  }
-
-  /** Gauges read when Prometheus scrapes: the budgets, breakers, queue and ledger buffer now. */
-  #gauges(options: TwinMetricsOptions): void {
-    const registers = [this.registry];
-    const { gateway, ledger } = options;
-    new Gauge({
-      name: 'twin_groq_budget_remaining',
-      help: "What is left of the account's Groq budget per model and limit (rpm, tpm, rpd, tpd), as the gateway tracks it",
-      labelNames: ['model', 'limit'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [model, g] of Object.entries(gateway?.gauges().models ?? {})) {
-          for (const limit of ['rpm', 'tpm', 'rpd', 'tpd'] as const) {
-            this.set({ model, limit }, Math.max(0, Math.floor(g.remaining[limit])));
-          }
-        }
-      },
-    });
-    new Gauge({
-      name: 'twin_groq_budget_limit',
-      help: "The account's Groq limit in force per model and limit (rpm, tpm, rpd, tpd)",
-      labelNames: ['model', 'limit'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [model, g] of Object.entries(gateway?.gauges().models ?? {})) {
-          for (const limit of ['rpm', 'tpm', 'rpd', 'tpd'] as const) this.set({ model, limit }, g.limits[limit]);
-        }
-      },
-    });
-    new Gauge({
-      name: 'twin_circuit_breaker_state',
-      help: 'Circuit breaker per model: 1 on the state it is in (closed, half-open, open), 0 on the others',
-      labelNames: ['model', 'state'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [model, g] of Object.entries(gateway?.gauges().models ?? {})) {
-          for (const state of BREAKER_STATES) this.set({ model, state }, g.breaker === state ? 1 : 0);
-        }
-      },
-    });
-    new Gauge({
-      name: 'twin_llm_calls',
-      help: 'Groq calls now: in flight, and waiting in the fair queue',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const g = gateway?.gauges();
-        this.set({ state: 'in_flight' }, g?.inFlight ?? 0);
-        this.set({ state: 'queued' }, g?.queued ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'twin_ledger_records_waiting',
-      help: 'Ledger records kept in memory for a retry after a failed write (0 when the database is fine)',
-      registers,
-      collect() {
-        this.set(ledger?.pendingWrites ?? 0);
-      },
-    });
   }
 }
