@@ -108,6 +108,18 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('TWIN_API_CORS_ORIGINS', 'list', 'origins a browser may call the HTTP API from'),
   v('TWIN_MCP', 'bool', 'also serve MCP over Streamable HTTP at /mcp on PORT', { default: false }),
   v('PORT', 'int', 'serve HTTP on this port', { min: 1, max: 65_535 }),
+  v('TWIN_METRICS', 'bool', 'serve Prometheus metrics at GET /metrics on PORT', { default: false }),
+  v('TWIN_METRICS_TOKEN', 'string', 'bearer token /metrics requires (turns /metrics on)', { secret: true }),
+  v('TWIN_METRICS_TENANTS', 'list', 'tenants that get their own `tenant` label in the metrics; the rest are "other"'),
+  v('TWIN_DASHBOARD_TOKEN', 'string', 'serve the usage dashboard at /dashboard on PORT to whoever holds it', {
+    secret: true,
+  }),
+  v(
+    'TWIN_PUBLIC_URL',
+    'url',
+    'the address people reach PORT at, for the dashboard links `/twin-usage dashboard` gives',
+  ),
+  v('TWIN_ALERT_WEBHOOK_URL', 'url', 'JSON POST `{text}` for every quota and Groq-limit alert', { secret: true }),
   v('DATABASE_URL', 'custom', 'the usage ledger database'),
   v('TWIN_USAGE_RETENTION_DAYS', 'int', 'days of raw usage records kept', { default: 90, min: 31, max: 36_500 }),
   v('LOG_LEVEL', 'choice', 'pino level', { choices: LOG_LEVELS }),

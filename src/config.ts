@@ -72,6 +72,8 @@ export interface Config {
    * is a key name (its tenant is `api:<name>`) and its key.
    */
   api?: { clients: ApiClient[]; corsOrigins: string[]; mcp: boolean };
+  /** The operator's view on PORT (issue 14): metrics, the dashboard, alerts. */
+  operator: OperatorConfig;
   /**
    * TWIN_ENCRYPTION_KEY: 32-byte keys that encrypt stored installation tokens; the first encrypts, all decrypt
    * (rotation). Empty when unset; required with Slack OAuth.
@@ -84,6 +86,14 @@ export interface Config {
   logLevel?: string;
   /** The values of the variables the table marks secret (config-variables.ts): scrubbed from every log and error. */
   secrets: string[];
+}
+
+export interface OperatorConfig {
+  /** TWIN_METRICS / TWIN_METRICS_TOKEN: GET /metrics, with the bearer token when one is set. */
+  metrics?: { token?: string; tenants: string[] };
+  /** TWIN_DASHBOARD_TOKEN (and TWIN_PUBLIC_URL for tenant links). */
+  dashboard?: { token: string; publicUrl?: string };
+  alertWebhookUrl?: string;
 }
 
 /** One TWIN_API_KEYS entry: the name (tenant `api:<name>`) and the bearer key that proves it. */
@@ -326,6 +336,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (corsOrigins.length > 0 && apiClients.length === 0) r.problems.push('TWIN_API_CORS_ORIGINS needs TWIN_API_KEYS');
 
   const logLevel = r.choice('LOG_LEVEL');
+  const operator = readOperator(r);
 
   const config: Config = {
     groq: {
@@ -390,6 +401,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         : undefined,
     port,
     api: apiClients.length > 0 ? { clients: apiClients, corsOrigins, mcp: mcpHttp } : undefined,
+    operator,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
@@ -462,4 +474,22 @@ function readQuotaDefaults(r: Reader): TenantQuota {
 export function loadDotEnv(cwd = process.cwd()): void {
   const path = resolve(cwd, '.env');
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** TWIN_METRICS*, TWIN_DASHBOARD_TOKEN, TWIN_PUBLIC_URL, TWIN_ALERT_WEBHOOK_URL. */
+function readOperator(r: Reader): OperatorConfig {
+  const metricsToken = r.str('TWIN_METRICS_TOKEN');
+  const metricsOn = r.bool('TWIN_METRICS') || metricsToken !== undefined;
+  const tenants = r.list('TWIN_METRICS_TENANTS');
+  const dashboardToken = r.str('TWIN_DASHBOARD_TOKEN');
+  const publicUrl = r.url('TWIN_PUBLIC_URL')?.replace(/\/+$/, '');
+  if (dashboardToken !== undefined && dashboardToken.length < 16) {
+    r.problems.push('TWIN_DASHBOARD_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)');
+  }
+  if (publicUrl && !dashboardToken) r.problems.push('TWIN_PUBLIC_URL is for dashboard links: set TWIN_DASHBOARD_TOKEN');
+  return {
+    metrics: metricsOn ? { token: metricsToken, tenants } : undefined,
+    dashboard: dashboardToken ? { token: dashboardToken, publicUrl } : undefined,
+    alertWebhookUrl: r.url('TWIN_ALERT_WEBHOOK_URL'),
+  };
 }

@@ -2,6 +2,8 @@
  * The composition root (STYLE.md 7): config -> logger -> profile, stores, retriever, LLM gateway -> service ->
  * adapters. Nothing else constructs implementations; tests build the service with fakes the same way.
  */
+
+import { operatorLinks } from './cli/operator-view.js';
 import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
 import type { Experiment } from './core/experiments/experiment.js';
@@ -168,6 +170,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       // why: in the ledger's database today, a shared store after the Redis/PostgreSQL work: restarts and replicas
       // reuse the same answers.
       cacheStore: usage.keyValues,
+      desk: { kv: usage.keyValues, links: operatorLinks(config) },
       options: {
         cacheTtlMs: config.twin.cacheTtlMs,
         answerSetting: llm

@@ -42,7 +42,7 @@ const SDKS: Record<string, RegExp[]> = {
   'adapters/discord': [/^discord\.js$/, /^@discordjs\//],
   'adapters/slack': [/^@slack\//],
   'adapters/console': [],
-  'adapters/http': [],
+  'adapters/http': [/^prom-client$/],
   'adapters/openai-api': [],
   'adapters/mcp': [/^@modelcontextprotocol\/sdk\//, /^zod$/],
 };

@@ -34,7 +34,8 @@ export class TwinReports {
     return this.deps.admins.includes(userId);
   }
 
-  private isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
+  /** The one admin rule: the platform's admin bit, an operator (TWIN_ADMINS), or the local console. */
+  isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
     return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
   }
 

@@ -12,6 +12,7 @@ import * as fail from './failure-messages.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
+import { type DashboardLinks, type DeskRequest, type DeskResult, OperatorDesk } from './operator-desk.js';
 import type {
   Clock,
   CostEstimator,
@@ -72,6 +73,8 @@ export interface TwinServiceOptions {
   answerSetting?: string;
 }
 
+const DESK_OFF: DeskResult = { kind: 'refused', message: 'Alerts and the dashboard are not set up on this bot.' };
+
 export interface TwinServiceDeps {
   profile: TwinProfile;
   retriever: ProfileRetriever;
@@ -92,6 +95,8 @@ export interface TwinServiceDeps {
   modelChain?: (model: string) => readonly string[];
   /** Where answers are cached across restarts and replicas; absent: this process's memory only. */
   cacheStore?: KeyValueStore;
+  /** Where `/twin-usage alerts` keeps the tenants' alert channels, and the dashboard's links (issue 14). */
+  desk?: { kv: KeyValueStore; links?: DashboardLinks };
   options: TwinServiceOptions;
 }
 
@@ -115,6 +120,7 @@ export class TwinService {
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
+  private readonly desk?: OperatorDesk;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -132,6 +138,7 @@ export class TwinService {
       logger: deps.logger,
     });
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
+    this.desk = deps.desk && new OperatorDesk({ ...deps.desk, isAdmin: (r) => this.reports.isAdmin(r) });
   }
 
   /** What decides an answer outside an experiment besides the profile and the question (cache keys). */
@@ -400,6 +407,16 @@ export class TwinService {
   /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
   setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
     return this.reports.setQuota(request);
+  }
+
+  /** `/twin-usage alerts`: the channel where the asker's tenant gets its quota alerts; admins only. */
+  setAlertChannel(request: DeskRequest & { channelId: string }): Promise<DeskResult> {
+    return this.desk ? this.desk.setAlertChannel(request) : Promise.resolve(DESK_OFF);
+  }
+
+  /** `/twin-usage dashboard`: a signed read-only link to the asker's own tenant's web dashboard; admins only. */
+  dashboardLink(request: DeskRequest): Promise<DeskResult> {
+    return this.desk ? this.desk.dashboardLink(request) : Promise.resolve(DESK_OFF);
   }
 
   /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */

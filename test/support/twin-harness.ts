@@ -28,7 +28,7 @@ export interface TwinHarnessOptions {
   options?: Partial<Pick<TwinServiceOptions, 'maxTokens' | 'deadlineMs' | 'admins'>>;
   /** The operator's default quota (TWIN_QUOTA_*); given, the twin enforces quotas and admins may change them. */
   quotaDefaults?: TenantQuota;
-  /** More variables for this test (TWIN_EXPERIMENT, TWIN_CACHE_TTL_S), read by the same loader. */
+  /** More variables for this test (TWIN_EXPERIMENT, TWIN_CACHE_TTL_S, TWIN_DASHBOARD_TOKEN), read by the same loader. */
   env?: Record<string, string>;
 }
 

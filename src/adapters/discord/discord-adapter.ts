@@ -38,6 +38,7 @@ import {
   questionOf,
   readReplyChain,
 } from './discord-facts.js';
+import { runOperatorSubcommand } from './discord-operator-commands.js';
 import { readQuotaCommand } from './discord-quota-options.js';
 import { NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
 import { DiscordSurface } from './discord-surface.js';
@@ -229,6 +230,13 @@ export class DiscordAdapter implements PlatformAdapter {
       isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
     };
     try {
+      const operatorText = await runOperatorSubcommand(interaction, asker, this.options.twin);
+      if (operatorText !== undefined) {
+        for (const [index, piece] of plainPieces(operatorText).entries()) {
+          await (index === 0 ? surface.show({ text: piece }) : surface.append({ text: piece }));
+        }
+        return;
+      }
       if (interaction.options.getSubcommand(false) === QUOTA_SUBCOMMAND) {
         const command = readQuotaCommand(interaction.options);
         const text =

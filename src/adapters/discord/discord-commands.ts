@@ -17,6 +17,7 @@ import {
 import { asTwinError, TwinError } from '../../core/errors.js';
 import { MAX_QUESTION_CHARS } from '../../core/input-rules.js';
 import { USAGE_WINDOWS } from '../../core/usage-windows.js';
+import { addOperatorSubcommands } from './discord-operator-commands.js';
 import { CLEAR_OPTION, QUOTA_OPTIONS } from './discord-quota-options.js';
 
 export const ASK_COMMAND = 'ask-twin';
@@ -74,7 +75,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
         option.setName(CLEAR_OPTION).setDescription("Remove this server's own limits and use the bot's defaults"),
       );
     });
-  return [ask.toJSON(), usage.toJSON()];
+  return [ask.toJSON(), addOperatorSubcommands(usage).toJSON()];
 }
 
 export interface RegisterCommandsOptions {
