@@ -11,6 +11,7 @@ import { createClient, type InValue } from '@libsql/client';
 import type { Logger } from '../src/core/ports.js';
 import type { UsageRecord } from '../src/core/types.js';
 import { PROCESS_OWNER } from '../src/usage/interrupt-abandoned.js';
+import { LibsqlSqlClient } from '../src/usage/libsql-sql-client.js';
 import { LibsqlUsageStore } from '../src/usage/libsql-usage-store.js';
 import { MIGRATIONS, runMigrations } from '../src/usage/migrations.js';
 import { upsertRecordStatement } from '../src/usage/usage-rows.js';
@@ -76,7 +77,7 @@ async function fill(url: string, n: number, now: number): Promise<void> {
         const tuple = `(${first.args.map(() => '?').join(', ')})`;
         statements.push({
           sql: `${head} VALUES ${rows.map(() => tuple).join(', ')}`,
-          args: rows.flatMap((r) => (r as { args: InValue[] }).args),
+          args: rows.flatMap((r) => (r as unknown as { args: InValue[] }).args),
         });
       }
       await client.batch(statements, 'write');
@@ -145,13 +146,13 @@ async function measure(n: number): Promise<SizeFigures> {
   try {
     // why: the rows go into a ledger of schema 7 (no aggregates yet), as an existing database would be; opening the
     // store then runs migration 8, whose backfill builds the aggregates (timed: what an upgrade costs).
-    const old = createClient({ url });
+    const old = new LibsqlSqlClient(createClient({ url }));
     await runMigrations(old, {
       clock: { now: () => now },
       logger: silent,
       migrations: MIGRATIONS.filter((m) => m.version <= 7),
     });
-    old.close();
+    await old.close();
     const f0 = performance.now();
     await fill(url, n, now);
     const fillS = (performance.now() - f0) / 1000;

@@ -235,12 +235,12 @@ function parseEncryptionKeys(r: Reader): Uint8Array[] {
 function parseDatabaseUrl(r: Reader, cwd: string): string {
   const raw = r.str('DATABASE_URL');
   if (raw === undefined) return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
-  if (raw === ':memory:' || /^(libsql|https?|wss?):\/\//.test(raw)) return raw;
+  if (raw === ':memory:' || /^(libsql|https?|wss?|postgres|postgresql):\/\//.test(raw)) return raw;
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length);
     return isAbsolute(path) ? raw : `file:${resolve(cwd, path)}`;
   }
-  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db or libsql://..., got "${raw}"`);
+  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db, libsql://... or postgres://user:password@host:5432/db, got "${stripUserInfo(raw)}"`);
   return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
 }
 
