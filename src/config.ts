@@ -240,7 +240,9 @@ function parseDatabaseUrl(r: Reader, cwd: string): string {
     const path = raw.slice('file:'.length);
     return isAbsolute(path) ? raw : `file:${resolve(cwd, path)}`;
   }
-  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db, libsql://... or postgres://user:password@host:5432/db, got "${stripUserInfo(raw)}"`);
+  r.problems.push(
+    `DATABASE_URL must look like file:/absolute/path/twin.db, libsql://... or postgres://user:password@host:5432/db, got "${stripUserInfo(raw)}"`,
+  );
   return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
 }
 

@@ -3,10 +3,11 @@
  * rows) read the same way: each builds a `ledger` CTE of its own, with the same columns, and these turn its rows into
  * a `UsageSummary`. Only the CTEs and the percentiles differ between them.
  */
-import type { SqlArgs, SqlRow } from './sql-client.js';
+
 import type { UsageQuery } from '../core/ports.js';
 import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
 import { picoToUsd } from './pico-usd.js';
+import type { SqlArgs, SqlRow } from './sql-client.js';
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 

@@ -9,7 +9,7 @@ import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secr
 import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
 import { LibsqlSqlClient } from './libsql-sql-client.js';
 import { runMigrations } from './migrations.js';
-import { silentLogger, SqlUsageStore, type UsageStoreOptions } from './sql-usage-store.js';
+import { SqlUsageStore, silentLogger, type UsageStoreOptions } from './sql-usage-store.js';
 
 export type { ExportQuery } from './sql-usage-store.js';
 

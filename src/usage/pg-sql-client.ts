@@ -4,7 +4,7 @@
  * that holds across processes (an advisory lock) for check-then-write steps such as admitting a request under a
  * quota.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { SqlArgs, SqlClient, SqlResult, SqlStatement, SqlValue } from './sql-client.js';
 
 /**

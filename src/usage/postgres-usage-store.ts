@@ -9,7 +9,7 @@ import { postgresAddress } from './database-url.js';
 import { runMigrations } from './migrations.js';
 import { PgSqlClient } from './pg-sql-client.js';
 import { openPostgresPool, type PostgresPoolOptions } from './postgres-pool.js';
-import { silentLogger, SqlUsageStore, type UsageStoreOptions } from './sql-usage-store.js';
+import { SqlUsageStore, silentLogger, type UsageStoreOptions } from './sql-usage-store.js';
 
 export interface PostgresUsageStoreOptions extends UsageStoreOptions, Omit<PostgresPoolOptions, 'logger'> {}
 

@@ -2,7 +2,7 @@
  * Per-tenant quota overrides, one row per tenant and setter: the operator's in `quotas`, the tenant admins'
  * tightening in `tenant_admin_quotas` (migration 5).
  */
-import type { SqlClient, SqlRow } from './sql-client.js';
+
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { QUOTA_LIMITS, type QuotaField } from '../core/quota-limits.js';
@@ -13,6 +13,7 @@ import {
   type TenantQuota,
   type TenantQuotaEntry,
 } from './quota-types.js';
+import type { SqlClient, SqlRow } from './sql-client.js';
 
 /** Outcomes (row states) that spend a tenant's quota, as SQL. */
 const SPENDING = ['answered', 'failed', 'interrupted', 'open'].map((o) => `'${o}'`).join(', ');

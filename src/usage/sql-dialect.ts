@@ -22,9 +22,7 @@ export function joinText(dialect: SqlDialect, expression: string): string {
 
 /** The larger of two values, NULL only when both are. */
 export function larger(dialect: SqlDialect, a: string, b: string): string {
-  return dialect === 'sqlite'
-    ? `MAX(COALESCE(${a}, ${b}), COALESCE(${b}, ${a}))`
-    : `GREATEST(${a}, ${b})`;
+  return dialect === 'sqlite' ? `MAX(COALESCE(${a}, ${b}), COALESCE(${b}, ${a}))` : `GREATEST(${a}, ${b})`;
 }
 
 /**

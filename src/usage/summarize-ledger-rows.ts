@@ -16,13 +16,14 @@
  * (daily aggregates), which falls back to this for windows shorter than a whole day or with hourly series. Kept
  * whole as the reference the aggregates are compared with (tests, `npm run bench -- ledger`).
  */
-import type { SqlArgs, SqlClient } from './sql-client.js';
-import { latestName } from './sql-dialect.js';
+
 import { TwinError } from '../core/errors.js';
 import type { UsageQuery } from '../core/ports.js';
 import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, nearestRank, percentileFromHistogram } from './latency-histogram.js';
 import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
+import type { SqlArgs, SqlClient } from './sql-client.js';
+import { latestName } from './sql-dialect.js';
 
 /** At most this many series buckets per summary; a finer request is a caller bug. */
 export const MAX_SERIES_BUCKETS = 10_000;
@@ -105,7 +106,11 @@ export async function rowPercentiles(
 }
 
 /** Reads one summary. `topLimit` bounds topFailures, topUsers and topChannels. */
-export async function summarizeLedgerRows(client: SqlClient, query: UsageQuery, topLimit: number): Promise<UsageSummary> {
+export async function summarizeLedgerRows(
+  client: SqlClient,
+  query: UsageQuery,
+  topLimit: number,
+): Promise<UsageSummary> {
   const { from, to, bucketMs } = query;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new TwinError('internal', `Invalid usage window [${from}, ${to})`);

@@ -10,13 +10,13 @@
  * so no report query sorts more than that many rows.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { SqlArgs, SqlClient } from './sql-client.js';
-import { latestName } from './sql-dialect.js';
 import type { UsageQuery } from '../core/ports.js';
 import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
 import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
 import { DAY_MS } from './roll-up-ledger.js';
+import type { SqlArgs, SqlClient } from './sql-client.js';
+import { latestName } from './sql-dialect.js';
 import { rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
 
 /** Timed requests in a window up to which percentiles are exact (one sort of that many rows, a few ms). */

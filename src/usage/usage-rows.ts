@@ -2,10 +2,11 @@
  * Mapping between a `UsageRecord` and its row in `usage_records`. A row is written when its request is admitted
  * (outcome 'open'), may be updated while it runs, and is completed once with the final record.
  */
-import type { SqlClient, SqlRow, SqlStatement } from './sql-client.js';
+
 import type { AskCommand, Outcome, Platform, UsageRecord } from '../core/types.js';
 import { histogramBucket } from './latency-histogram.js';
 import { toPicoUsd } from './pico-usd.js';
+import type { SqlClient, SqlRow, SqlStatement } from './sql-client.js';
 
 const COLUMNS = [
   'id',
