@@ -102,6 +102,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('TWIN_MCP', 'bool', 'also serve MCP over Streamable HTTP at /mcp on PORT', { default: false }),
   v('PORT', 'int', 'serve HTTP on this port', { min: 1, max: 65_535 }),
   v('DATABASE_URL', 'custom', 'the usage ledger database'),
+  v('REDIS_URL', 'string', 'the Redis server replicas share (checked by `twinbot doctor`)', { secret: true }),
   v('TWIN_USAGE_RETENTION_DAYS', 'int', 'days of raw usage records kept', { default: 90, min: 31, max: 36_500 }),
   v('LOG_LEVEL', 'choice', 'pino level', { choices: LOG_LEVELS }),
 ];

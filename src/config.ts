@@ -67,6 +67,8 @@ export interface Config {
    */
   encryptionKeys: Uint8Array[];
   databaseUrl: string;
+  /** REDIS_URL: the Redis server replicas share, e.g. redis://127.0.0.1:6379/0. */
+  redisUrl?: string;
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
   /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
@@ -381,6 +383,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     api: apiClients.length > 0 ? { clients: apiClients, corsOrigins, mcp: mcpHttp } : undefined,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
+    redisUrl: r.str('REDIS_URL'),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,

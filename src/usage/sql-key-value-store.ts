@@ -77,7 +77,7 @@ export class SqlKeyValueStore implements KeyValueStore {
       // (`WHERE` before `ON CONFLICT` is also what SQLite needs to parse an upsert from a SELECT.) On PostgreSQL
       // the casts type the parameters, which a SELECT list leaves as text.
       const pg = this.client.dialect === 'postgres';
-      const rs = await this.client.execute({
+      const claim = {
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at)
               SELECT ${pg ? 'CAST(? AS TEXT), k.column1, CAST(? AS TEXT), CAST(? AS BIGINT)' : '?, k.column1, ?, ?'}
               FROM (VALUES ${unique.map(() => (pg ? '(CAST(? AS TEXT))' : '(?)')).join(', ')}) AS k
@@ -85,8 +85,14 @@ export class SqlKeyValueStore implements KeyValueStore {
                 AND (e.expires_at IS NULL OR e.expires_at > ?))
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
         args: [namespace, value, this.expiry(ttlMs), ...unique, namespace, ...unique, this.clock.now()],
-      });
-      return rs.rowsAffected > 0;
+      };
+      if (!pg) return (await this.client.execute(claim)).rowsAffected > 0;
+      // why: SQLite runs one writer at a time, so its NOT EXISTS sees every earlier claim. PostgreSQL runs two claims
+      // side by side, each seeing neither, and both would "win" (the later overwriting the earlier). A transaction
+      // lock per namespace makes claims of one namespace take turns; each statement then sees the claims before it.
+      const lock = { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', args: [`twinbot kv ${namespace}`] };
+      const [, claimed] = await this.client.batch([lock, claim]);
+      return (claimed?.rowsAffected ?? 0) > 0;
     } catch (err) {
       throw storageError(err, 'writing');
     }

@@ -108,6 +108,26 @@ export class SqlUsageStore implements UsageStore {
     return this.#client.dialect;
   }
 
+  /** The engine and its version, e.g. "PostgreSQL 15.14" or "SQLite 3.45.1" (for `twinbot doctor`). */
+  async engineVersion(): Promise<string> {
+    const pg = this.#client.dialect === 'postgres';
+    const rs = await this.#guard(
+      'reading the version',
+      this.#client.execute(pg ? 'SHOW server_version' : 'SELECT sqlite_version() AS v'),
+    );
+    const row = rs.rows[0] ?? {};
+    return `${pg ? 'PostgreSQL' : 'SQLite'} ${String(row[pg ? 'server_version' : 'v'] ?? '?').split(' ')[0]}`;
+  }
+
+  /** The schema versions recorded in the database, oldest first. */
+  async schemaVersions(): Promise<number[]> {
+    const rs = await this.#guard(
+      'reading the schema version',
+      this.#client.execute('SELECT version FROM schema_migrations ORDER BY version'),
+    );
+    return rs.rows.map((r) => Number(r['version']));
+  }
+
   /**
    * Adds one request to the ledger, or completes the row `open` wrote for it; idempotent by `id`. Resolves once
    * the row is written, or kept in memory for a retry when the database fails (logged; written later or on
