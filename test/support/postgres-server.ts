@@ -29,7 +29,8 @@ export interface PostgresForTests {
 const MISSING =
   'PostgreSQL tests skipped: set TWIN_TEST_DATABASE_URL, or install Debian\'s "postgresql" package (apt-get install postgresql)';
 
-function debianBinaries(): string | undefined {
+/** The newest /usr/lib/postgresql/<version>/bin holding initdb, if any. */
+export function debianBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
@@ -45,7 +46,8 @@ function asPostgres(program: string, args: string[]): void {
   execFileSync(cmd, argv, { stdio: 'pipe' });
 }
 
-async function startCluster(bin: string): Promise<{ url: string; stop: () => void }> {
+/** Starts a throwaway cluster from Debian's binaries in `bin`; `stop` ends it and removes its folder. */
+export async function startCluster(bin: string): Promise<{ url: string; stop: () => void }> {
   const dir = await mkdtemp(join(tmpdir(), 'twinbot-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) {
