@@ -69,8 +69,13 @@ async function run(on: Queryable, statement: SqlStatement): Promise<SqlResult> {
 
 export class PgSqlClient implements SqlClient {
   readonly dialect = 'postgres';
+  /** Lock holders at once; see `exclusive`. */
+  #lockSlots: number;
+  readonly #waitingForSlot: (() => void)[] = [];
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {
+    this.#lockSlots = Math.max(1, (pool.options.max ?? 10) - 2);
+  }
 
   execute(statement: SqlStatement): Promise<SqlResult> {
     return run(this.pool, statement);
@@ -108,6 +113,20 @@ export class PgSqlClient implements SqlClient {
    * under the same key meanwhile; the lock goes when `work` settles, or with the connection if the process dies.
    */
   async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    // why: a holder keeps its connection while `work` queries through the pool; were every connection held by a
+    // lock holder, their work would wait for a connection none will give back. Two stay free for the work.
+    if (this.#lockSlots === 0) await new Promise<void>((resolve) => this.#waitingForSlot.push(resolve));
+    else this.#lockSlots--;
+    try {
+      return await this.#locked(key, work);
+    } finally {
+      const next = this.#waitingForSlot.shift();
+      if (next) next();
+      else this.#lockSlots++;
+    }
+  }
+
+  async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let locked = false;
     try {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TenantQuotaGuard } from '../../src/core/tenant-quota-guard.js';
 import { openUsageStore } from '../../src/usage/open-usage-store.js';
+import { PostgresUsageStore } from '../../src/usage/postgres-usage-store.js';
 import type { SqlUsageStore } from '../../src/usage/sql-usage-store.js';
 import { STORE_ENGINES } from '../support/store-engines.js';
 import { makeRecord, T0 } from './usage-fixtures.js';
@@ -55,6 +56,26 @@ describe('quota admission across replicas (postgres)', { skip: postgres?.skip },
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('many tenants admitted at once never hold every pooled connection (their checks still get one)', async () => {
+    const url = await (postgres as (typeof STORE_ENGINES)[number]).url();
+    const store = await PostgresUsageStore.open({ url, clock, max: 3, connectTimeoutMs: 3_000 });
+    try {
+      const guard = new TenantQuotaGuard(store, { requestsPerDay: LIMIT }, clock);
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => {
+          const { outcome: _o, ...row } = makeRecord({ at: clock.now(), tenantId: `slack:T${i}` });
+          return guard.checkAndAdmit(row.tenantId, 'workspace', () => store.open(row));
+        }),
+      );
+      assert.deepEqual(
+        results.map((r) => r.ok),
+        Array(12).fill(true),
+      );
+    } finally {
+      await store.close();
     }
   });
 });
