@@ -96,7 +96,7 @@ describe('LibsqlUsageStore: database and migrations', () => {
 });
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore: summaries match the rows (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store: summaries match the rows (${engine.name})`, { skip: engine.skip }, () => {
     const ledger = randomLedger(800, T0, 30 * DAY);
 
     it('matches hand sums for every tenant, all tenants, and several windows', async () => {
@@ -171,7 +171,7 @@ for (const engine of STORE_ENGINES) {
 }
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore: windows, buckets and percentiles (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store: windows, buckets and percentiles (${engine.name})`, { skip: engine.skip }, () => {
     it('counts [from, to) at UTC midnights and aligns buckets to UTC', async () => {
       const store = await engine.open();
       try {

@@ -4,41 +4,36 @@ import { isTwinError } from '../../src/core/errors.js';
 import { openUsageStore } from '../../src/usage/open-usage-store.js';
 import { sumCostUsd } from '../../src/usage/pico-usd.js';
 import { STORE_ENGINES } from '../support/store-engines.js';
-import { DAY, makeRecord, T0, tempDir } from './usage-fixtures.js';
+import { DAY, makeRecord, T0 } from './usage-fixtures.js';
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore quotas (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store quotas (${engine.name})`, { skip: engine.skip }, () => {
     it('sets, reads, lists, replaces and clears overrides, and keeps them across a restart', async () => {
-      const tmp = await tempDir();
-      try {
-        const url = await engine.url();
-        let now = T0;
-        const clock = { now: () => now };
-        const store = await openUsageStore({ url, clock });
-        assert.equal(await store.getQuota('discord:1'), undefined);
-        await store.setQuota('discord:1', { requestsPerDay: 100, usdPerMonth: 2.5 });
-        now += 1000;
-        await store.setQuota('slack:T1', { tokensPerMonth: 1_000_000 });
-        assert.deepEqual(await store.getQuota('discord:1'), { requestsPerDay: 100, usdPerMonth: 2.5 });
-        assert.equal(await store.getQuota('discord:10'), undefined);
-        // A set replaces the whole override.
-        await store.setQuota('discord:1', { tokensPerDay: 5000, requestsPerMonth: 0 });
-        await store.close();
+      const url = await engine.url();
+      let now = T0;
+      const clock = { now: () => now };
+      const store = await openUsageStore({ url, clock });
+      assert.equal(await store.getQuota('discord:1'), undefined);
+      await store.setQuota('discord:1', { requestsPerDay: 100, usdPerMonth: 2.5 });
+      now += 1000;
+      await store.setQuota('slack:T1', { tokensPerMonth: 1_000_000 });
+      assert.deepEqual(await store.getQuota('discord:1'), { requestsPerDay: 100, usdPerMonth: 2.5 });
+      assert.equal(await store.getQuota('discord:10'), undefined);
+      // A set replaces the whole override.
+      await store.setQuota('discord:1', { tokensPerDay: 5000, requestsPerMonth: 0 });
+      await store.close();
 
-        const reopened = await openUsageStore({ url, clock });
-        try {
-          assert.deepEqual(await reopened.listQuotas(), [
-            { tenantId: 'discord:1', quota: { tokensPerDay: 5000, requestsPerMonth: 0 }, updatedAt: T0 + 1000 },
-            { tenantId: 'slack:T1', quota: { tokensPerMonth: 1_000_000 }, updatedAt: T0 + 1000 },
-          ]);
-          assert.equal(await reopened.clearQuota('discord:1'), true);
-          assert.equal(await reopened.clearQuota('discord:1'), false);
-          assert.equal(await reopened.getQuota('discord:1'), undefined);
-        } finally {
-          await reopened.close();
-        }
+      const reopened = await openUsageStore({ url, clock });
+      try {
+        assert.deepEqual(await reopened.listQuotas(), [
+          { tenantId: 'discord:1', quota: { tokensPerDay: 5000, requestsPerMonth: 0 }, updatedAt: T0 + 1000 },
+          { tenantId: 'slack:T1', quota: { tokensPerMonth: 1_000_000 }, updatedAt: T0 + 1000 },
+        ]);
+        assert.equal(await reopened.clearQuota('discord:1'), true);
+        assert.equal(await reopened.clearQuota('discord:1'), false);
+        assert.equal(await reopened.getQuota('discord:1'), undefined);
       } finally {
-        await tmp.dispose();
+        await reopened.close();
       }
     });
 
@@ -84,7 +79,7 @@ for (const engine of STORE_ENGINES) {
 }
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore.forget (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store.forget (${engine.name})`, { skip: engine.skip }, () => {
     it("removes one tenant's records and aggregates and nothing else", async () => {
       const store = await engine.open();
       try {

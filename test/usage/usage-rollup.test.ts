@@ -16,7 +16,7 @@ const within = (actual: number, exact: number, share: number) =>
   assert.ok(Math.abs(actual - exact) <= Math.max(1, exact * share), `${actual} not within ${share} of ${exact}`);
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore.rollUp (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store.rollUp (${engine.name})`, { skip: engine.skip }, () => {
     const ledger = randomLedger(1500, T0, 60 * DAY, 11);
     const queries = [undefined, 'discord:1', 'discord:10', 'slack:T1', 'console:local'].flatMap((tenantId) =>
       [

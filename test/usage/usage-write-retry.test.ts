@@ -27,7 +27,7 @@ async function rowCount(raw: SqlClient): Promise<number> {
 }
 
 for (const engine of STORE_ENGINES) {
-  describe(`LibsqlUsageStore write retries (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`Usage store write retries (${engine.name})`, { skip: engine.skip }, () => {
     it('keeps a failed write, retries it with backoff, and writes it once the database recovers', async () => {
       await withFileStore(engine, async ({ url, raw, logger }) => {
         const store = await openUsageStore({ url, logger, retry: { baseMs: 5, maxMs: 20 } });
