@@ -80,6 +80,8 @@ export interface Config {
    */
   encryptionKeys: Uint8Array[];
   databaseUrl: string;
+  /** REDIS_URL: the Redis server replicas share, e.g. redis://127.0.0.1:6379/0. */
+  redisUrl?: string;
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
   /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
@@ -256,12 +258,14 @@ function parseEncryptionKeys(r: Reader): Uint8Array[] {
 function parseDatabaseUrl(r: Reader, cwd: string): string {
   const raw = r.str('DATABASE_URL');
   if (raw === undefined) return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
-  if (raw === ':memory:' || /^(libsql|https?|wss?):\/\//.test(raw)) return raw;
+  if (raw === ':memory:' || /^(libsql|https?|wss?|postgres|postgresql):\/\//.test(raw)) return raw;
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length);
     return isAbsolute(path) ? raw : `file:${resolve(cwd, path)}`;
   }
-  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db or libsql://..., got "${raw}"`);
+  r.problems.push(
+    `DATABASE_URL must look like file:/absolute/path/twin.db, libsql://... or postgres://user:password@host:5432/db, got "${stripUserInfo(raw)}"`,
+  );
   return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
 }
 
@@ -404,6 +408,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     operator,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
+    redisUrl: r.str('REDIS_URL'),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,

@@ -25,14 +25,15 @@ import { namespaceFor } from './retrieval/upstash-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
 import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
 import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
-import { LibsqlUsageStore } from './usage/libsql-usage-store.js';
+import { openUsageStore } from './usage/open-usage-store.js';
+import type { SqlUsageStore } from './usage/sql-usage-store.js';
 
 export interface App {
   config: Config;
   logger: Logger;
   profile: TwinProfile;
   twin: TwinService;
-  usage: LibsqlUsageStore;
+  usage: SqlUsageStore;
   retriever: ProfileRetriever;
   llm?: LlmClient;
   close(): Promise<void>;
@@ -148,7 +149,7 @@ export function abandonedAfterMs(config: Config): number {
 /** Builds everything but the platform adapters. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const profile = await loadConfiguredProfile(config, logger);
-  const usage = await LibsqlUsageStore.open({
+  const usage = await openUsageStore({
     url: config.databaseUrl,
     logger,
     abandonedAfterMs: abandonedAfterMs(config),

@@ -80,7 +80,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'register the Discord slash commands (a guild: instant; global: up to an hour)',
     options: { guild: { type: 'string', value: 'ID' } },
   },
-  { name: 'doctor', summary: 'check the configuration, profile, database, Groq, Upstash, Discord and Slack' },
+  { name: 'doctor', summary: 'check the configuration, profile, database, Redis, Groq, Upstash, Discord and Slack' },
+  { name: 'migrate', summary: 'bring the usage database to the latest schema now and list what was applied' },
   {
     name: 'profile init',
     args: '[FILE]',

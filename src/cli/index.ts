@@ -81,6 +81,8 @@ async function dispatch(name: string, config: Config, logger: Logger, args: Pars
       return (await import('./usage-commands.js')).runForget(config, logger, args);
     case 'doctor':
       return (await import('./doctor-command.js')).runDoctor(config, logger, process.stdout);
+    case 'migrate':
+      return (await import('./migrate-command.js')).runMigrate(config, logger, process.stdout);
     case 'register-commands':
       return (await import('./profile-commands.js')).runRegisterCommands(config, args);
     default:

@@ -16,7 +16,7 @@ import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
-import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
+import type { SqlKeyValueStore } from '../usage/sql-key-value-store.js';
 import { buildHttpDoors, type HttpDoor } from './doors.js';
 import { alertSinks, buildOperatorView } from './operator-view.js';
 import { installProcessGuards } from './process-guards.js';
@@ -288,7 +288,7 @@ async function startPlatforms(
  * ones under an older key (or none, from before encryption) under the first key, so rotation takes one restart.
  */
 async function encryptedInstallations(
-  kv: LibsqlKeyValueStore,
+  kv: SqlKeyValueStore,
   keys: readonly Uint8Array[],
   logger: Logger,
 ): Promise<KeyValueInstallationStore> {

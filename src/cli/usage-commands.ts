@@ -8,14 +8,15 @@ import type { TenantQuota } from '../core/types.js';
 import { renderUsageText } from '../core/usage-report.js';
 import { parseWindow, USAGE_WINDOWS, usageWindow } from '../core/usage-windows.js';
 import { abandonedAfterMs } from '../main.js';
-import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
+import { openUsageStore } from '../usage/open-usage-store.js';
+import type { SqlUsageStore } from '../usage/sql-usage-store.js';
 import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
 import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
 import { checkTenantName } from './tenant-name.js';
 import { writeUsageChart } from './usage-chart-file.js';
 
-async function withStore<T>(config: Config, logger: Logger, work: (store: LibsqlUsageStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlUsageStore.open({
+async function withStore<T>(config: Config, logger: Logger, work: (store: SqlUsageStore) => Promise<T>): Promise<T> {
+  const store = await openUsageStore({
     url: config.databaseUrl,
     logger,
     abandonedAfterMs: abandonedAfterMs(config),
@@ -124,7 +125,7 @@ export async function runQuota(config: Config, logger: Logger, action: string, a
   });
 }
 
-async function listQuotas(store: LibsqlUsageStore, config: Config): Promise<number> {
+async function listQuotas(store: SqlUsageStore, config: Config): Promise<number> {
   const entries = await store.listQuotas();
   process.stdout.write(`Defaults for every tenant (TWIN_QUOTA_*): ${describeLimits(config.twin.quota)}\n`);
   if (entries.length === 0) {

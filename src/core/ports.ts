@@ -131,6 +131,12 @@ export interface QuotaStore {
   /** Removes the override set by `setBy`; true when there was one. */
   clearQuota(tenantId: string, setBy?: QuotaSetter): Promise<boolean>;
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
+  /**
+   * Runs `work` (a quota check and the write of the request it admits) while no other admission of the same
+   * tenant runs, in this process or in any replica sharing the store, so N replicas cannot each admit the last
+   * request of a limit. Absent: no such guarantee.
+   */
+  admitting?<T>(tenantId: string, work: () => Promise<T>): Promise<T>;
 }
 
 /**

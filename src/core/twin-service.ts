@@ -185,7 +185,12 @@ export class TwinService {
       yield { type: 'failure', failure: f };
       return;
     }
-    const quota = await this.checkQuota(request.tenantId, request.tenant?.kind);
+    // why: the row is written inside the quota step, so another replica's check of this tenant already counts it.
+    let opened = false;
+    const quota = await this.checkQuota(request.tenantId, request.tenant?.kind, async () => {
+      opened = true;
+      await ledger.open();
+    });
     if (!quota.ok) {
       admitted.release();
       const f = fail.failure('over_quota', quota.message, quota.retryAfterMs);
@@ -195,7 +200,7 @@ export class TwinService {
     }
 
     // why: the row exists from admission on, so a crash mid-answer still leaves what the request spent (issue 19.9).
-    await ledger.open();
+    if (!opened) await ledger.open();
     const progress = ledger.follow();
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
@@ -388,10 +393,15 @@ export class TwinService {
     return { ...answer, notice: OFFLINE_NOTICE };
   }
 
-  private async checkQuota(tenantId: string, kind?: TenantKind): Promise<QuotaCheck> {
-    if (!this.deps.quota) return { ok: true };
+  private async checkQuota(
+    tenantId: string,
+    kind: TenantKind | undefined,
+    admit: () => Promise<void>,
+  ): Promise<QuotaCheck> {
+    const quota = this.deps.quota;
+    if (!quota) return { ok: true };
     try {
-      return await this.deps.quota.check(tenantId, kind);
+      return quota.checkAndAdmit ? await quota.checkAndAdmit(tenantId, kind, admit) : await quota.check(tenantId, kind);
     } catch (err) {
       // why: a ledger hiccup must not stop answers; the request is still recorded and counted later.
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');

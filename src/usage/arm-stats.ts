@@ -4,10 +4,10 @@
  * kept in rolled-up days, so a window reaches back at most TWIN_USAGE_RETENTION_DAYS). Plain SQL that any of the
  * ledger's engines runs. Votes are not in the ledger: they come from answer feedback.
  */
-import type { Client } from '@libsql/client';
 import type { ArmStats, Spread } from '../core/experiments/readout.js';
 import { nearestRank } from './latency-histogram.js';
 import { picoToUsd } from './pico-usd.js';
+import type { SqlClient } from './sql-client.js';
 
 export interface ArmStatsQuery {
   experiment: string;
@@ -39,7 +39,7 @@ const DURATIONS_SQL = `SELECT arm, latency_ms, ttft_ms
   WHERE experiment = :experiment AND at >= :from AND at < :to AND arm IS NOT NULL
     AND outcome = 'answered' AND cached = 0 AND attempts > 0`;
 
-export async function readArmStats(client: Client, query: ArmStatsQuery): Promise<ArmStats[]> {
+export async function readArmStats(client: SqlClient, query: ArmStatsQuery): Promise<ArmStats[]> {
   const args = { experiment: query.experiment, from: query.from, to: query.to };
   const counts = await client.execute({ sql: COUNTS_SQL, args });
   const durations = await client.execute({ sql: DURATIONS_SQL, args });
