@@ -4,15 +4,19 @@
  */
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
+import { AnswerFeedback } from './answer-feedback.js';
 import { asTwinError, TwinError } from './errors.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
+import { FollowUpOffers } from './follow-up-offers.js';
+import { followUpQuestions } from './follow-up-questions.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
 import type {
   Clock,
   CostEstimator,
+  FeedbackStore,
   LlmClient,
   Logger,
   ProfileRetriever,
@@ -30,6 +34,10 @@ import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
   AskRequest,
+  FeedbackRequest,
+  FeedbackResult,
+  FollowUpRequest,
+  FollowUpResult,
   QuotaChangeRequest,
   QuotaChangeResult,
   ReplyEvent,
@@ -68,6 +76,8 @@ export interface TwinServiceDeps {
   /** Absent: offline mode, extractive answers. */
   llm?: LlmClient;
   usage: UsageStore;
+  /** Where 👍/👎 on answers are kept; without it answers carry no feedback buttons' target and votes are refused. */
+  feedback?: FeedbackStore;
   logger: Logger;
   clock?: Clock;
   /** Where the deadline and the shutdown's waits get their timers (STYLE.md 16). Default: Node's. */
@@ -99,6 +109,8 @@ export class TwinService {
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
+  private readonly votes?: AnswerFeedback;
+  private readonly followUps: FollowUpOffers;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -111,6 +123,14 @@ export class TwinService {
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
     this.cache = new AnswerCache(this.clock);
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
+    if (deps.feedback)
+      this.votes = new AnswerFeedback({ store: deps.feedback, clock: this.clock, logger: deps.logger });
+    this.followUps = new FollowUpOffers(this.clock);
+  }
+
+  /** True when answers can be voted on (a feedback store is wired): adapters show 👍/👎 only then. */
+  get takesFeedback(): boolean {
+    return this.votes !== undefined;
   }
 
   /** True when answers come from Groq; false in offline (extractive) mode. */
@@ -170,7 +190,8 @@ export class TwinService {
     );
     this.inFlight.add(controller);
     try {
-      for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
+      const answering = this.answer(checked.question, request, controller.signal, deadline, tally, record, ledger.id);
+      for await (const event of answering) {
         progress.saw(event);
         yield event;
       }
@@ -191,11 +212,16 @@ export class TwinService {
     deadline: number,
     tally: Tally,
     record: (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => Promise<void>,
+    requestId: string,
   ): AsyncGenerator<ReplyEvent> {
+    const profile = this.profile;
+    const offers = this.followUps;
     const finish = async function* (answer: Answer): AsyncGenerator<ReplyEvent> {
       await record('answered', { mode: answer.mode, model: answer.model });
       const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
-      yield { type: 'final', answer: { ...answer, usage } };
+      const followUps = followUpQuestions({ question, sources: answer.sources, profile });
+      offers.offer(requestId, request.tenantId, followUps);
+      yield { type: 'final', answer: { ...answer, usage, requestId, followUps } };
     };
     yield { type: 'status', phase: 'thinking', text: 'Thinking…' };
 
@@ -340,6 +366,17 @@ export class TwinService {
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');
       return { ok: true };
     }
+  }
+
+  /** Records (or changes) a 👍/👎 on an answer of the asker's own tenant; refused for any other. */
+  async feedback(request: FeedbackRequest): Promise<FeedbackResult> {
+    if (!this.votes) return { kind: 'refused', message: 'This twin does not keep feedback.' };
+    return this.votes.record(request);
+  }
+
+  /** The question behind a follow-up button, for the same ask path as a typed question; once per person. */
+  takeFollowUp(request: FollowUpRequest): FollowUpResult {
+    return this.followUps.take(request);
   }
 
   /** A tenant's usage report, for admins of that tenant only. */

@@ -5,12 +5,13 @@
  */
 import { type Client, createClient } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
-import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
+import type { Clock, FeedbackQuery, FeedbackStore, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { scrubSecrets, stripUserInfo, userInfoSecrets } from '../core/scrub-secrets.js';
-import type { UsageRecord, UsageSummary } from '../core/types.js';
+import type { FeedbackEntry, FeedbackSummary, UsageRecord, UsageSummary } from '../core/types.js';
 import { ensureDatabaseDirectory, localDatabasePath, restrictDatabaseFile } from './database-url.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
+import { type FeedbackRow, LibsqlFeedbackStore } from './libsql-feedback-store.js';
 import { LibsqlKeyValueStore } from './libsql-key-value-store.js';
 import { runMigrations } from './migrations.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
@@ -76,7 +77,7 @@ function storageError(err: unknown, what: string): TwinError {
   return new TwinError('storage', `Usage database: ${what} failed`, { cause: err });
 }
 
-export class LibsqlUsageStore implements UsageStore {
+export class LibsqlUsageStore implements UsageStore, FeedbackStore {
   readonly #client: Client;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -87,6 +88,7 @@ export class LibsqlUsageStore implements UsageStore {
   readonly #abandonedAfterMs: number;
   /** Durable adapter state in the same database (Slack installations, answered event ids). */
   readonly keyValues: LibsqlKeyValueStore;
+  readonly #feedback: LibsqlFeedbackStore;
   #closing = false;
   #closed: Promise<void> | undefined;
 
@@ -103,6 +105,7 @@ export class LibsqlUsageStore implements UsageStore {
     this.#abandonedAfterMs = options.abandonedAfterMs ?? 3_600_000;
     this.#quotas = new QuotaTable(client, this.#clock);
     this.keyValues = new LibsqlKeyValueStore(client, this.#clock);
+    this.#feedback = new LibsqlFeedbackStore(client);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
         await this.#client.execute(upsertRecordStatement(r, PROCESS_OWNER));
@@ -269,8 +272,9 @@ export class LibsqlUsageStore implements UsageStore {
   }
 
   /**
-   * Removes every record and daily aggregate of one tenant (exact id), including records still waiting for a
-   * retry. Returns the number of rows removed (raw records plus daily aggregate rows). Quotas stay.
+   * Removes every record, daily aggregate and 👍/👎 (with its reason) of one tenant (exact id), including records
+   * still waiting for a retry. Returns the number of rows removed (raw records, daily aggregate rows and votes).
+   * Quotas stay.
    */
   async forget(tenantId: string): Promise<number> {
     await this.#writer.settle();
@@ -284,16 +288,43 @@ export class LibsqlUsageStore implements UsageStore {
           { sql: 'DELETE FROM usage_records WHERE tenant_id = :tenant', args },
           { sql: 'DELETE FROM usage_daily WHERE tenant_id = :tenant', args },
           { sql: 'DELETE FROM usage_daily_hist WHERE tenant_id = :tenant', args },
+          { sql: 'DELETE FROM answer_feedback WHERE tenant_id = :tenant', args },
         ],
         'write',
       );
-      const [records, daily] = results.slice(AGGREGATE_TABLES.length);
-      const removed = (records?.rowsAffected ?? 0) + (daily?.rowsAffected ?? 0);
+      const [records, daily, , votes] = results.slice(AGGREGATE_TABLES.length);
+      const removed = (records?.rowsAffected ?? 0) + (daily?.rowsAffected ?? 0) + (votes?.rowsAffected ?? 0);
       this.#logger.info({ event: 'usage.forgotten', tenant: tenantId, removed, kept }, 'tenant usage forgotten');
       return removed;
     } catch (err) {
       throw storageError(err, 'forget');
     }
+  }
+
+  /**
+   * The tenant of a request, from its ledger row (or its record still waiting for a retry); undefined when there is
+   * no such request, e.g. it was rolled up into daily aggregates.
+   */
+  async requestTenant(requestId: string): Promise<string | undefined> {
+    await this.#writer.settle();
+    const pending = this.#writer.pendingRecords().find((r) => r.id === requestId);
+    if (pending) return pending.tenantId;
+    return this.#guard('reading a request', this.#feedback.requestTenant(requestId));
+  }
+
+  /** Stores (or changes) one person's vote on one answer. */
+  saveFeedback(entry: FeedbackEntry): Promise<void> {
+    return this.#guard('saving feedback', this.#feedback.saveFeedback(entry));
+  }
+
+  /** Votes given in [from, to) for one tenant (exact id) or all, and the newest 👎 reasons. */
+  summarizeFeedback(query: FeedbackQuery): Promise<FeedbackSummary> {
+    return this.#guard('feedback summary', this.#feedback.summarizeFeedback(query));
+  }
+
+  /** Every vote given in [from, to), oldest first (the export's feedback section). */
+  exportFeedback(query: ExportQuery): Promise<FeedbackRow[]> {
+    return this.#guard('feedback export', this.#feedback.exportFeedback(query));
   }
 
   /** Stores (replaces) a tenant's quota override by `setBy`. Limits must be >= 0; counts must be whole numbers. */

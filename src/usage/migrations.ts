@@ -165,6 +165,26 @@ export const MIGRATIONS: readonly Migration[] = [
     // why: a 30-day report read every row of the window (seconds at 100 000 rows); see daily-aggregates.ts.
     statements: DAILY_AGGREGATE_STATEMENTS,
   },
+  {
+    version: 9,
+    name: 'feedback on answers',
+    statements: [
+      // why: one vote per person per answer, changed in place (the key). No foreign key to usage_records: a roll-up
+      // folds old requests into daily aggregates, and their votes stay (reports count votes by when they were given).
+      // Plain TEXT/INTEGER so the same statements run on PostgreSQL.
+      `CREATE TABLE answer_feedback (
+        request_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        vote TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (request_id, user_id)
+      )`,
+      'CREATE INDEX answer_feedback_tenant_at ON answer_feedback (tenant_id, at)',
+    ],
+  },
 ];
 
 async function appliedVersions(client: Client): Promise<Set<number>> {
