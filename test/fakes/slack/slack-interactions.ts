@@ -91,7 +91,7 @@ export class TriggerIds {
 /** views.open: a modal with Slack's limits (title, submit and close 24 characters; submit required with inputs). */
 export function viewProblem(view: unknown): string | undefined {
   const v = view as Record<string, unknown> | undefined;
-  if (!v || v.type !== 'modal' || !isPlain(v.title as PlainText, 24)) return 'invalid_arguments';
+  if (v?.type !== 'modal' || !isPlain(v.title as PlainText, 24)) return 'invalid_arguments';
   const blocks = v.blocks as Record<string, unknown>[] | undefined;
   if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 100) return 'invalid_arguments';
   if (v.submit !== undefined && !isPlain(v.submit as PlainText, 24)) return 'invalid_arguments';
