@@ -37,6 +37,7 @@ import {
   readReplyChain,
   tenantOf,
 } from './discord-facts.js';
+import { DiscordAnswerActions } from './discord-feedback.js';
 import { readQuotaCommand } from './discord-quota-options.js';
 import { NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
 import { DiscordSurface } from './discord-surface.js';
@@ -71,6 +72,7 @@ export class DiscordAdapter implements PlatformAdapter {
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
+  private readonly answerActions: DiscordAnswerActions;
   private client: Client | undefined;
   private stopping = false;
   private started = false;
@@ -88,6 +90,12 @@ export class DiscordAdapter implements PlatformAdapter {
       logger: this.log,
       platform: 'discord',
       logError: safeError,
+    });
+    this.answerActions = new DiscordAnswerActions({
+      twin: options.twin,
+      log: this.log,
+      botId: () => this.client?.user?.id,
+      ask: (target, channelId, read) => this.answer(target, channelId, read),
     });
   }
 
@@ -172,6 +180,7 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (await this.answerActions.handle(interaction)) return;
     if (!interaction.isChatInputCommand()) return;
     if (interaction.commandName === ASK_COMMAND) await this.onAsk(interaction);
     else if (interaction.commandName === USAGE_COMMAND) await this.onUsage(interaction);

@@ -6,6 +6,7 @@ import { finalParts, previewText } from '../../core/reply-presenter.js';
 import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../core/reply-surface.js';
 import type { Answer, Failure } from '../../core/types.js';
 import type { WriteRate } from '../../core/write-budget.js';
+import { answerComponents } from './discord-feedback.js';
 import { closeFence, inertText, MESSAGE_LIMIT, smallPrint, statusContent } from './discord-render.js';
 import type { DiscordTarget } from './discord-targets.js';
 
@@ -50,11 +51,11 @@ export class DiscordSurface implements ReplySurface {
   }
 
   finish(part: FinalPart): Promise<void> {
-    return this.target.show(this.render(part));
+    return this.target.show(this.render(part), undefined, part.last ? answerComponents(part.answer) : undefined);
   }
 
   append(part: FinalPart): Promise<void> {
-    return this.target.append(this.render(part));
+    return this.target.append(this.render(part), undefined, part.last ? answerComponents(part.answer) : undefined);
   }
 
   async fail(_failure: Failure, parts: string[]): Promise<void> {

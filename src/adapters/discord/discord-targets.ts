@@ -7,6 +7,7 @@ import type { AttachmentPayload, ChatInputCommandInteraction, Message } from 'di
 import { MessageFlags } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
 import type { UsageChart } from '../../core/types.js';
+import type { AnswerRow } from './discord-feedback.js';
 import { NO_MENTIONS } from './discord-render.js';
 import { safeError } from './safe-error.js';
 
@@ -32,10 +33,10 @@ export function chartAttachment(chart: UsageChart): AttachmentPayload {
 export interface DiscordTarget {
   /** True when `show` edits a message already posted. */
   readonly edits: boolean;
-  /** Puts `content` in the one live message (posting it the first time). */
-  show(content: string, files?: AttachmentPayload[]): Promise<void>;
+  /** Puts `content` in the one live message (posting it the first time); `rows`: buttons under it. */
+  show(content: string, files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void>;
   /** Posts one more message after the live one. */
-  append(content: string, files?: AttachmentPayload[]): Promise<void>;
+  append(content: string, files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void>;
 }
 
 /** A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). */
@@ -51,21 +52,23 @@ export class InteractionTarget implements DiscordTarget {
   }
 
   /** Edits the original reply; `files` are attached to it. */
-  async show(content: string, files?: AttachmentPayload[]): Promise<void> {
+  async show(content: string, files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void> {
     await this.interaction.editReply({
       content,
       allowedMentions: NO_MENTIONS,
       flags: NO_EMBEDS,
       ...(files && { files }),
+      ...(rows && rows.length > 0 && { components: rows }),
     });
   }
 
   /** Sends a follow-up; `files` are attached to it. */
-  async append(content: string, files?: AttachmentPayload[]): Promise<void> {
+  async append(content: string, files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void> {
     await this.interaction.followUp({
       content,
       allowedMentions: NO_MENTIONS,
       ...(files && { files }),
+      ...(rows && rows.length > 0 && { components: rows }),
       flags: this.ephemeral ? NO_EMBEDS | MessageFlags.Ephemeral : NO_EMBEDS,
     });
   }
@@ -109,10 +112,11 @@ export class MessageTarget implements DiscordTarget {
     this.stopTimer = undefined;
   }
 
-  async show(content: string): Promise<void> {
+  async show(content: string, _files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void> {
     this.stop();
+    const components = rows && rows.length > 0 ? { components: rows } : {};
     if (this.sent) {
-      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
+      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS, ...components });
       return;
     }
     // why: the person may delete their question while the twin works; answer in the channel anyway.
@@ -121,13 +125,15 @@ export class MessageTarget implements DiscordTarget {
       allowedMentions: NO_MENTIONS,
       flags: NO_EMBEDS,
       failIfNotExists: false,
+      ...components,
     });
   }
 
-  async append(content: string): Promise<void> {
+  async append(content: string, _files?: AttachmentPayload[], rows?: AnswerRow[]): Promise<void> {
     this.stop();
     const channel = this.message.channel;
     if (!('send' in channel)) throw new Error('this channel does not take messages');
-    await channel.send({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
+    const components = rows && rows.length > 0 ? { components: rows } : {};
+    await channel.send({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS, ...components });
   }
 }

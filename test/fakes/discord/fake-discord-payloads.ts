@@ -35,6 +35,10 @@ export interface FakeMessage {
   webhook_id?: string;
   application_id?: string;
   message_reference?: { message_id: string; channel_id: string; guild_id?: string; type?: number };
+  /** Action rows of buttons, as last sent. */
+  components?: unknown[];
+  /** On an interaction response: the interaction it answers. */
+  interaction_metadata?: Record<string, unknown>;
   /** Not Discord's: the `allowed_mentions` of the last create or edit (absent when the sender gave none). */
   allowedMentions?: AllowedMentions;
   /** Not Discord's: how many times the message was edited. */

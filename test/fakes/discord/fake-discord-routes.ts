@@ -3,6 +3,13 @@
  * 400 for an empty or over-long message, 404 for unknown messages and unacknowledged interactions, 400 for a
  * second interaction callback, 413 for a file over 10 MiB. Files sent as multipart/form-data become attachments.
  */
+
+import {
+  CALLBACK_DEFERRED_UPDATE,
+  CALLBACK_MODAL,
+  componentsProblem,
+  modalProblem,
+} from './fake-discord-components.js';
 import {
   type AllowedMentions,
   type FakeAttachment,
@@ -59,6 +66,7 @@ interface MessageBody {
   flags?: number;
   allowed_mentions?: AllowedMentions;
   message_reference?: { message_id: string; fail_if_not_exists?: boolean };
+  components?: unknown[];
 }
 
 /** The flags a message body may set when it is created. */
@@ -97,6 +105,8 @@ function invalidBody(
   if (files.some((f) => f.size > MAX_FILE_BYTES)) {
     return { status: 413, json: { message: 'Request entity too large', code: 40005 } };
   }
+  const badComponents = componentsProblem(body.components);
+  if (badComponents) return badComponents;
   const content = body.content ?? '';
   if (content.length > MAX_CONTENT) {
     return {
@@ -161,6 +171,7 @@ function applyEdit(message: FakeMessage, body: MessageBody, ctx: RouteContext, f
   if (body.flags !== undefined) {
     message.flags = (message.flags & ~FLAG_SUPPRESS_EMBEDS) | (body.flags & FLAG_SUPPRESS_EMBEDS);
   }
+  if (body.components !== undefined) message.components = body.components;
   unfurl(message, body.embeds ?? message.embeds.filter((e) => !isPreview(e)));
   message.allowedMentions = body.allowed_mentions;
   message.flags &= ~FLAG_LOADING;
@@ -297,6 +308,7 @@ function createChannelMessage(
     }),
   });
   unfurl(message, body.embeds);
+  if (body.components !== undefined) message.components = body.components;
   message.mentions = ctx.mentionsIn(message.content);
   message.allowedMentions = body.allowed_mentions;
   ctx.store(message);
@@ -318,8 +330,30 @@ function interactionCallback(
   }
   const type = Number(body.type);
   const data = (body.data ?? {}) as MessageBody;
+  const kind = i.kind ?? 'command';
+  // why: a modal answers a command or a click, never a modal; updating a message answers only a click on it.
+  if (type === CALLBACK_MODAL) {
+    if (kind === 'modal')
+      return { status: 400, json: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    const problem = modalProblem(data as Record<string, unknown>);
+    if (problem) return problem;
+    i.callbacks.push({ type, data });
+    i.modal = data as Record<string, unknown>;
+    return { status: 204 };
+  }
+  if (type === CALLBACK_DEFERRED_UPDATE) {
+    if (kind !== 'component' || !i.message)
+      return { status: 400, json: { message: 'Invalid interaction', code: 50035 } };
+    i.callbacks.push({ type, data });
+    // The token now edits the message the button is on.
+    i.original = i.message;
+    return { status: 204 };
+  }
+  if (type !== 4 && type !== 5) {
+    i.callbacks.push({ type, data });
+    return { status: 204 };
+  }
   i.callbacks.push({ type, data });
-  if (type !== 4 && type !== 5) return { status: 204 };
   if (type === 4) {
     const invalid = invalidBody(data, true, files);
     if (invalid) return invalid;
@@ -335,6 +369,7 @@ function interactionCallback(
   if (type === 4) {
     i.original.attachments = newAttachments(ctx, i.channelId, data, files);
     unfurl(i.original, data.embeds);
+    if (data.components !== undefined) i.original.components = data.components;
   }
   ctx.store(i.original);
   ctx.dispatchMessage(i.original);
@@ -351,6 +386,13 @@ function interactionMessage(ctx: RouteContext, i: FakeInteraction, content: stri
     type: MESSAGE_CHAT_INPUT_COMMAND,
     webhook_id: ctx.applicationId,
     application_id: ctx.applicationId,
+    // why: Discord marks every interaction response with the interaction it answers.
+    interaction_metadata: {
+      id: i.id,
+      type: i.kind === 'component' ? 3 : i.kind === 'modal' ? 5 : 2,
+      user: i.user,
+      authorizing_integration_owners: i.guildId ? { '0': i.guildId } : { '1': i.user.id },
+    },
   });
 }
 
@@ -371,6 +413,7 @@ function webhook(
     if (invalid) return invalid;
     const message = interactionMessage(ctx, i, body.content ?? '', (body.flags ?? 0) & CREATE_FLAGS);
     unfurl(message, body.embeds);
+    if (body.components !== undefined) message.components = body.components;
     message.attachments = newAttachments(ctx, i.channelId, body, files);
     message.mentions = ctx.mentionsIn(message.content);
     message.allowedMentions = body.allowed_mentions;

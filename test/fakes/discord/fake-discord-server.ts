@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
+import { buttonIds, componentInteractionJson, modalSubmitJson } from './fake-discord-components.js';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import {
   CHANNEL_DM,
@@ -182,6 +183,65 @@ export class FakeDiscord implements RouteContext {
       permissions: input.permissions ?? PERMISSIONS.member,
     });
     this.gateway.dispatch('INTERACTION_CREATE', data);
+    return interaction;
+  }
+
+  /** Someone clicks a button that is on `message`: dispatches a MESSAGE_COMPONENT (type 3) interaction. */
+  clickButton(input: {
+    message: FakeMessage;
+    customId: string;
+    user: FakeUser;
+    permissions?: string;
+  }): FakeInteraction {
+    if (!buttonIds(input.message).includes(input.customId)) {
+      throw new Error(`fake discord: no button "${input.customId}" on message ${input.message.id}`);
+    }
+    return this.interact(input.user, input.message.channel_id, { kind: 'component', message: input.message }, (base) =>
+      componentInteractionJson({ ...base, message: input.message, customId: input.customId }),
+    );
+  }
+
+  /** The person who saw a modal (opened as the answer to `opener`) submits it: a MODAL_SUBMIT (type 5) interaction. */
+  submitModal(input: { opener: FakeInteraction; values: Record<string, string> }): FakeInteraction {
+    const modal = input.opener.modal;
+    if (!modal) throw new Error('fake discord: no modal was opened for that interaction');
+    return this.interact(input.opener.user, input.opener.channelId, { kind: 'modal' }, (base) =>
+      modalSubmitJson({ ...base, modal, values: input.values }),
+    );
+  }
+
+  private interact(
+    user: FakeUser,
+    channelId: string,
+    extra: Pick<FakeInteraction, 'kind' | 'message'>,
+    json: (base: Parameters<typeof componentInteractionJson>[0]) => Record<string, unknown>,
+  ): FakeInteraction {
+    this.users.set(user.id, user);
+    const dm = this.isDmChannel(channelId);
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: `itok_${randomBytes(24).toString('hex')}`,
+      name: '',
+      user,
+      channelId,
+      guildId: dm ? undefined : this.guild.id,
+      callbacks: [],
+      followups: [],
+      ...extra,
+    };
+    this.interactions.set(interaction.token, interaction);
+    const base = {
+      id: interaction.id,
+      token: interaction.token,
+      applicationId: this.applicationId,
+      user,
+      channelId,
+      guild: dm ? undefined : this.guild,
+      permissions: PERMISSIONS.member,
+      message: extra.message as FakeMessage,
+      customId: '',
+    };
+    this.gateway.dispatch('INTERACTION_CREATE', json(base));
     return interaction;
   }
 

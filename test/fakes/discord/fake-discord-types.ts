@@ -61,6 +61,12 @@ export interface FakeInteraction {
   guildId?: string;
   /** Callback bodies received (Discord accepts exactly one). */
   callbacks: { type: number; data?: { flags?: number; content?: string } }[];
+  /** What the person did: a slash command (default), a button click, or a modal submission. */
+  kind?: 'command' | 'component' | 'modal';
+  /** A click: the message the button is on. */
+  message?: FakeMessage;
+  /** The modal this interaction answered with (callback type 9), which the person can submit. */
+  modal?: Record<string, unknown>;
   original?: FakeMessage;
   followups: FakeMessage[];
 }
