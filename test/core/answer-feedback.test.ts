@@ -1,6 +1,6 @@
 /**
  * Feedback on answers end to end in the core and the ledger: the real TwinService (built as `twinbot start` builds
- * it) on a real database file, the real `twinbot usage` command reading the same file.
+ * it) on a real database file. `twinbot usage` on the same kind of file: test/cli/feedback-usage.system.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +12,7 @@ import type { Answer, AskRequest, FeedbackRequest } from '../../src/core/types.j
 import { type App, buildApp } from '../../src/main.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { LogSink } from '../support/log-sink.js';
-import { runCli, tempWorkdir } from '../support/run-cli.js';
+import { tempWorkdir } from '../support/run-cli.js';
 import { SAMPLE_PROFILE } from '../support/twin-harness.js';
 
 const A = 'discord:111';
@@ -97,20 +97,6 @@ describe('feedback on answers', () => {
     assert.match(theirs.kind === 'report' ? theirs.text : '', /Feedback: no votes yet/);
     const member = await app.twin.usage({ ...asker, tenantId: A, isPlatformAdmin: false, userId: 'm' });
     assert.equal(member.kind, 'refused');
-  });
-
-  test('`twinbot usage` shows the same, and --feedback exports the votes', async () => {
-    const env = { DATABASE_URL: `file:${dir}/twin.db`, TWIN_PROFILE: SAMPLE_PROFILE };
-    const report = await runCli(['usage', '--tenant', A], env, dir);
-    assert.equal(report.code, 0, report.stderr);
-    assert.match(report.stdout, /Helpful: 50\.0% \(1 of 2 votes/);
-    assert.match(report.stdout, /missed my thesis/);
-    const csv = await runCli(['usage', '--csv', '--feedback'], env, dir);
-    assert.equal(csv.code, 0, csv.stderr);
-    const lines = csv.stdout.trim().split('\r\n');
-    assert.equal(lines[0], 'requestId,at,time,platform,tenantId,userId,vote,reason');
-    assert.equal(lines.length, 3);
-    assert.ok(lines.slice(1).every((l) => l.startsWith(`${answer.requestId},`)));
   });
 
   test('votes survive a restart and a roll-up; forgetting the tenant deletes them', async () => {
