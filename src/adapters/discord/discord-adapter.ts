@@ -1,6 +1,6 @@
 /**
- * The Discord front door (discord.js v14): `/ask-twin`, @mentions and DMs, reply-chain follow-ups, and
- * `/twin-usage report|quota`.
+ * The Discord front door (discord.js v14): `/ask-twin` (in servers, DMs, and through a person's User Install
+ * wherever they are), @mentions and DMs, reply-chain follow-ups, and `/twin-usage report|quota` (servers only).
  * It translates only: reads Discord's facts, acknowledges first, calls the TwinService, renders its reply.
  */
 import { once } from 'node:events';
@@ -31,11 +31,12 @@ import { ASK_COMMAND, QUOTA_SUBCOMMAND, USAGE_COMMAND } from './discord-commands
 import {
   botRoleIdsOf,
   displayNameOf,
+  inInstalledGuild,
+  interactionTenant,
   isAddressedToBot,
   isGuildAdmin,
   questionOf,
   readReplyChain,
-  tenantOf,
 } from './discord-facts.js';
 import { DiscordAnswerActions } from './discord-feedback.js';
 import { readQuotaCommand } from './discord-quota-options.js';
@@ -65,6 +66,13 @@ export interface DiscordAdapterOptions {
 
 /** why: an interaction token lives 15 minutes; stop working for a reply nobody can be shown well before that. */
 const INTERACTION_TTL_MS = 14 * 60_000;
+
+/**
+ * `/twin-usage` outside a server that added the bot (a DM, or an older registration that still offers it there).
+ * why no numbers: whoever sees it may not be an admin (DESIGN.md).
+ */
+export const USAGE_ONLY_IN_SERVERS =
+  '/twin-usage works in a server that has added the twin: run it there, as an admin of that server, to see its usage and quota.';
 
 export class DiscordAdapter implements PlatformAdapter {
   readonly name = 'discord';
@@ -195,11 +203,14 @@ export class DiscordAdapter implements PlatformAdapter {
       INTERACTION_TTL_MS,
     );
     expiry.unref();
+    // why: a user-installed command may run where the bot is not (a DM between people, a server that never added
+    // it): everything goes through the interaction's token, nothing through the channel or the guild's cache.
+    const tenant = interactionTenant(interaction);
     try {
       await this.answer(new InteractionTarget(interaction), interaction.channelId, () => ({
         platform: 'discord',
-        tenantId: tenantOf(interaction.guildId, interaction.user.id),
-        tenant: discordTenant(interaction.guildId, interaction.user.id),
+        tenantId: tenant.key,
+        tenant,
         channelId: interaction.channelId,
         userId: interaction.user.id,
         userName: displayNameOf(interaction.user, interaction.member),
@@ -216,9 +227,13 @@ export class DiscordAdapter implements PlatformAdapter {
   private async onUsage(interaction: ChatInputCommandInteraction): Promise<void> {
     if (!(await this.defer(interaction, true))) return;
     const surface = new InteractionTarget(interaction, true);
+    if (!inInstalledGuild(interaction)) {
+      await surface.show({ text: plainPieces(USAGE_ONLY_IN_SERVERS)[0] ?? '' });
+      return;
+    }
     const asker = {
       platform: 'discord' as const,
-      tenantId: tenantOf(interaction.guildId, interaction.user.id),
+      tenantId: interactionTenant(interaction).key,
       userId: interaction.user.id,
       isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
     };
@@ -230,14 +245,14 @@ export class DiscordAdapter implements PlatformAdapter {
             ? command.hint
             : quotaText(await this.options.twin.setQuota({ ...asker, change: command.change }));
         for (const [index, piece] of plainPieces(text).entries()) {
-          await (index === 0 ? surface.show(piece) : surface.append(piece));
+          await (index === 0 ? surface.show({ text: piece }) : surface.append({ text: piece }));
         }
         return;
       }
       const window = parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h';
       await this.showUsage(surface, await this.options.twin.usage({ ...asker, window }));
     } catch (err) {
-      await this.presenter.fault(this.surfaceOf(surface, interaction.channelId), err);
+      await this.presenter.fault(this.surfaceOf(surface, interaction.channelId, true), err);
     }
   }
 
@@ -250,7 +265,7 @@ export class DiscordAdapter implements PlatformAdapter {
     const chart = result.kind === 'report' ? result.chart : undefined;
     for (const [index, piece] of pieces.entries()) {
       const send = (files?: AttachmentPayload[]) =>
-        index === 0 ? surface.show(piece, files) : surface.append(piece, files);
+        index === 0 ? surface.show({ text: piece, files }) : surface.append({ text: piece, files });
       if (!chart || index < pieces.length - 1) {
         await send();
         continue;
@@ -277,10 +292,11 @@ export class DiscordAdapter implements PlatformAdapter {
     try {
       await this.answer(surface, message.channelId, async () => {
         const history = await readReplyChain(message, botId);
+        const tenant = discordTenant(message.guildId, message.author.id);
         return {
           platform: 'discord',
-          tenantId: tenantOf(message.guildId, message.author.id),
-          tenant: discordTenant(message.guildId, message.author.id),
+          tenantId: tenant.key,
+          tenant,
           channelId: message.channelId,
           userId: message.author.id,
           userName: displayNameOf(message.author, message.member),
@@ -308,8 +324,9 @@ export class DiscordAdapter implements PlatformAdapter {
     }
   }
 
-  private surfaceOf(target: DiscordTarget, channelId: string): DiscordSurface {
-    return new DiscordSurface(target, channelId, this.options.editIntervalMs ?? 1_200, this.options.editRate);
+  private surfaceOf(target: DiscordTarget, channelId: string, plainText = false): DiscordSurface {
+    const interval = this.options.editIntervalMs ?? 1_200;
+    return new DiscordSurface(target, channelId, interval, this.options.editRate, plainText);
   }
 
   /** Reads the request's facts, asks the twin and presents its reply; a fault anywhere still ends in a message. */

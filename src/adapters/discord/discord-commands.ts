@@ -1,8 +1,11 @@
 /**
  * The slash commands and their registration. `twinbot register-commands [--guild ID]` calls `registerCommands`:
- * a guild's commands appear at once (for testing), global ones in every guild and DM (for production).
+ * a guild's commands appear at once (for testing), global ones in every guild and DM (for production). `/ask-twin`
+ * can also be installed by a person on their own account (User Install) and used in any server or DM; `/twin-usage`
+ * stays with servers that added the bot.
  */
 import {
+  ApplicationIntegrationType,
   DiscordAPIError,
   InteractionContextType,
   PermissionFlagsBits,
@@ -28,7 +31,9 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
   const ask = new SlashCommandBuilder()
     .setName(ASK_COMMAND)
     .setDescription('Ask the digital twin about their experience, skills, projects or goals')
-    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+    // why: with User Install a person carries the twin to any server or DM; the answer comes through the interaction.
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall)
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
     .addStringOption((option) =>
       option
         .setName('question')
@@ -42,7 +47,8 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     .setDescription("This server's twin usage, cost and quota (admins only)")
     // Hidden from members without Manage Server; the core checks the admin bit again on every call.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setDMPermission(false)
+    // why: a report belongs to a server that added the bot; a user install has no server admins to show it to.
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .setContexts(InteractionContextType.Guild)
     .addSubcommand((report) =>
       report

@@ -12,7 +12,6 @@ import {
   type APIModalInteractionResponseCallbackData,
   type ButtonInteraction,
   ButtonStyle,
-  type ChatInputCommandInteraction,
   ComponentType,
   type Interaction,
   MessageFlags,
@@ -21,10 +20,9 @@ import {
 } from 'discord.js';
 import { MAX_REASON_CHARS } from '../../core/answer-feedback.js';
 import type { Logger } from '../../core/ports.js';
-import { discordTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { Answer, AskRequest, Vote } from '../../core/types.js';
-import { answerTextOf, displayNameOf, readReplyChain, tenantOf } from './discord-facts.js';
+import { answerTextOf, displayNameOf, interactionTenant, messageText, readReplyChain } from './discord-facts.js';
 import { NO_MENTIONS } from './discord-render.js';
 import { type DiscordTarget, InteractionTarget, MessageTarget } from './discord-targets.js';
 import { safeError } from './safe-error.js';
@@ -137,7 +135,9 @@ export class DiscordAnswerActions {
   }
 
   private async vote(interaction: ButtonInteraction, vote: Vote, requestId: string): Promise<void> {
-    const tenantId = tenantOf(interaction.guildId, interaction.user.id);
+    // why: the same tenant rule as the request the buttons answer (the server's only where the server added the
+    // bot), so a vote on a user-installed answer in a DM or a foreign server matches its request's tenant.
+    const tenantId = interactionTenant(interaction).key;
     const result = await this.deps.twin.feedback({
       platform: 'discord',
       tenantId,
@@ -156,7 +156,7 @@ export class DiscordAnswerActions {
   }
 
   private async reason(interaction: ModalSubmitInteraction, requestId: string): Promise<void> {
-    const tenantId = tenantOf(interaction.guildId, interaction.user.id);
+    const tenantId = interactionTenant(interaction).key;
     let reason: string | undefined;
     try {
       reason = interaction.fields.getTextInputValue(REASON_INPUT) || undefined;
@@ -180,20 +180,16 @@ export class DiscordAnswerActions {
   }
 
   private async followUp(interaction: ButtonInteraction, requestId: string, index: number): Promise<void> {
-    const taken = this.deps.twin.takeFollowUp({
-      tenantId: tenantOf(interaction.guildId, interaction.user.id),
-      userId: interaction.user.id,
-      requestId,
-      index,
-    });
+    const tenant = interactionTenant(interaction);
+    const taken = this.deps.twin.takeFollowUp({ tenantId: tenant.key, userId: interaction.user.id, requestId, index });
     if (taken.kind === 'refused') {
       await interaction.reply({ content: taken.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
     const request = (): AskRequest => ({
       platform: 'discord',
-      tenantId: tenantOf(interaction.guildId, interaction.user.id),
-      tenant: discordTenant(interaction.guildId, interaction.user.id),
+      tenantId: tenant.key,
+      tenant,
       channelId: interaction.channelId,
       userId: interaction.user.id,
       userName: displayNameOf(interaction.user, interaction.member),
@@ -203,7 +199,8 @@ export class DiscordAnswerActions {
     const message = interaction.message;
     // why: an answer to a mention is a plain reply; continue its chain with a reply to it, so the reply chain (and
     // the conversation history read from it) goes on. An answer through an interaction (a slash command, possibly
-    // user-installed where the bot cannot post) is continued through this click's own interaction.
+    // user-installed where the bot cannot post, or an earlier follow-up) is continued through this click's own
+    // interaction token, never the channel.
     const botId = this.deps.botId();
     if (message.interactionMetadata === null && botId && interaction.channel?.isSendable()) {
       await interaction.deferUpdate();
@@ -215,8 +212,8 @@ export class DiscordAnswerActions {
             this.deps.log.warn({ event: 'discord.history_failed', err: safeError(err) }, 'reply chain not read');
             return [];
           });
-          // The chain above the answer, and the answer the buttons are on.
-          const own = answerTextOf(message.content);
+          // The chain above the answer, and the answer the buttons are on (its text displays: a V2 message).
+          const own = answerTextOf(messageText(message));
           const history = own === '' ? chain : [...chain, { role: 'twin' as const, text: own }];
           return { ...request(), ...(history.length > 0 && { history }) };
         });
@@ -226,8 +223,9 @@ export class DiscordAnswerActions {
       return;
     }
     await interaction.deferReply();
-    // why: a component interaction edits and follows up exactly like a slash command's.
-    const target = new InteractionTarget(interaction as unknown as ChatInputCommandInteraction);
-    await this.deps.ask(target, interaction.channelId, async () => ({ ...request(), command: 'ask-twin' }));
+    await this.deps.ask(new InteractionTarget(interaction), interaction.channelId, async () => ({
+      ...request(),
+      command: 'ask-twin',
+    }));
   }
 }

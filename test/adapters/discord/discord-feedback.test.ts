@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FakeMessage } from '../../fakes/discord/fake-discord-payloads.js';
 import { type FakeInteraction, PERMISSIONS } from '../../fakes/discord/fake-discord-server.js';
-import { botMessagesAfter, type DiscordRig, runMessage, runSlash, startDiscordRig } from './discord-driver.js';
+import {
+  botMessagesAfter,
+  type DiscordRig,
+  runMessage,
+  runSlash,
+  shownText,
+  startDiscordRig,
+} from './discord-driver.js';
 
 interface Button {
   type: number;
@@ -16,7 +23,10 @@ interface Button {
 }
 
 const EPHEMERAL = 64;
-const rowsOf = (m: FakeMessage) => (m.components ?? []) as { type: number; components: Button[] }[];
+const ACTION_ROW = 1;
+/** The action rows under a Components V2 answer (its container comes first). */
+const rowsOf = (m: FakeMessage) =>
+  (m.components as { type: number; components: Button[] }[]).filter((c) => c.type === ACTION_ROW);
 
 describe('Discord feedback and follow-ups', () => {
   let rig: DiscordRig;
@@ -111,7 +121,7 @@ describe('Discord feedback and follow-ups', () => {
     rig.groq.script({ kind: 'answer', text: 'Before that I worked at Fennimore Health.' });
     const first = await click(answer, button.custom_id);
     assert.equal(first.callbacks[0]?.type, 5, 'deferred, then edited with the answer');
-    assert.match(first.original?.content ?? '', /Fennimore Health/);
+    assert.match(shownText(first.original!), /Fennimore Health/);
     assert.ok(rowsOf(first.original!).length > 0, 'the new answer has its own buttons');
     assert.ok(
       rig.groq.requests.some((r) => JSON.stringify(r.body).includes(button.label!.replace(/'/g, "\\'"))),
@@ -133,7 +143,7 @@ describe('Discord feedback and follow-ups', () => {
     assert.equal(clicked.callbacks[0]?.type, 6, 'the click is acknowledged without a message of its own');
     const next = botMessagesAfter(rig.fake, reply).at(-1)!;
     assert.equal(next.message_reference?.message_id, reply.id, 'a reply to the answer the button is on');
-    assert.match(next.content, /Fennimore Health/);
+    assert.match(shownText(next), /Fennimore Health/);
     const sent = JSON.stringify(rig.groq.requests.at(-1)?.body);
     assert.match(sent, /platform team at Kestrel/, 'the previous answer is history');
     assert.ok(sent.includes(button.label!.replace(/'/g, "\\'")));
