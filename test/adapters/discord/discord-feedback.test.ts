@@ -4,10 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import {
+  COMPONENTS_LIMIT,
+  COMPONENTS_TEXT_LIMIT,
+  textOfComponents,
+} from '../../../src/adapters/discord/discord-components.js';
+import { DiscordSurface } from '../../../src/adapters/discord/discord-surface.js';
+import { finalParts } from '../../../src/core/reply-presenter.js';
+import { componentsProblem, walkComponents } from '../../fakes/discord/fake-discord-components.js';
 import type { FakeMessage } from '../../fakes/discord/fake-discord-payloads.js';
-import { type FakeInteraction, PERMISSIONS } from '../../fakes/discord/fake-discord-server.js';
+import { type FakeInteraction, PERMISSIONS, type RecordedCall } from '../../fakes/discord/fake-discord-server.js';
 import {
   botMessagesAfter,
+  callsNotifyNobody,
   type DiscordRig,
   runMessage,
   runSlash,
@@ -147,5 +156,135 @@ describe('Discord feedback and follow-ups', () => {
     const sent = JSON.stringify(rig.groq.requests.at(-1)?.body);
     assert.match(sent, /platform team at Kestrel/, 'the previous answer is history');
     assert.ok(sent.includes(button.label!.replace(/'/g, "\\'")));
+  });
+});
+
+describe('Discord feedback rows in the answer message', () => {
+  const surface = new DiscordSurface(
+    { edits: false, show: async () => undefined, append: async () => undefined },
+    'c',
+    0,
+  );
+  const sources = ['Skills', 'Experience at Northwind'].map((title) => ({ chunkId: title, title, score: 1 }));
+  const longest = 'What did you change in the deployment pipeline after the outage, and why? '.repeat(3);
+
+  test('only the last part of a full-length answer carries the rows, within 40 components and 4 000 characters', () => {
+    const answer = {
+      text: 'I plan rollbacks first. '.repeat(400),
+      sources,
+      mode: 'llm' as const,
+      requestId: '0b6e4b4e-6f0c-4a53-9d0e-2f1c1f3a9b10',
+      followUps: [longest, `${longest}?`, `${longest}!`, 'a fourth is never shown'],
+    };
+    const parts = finalParts(answer, surface);
+    assert.ok(parts.length >= 3, 'the long answer was split');
+    for (const part of parts) {
+      const message = surface.render(part);
+      const rows = message.filter((c) => c.type === ACTION_ROW) as unknown as { components: Button[] }[];
+      assert.equal(componentsProblem(message, true), undefined);
+      assert.ok(walkComponents(message).length <= COMPONENTS_LIMIT);
+      assert.ok(textOfComponents(message).length <= COMPONENTS_TEXT_LIMIT);
+      if (!part.last) {
+        assert.equal(rows.length, 0, 'no buttons on an earlier part');
+        continue;
+      }
+      assert.equal(message[0]?.type, 17, 'the answer container first, the rows under it');
+      assert.deepEqual(
+        rows.map((r) => r.components.length),
+        [2, 3],
+      );
+      for (const b of rows[1]!.components) assert.ok((b.label ?? '').length <= 80);
+    }
+  });
+
+  test('an answer without a request id (nothing to vote on) gets no rows', () => {
+    const [part] = finalParts({ text: 'Hello.', sources, mode: 'llm' }, surface);
+    assert.deepEqual(
+      surface.render(part!).map((c) => c.type),
+      [17],
+    );
+  });
+});
+
+describe('Discord feedback and follow-ups through a User Install', () => {
+  let rig: DiscordRig;
+  /** Calls that touched a channel rather than an interaction's callback or webhook. */
+  const channelCalls = (calls: readonly RecordedCall[]) => calls.filter((c) => c.path.startsWith('/channels/'));
+  const summary = (tenantId: string) =>
+    rig.harness.usage.summarizeFeedback({ tenantId, from: 0, to: Date.now() + 1, reasons: 5 });
+  const click = async (message: FakeMessage, customId: string, user = rig.member): Promise<FakeInteraction> => {
+    const since = rig.fake.calls.length;
+    const interaction = rig.fake.clickButton({ message, customId, user });
+    await rig.fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`), since);
+    await rig.adapter.settled();
+    return interaction;
+  };
+
+  before(async () => {
+    rig = await startDiscordRig();
+  });
+  after(() => rig.close());
+
+  test('in a server that never added the bot: votes, the reason and a follow-up go through the interaction, on the person’s tenant', async () => {
+    rig.groq.script({ kind: 'answer', text: 'I studied computer science at TU Delft.' });
+    const { interaction } = await runSlash(
+      rig,
+      'ask-twin',
+      { question: 'Where did you study?' },
+      { where: 'foreign_guild', userInstalled: true },
+    );
+    const answer = rig.fake.interactionMessages(interaction.token).at(-1)!;
+    const requestId = String(rig.harness.logs.events('twin.usage').at(-1)?.id);
+    const since = rig.fake.calls.length;
+
+    const up = await click(answer, `twin:fb:up:${requestId}`);
+    assert.equal(up.guildId, rig.fake.foreignGuild.id);
+    assert.equal(up.callbacks[0]?.type, 4);
+    assert.match(up.callbacks[0]?.data?.content ?? '', /Thanks/);
+    const down = await click(answer, `twin:fb:down:${requestId}`);
+    assert.equal(down.callbacks[0]?.type, 9, 'a modal');
+    const submitted = rig.fake.calls.length;
+    const submit = rig.fake.submitModal({ opener: down, values: { reason: 'It left out the exchange year' } });
+    await rig.fake.waitForCall((c) => c.path.startsWith(`/interactions/${submit.id}/`), submitted);
+    await rig.adapter.settled();
+    assert.equal((submit.callbacks[0]?.data?.flags ?? 0) & EPHEMERAL, EPHEMERAL);
+    const mine = await summary(`discord:dm:${rig.member.id}`);
+    assert.deepEqual([mine.votes, mine.notHelpful], [1, 1]);
+    assert.match(mine.recentReasons[0]?.reason ?? '', /exchange year/);
+    assert.equal((await summary(`discord:${rig.fake.foreignGuild.id}`)).votes, 0, 'not the foreign server’s');
+
+    const button = rowsOf(answer)[1]!.components[0]!;
+    rig.groq.script({ kind: 'answer', text: 'Before that I worked at Fennimore Health.' });
+    const next = await click(answer, button.custom_id);
+    assert.equal(next.callbacks[0]?.type, 5, 'answered through the click, deferred');
+    assert.match(shownText(next.original!), /Fennimore Health/);
+    assert.ok(rowsOf(next.original!).length > 0, 'the new answer has its own buttons');
+    assert.equal(rig.harness.logs.events('twin.usage').at(-1)?.tenantId, `discord:dm:${rig.member.id}`);
+    const calls = rig.fake.calls.slice(since);
+    assert.deepEqual(channelCalls(calls), [], 'nothing through a channel the bot is not in');
+    assert.ok(calls.every((c) => c.status < 300));
+    assert.ok(callsNotifyNobody(calls));
+  });
+
+  test('in a group DM, a friend’s click is checked against their own tenant and never counts on the asker’s answer', async () => {
+    rig.groq.script({ kind: 'answer', text: 'I lead the platform team at Kestrel Freightworks.' });
+    const { interaction } = await runSlash(
+      rig,
+      'ask-twin',
+      { question: 'What do you do?' },
+      { where: 'private_channel', userInstalled: true },
+    );
+    const answer = rig.fake.interactionMessages(interaction.token).at(-1)!;
+    const requestId = String(rig.harness.logs.events('twin.usage').at(-1)?.id);
+    const before = (await summary(`discord:dm:${rig.member.id}`)).votes;
+    const friend = rig.fake.user('bea');
+    const vote = await click(answer, `twin:fb:up:${requestId}`, friend);
+    assert.equal(vote.callbacks[0]?.type, 4);
+    assert.equal((vote.callbacks[0]?.data?.flags ?? 0) & EPHEMERAL, EPHEMERAL, 'told privately');
+    assert.equal((await summary(`discord:dm:${rig.member.id}`)).votes, before);
+    assert.equal((await summary(`discord:dm:${friend.id}`)).votes, 0);
+    const own = await click(answer, `twin:fb:up:${requestId}`);
+    assert.match(own.callbacks[0]?.data?.content ?? '', /Thanks/);
+    assert.equal((await summary(`discord:dm:${rig.member.id}`)).votes, before + 1);
   });
 });
