@@ -162,6 +162,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       retriever,
       llm,
       usage,
+      feedback: usage,
       logger,
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
       quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),

@@ -53,6 +53,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       json: { type: 'boolean' },
       png: { type: 'string', value: 'FILE' },
       open: { type: 'boolean' },
+      feedback: { type: 'boolean' },
     },
     oneOf: ['csv', 'json'],
   },

@@ -3,6 +3,8 @@
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
 import type {
+  FeedbackEntry,
+  FeedbackSummary,
   QuotaSetter,
   QuotaUsage,
   RetrievedChunk,
@@ -112,6 +114,28 @@ export interface UsageStore {
   record(record: UsageRecord): Promise<void>;
   summarize(query: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;
+}
+
+export interface FeedbackQuery {
+  /** Absent: every tenant (operators only). */
+  tenantId?: string;
+  /** [from, to) in epoch ms, by the time of the vote. */
+  from: number;
+  to: number;
+  /** How many of the newest 👎 reasons to return. */
+  reasons: number;
+}
+
+/**
+ * 👍/👎 on answers, kept in the ledger's database beside the requests they judge: one row per person per answer,
+ * changeable, kept across restarts.
+ */
+export interface FeedbackStore {
+  /** The tenant of a request in the ledger; undefined when there is no such request (or it was rolled up). */
+  requestTenant(requestId: string): Promise<string | undefined>;
+  /** Stores (or changes) one person's vote on one answer. */
+  saveFeedback(entry: FeedbackEntry): Promise<void>;
+  summarizeFeedback(query: FeedbackQuery): Promise<FeedbackSummary>;
 }
 
 /** Draws a usage summary's series (requests and tokens over time) as a PNG. */

@@ -4,11 +4,14 @@
  */
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
+import { AnswerFeedback } from './answer-feedback.js';
 import { asTwinError, TwinError } from './errors.js';
 import { answerVariant, armCallOptions } from './experiments/arm-call.js';
 import { type ArmAssignment, assignArm, type Experiment } from './experiments/experiment.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
+import { FollowUpOffers } from './follow-up-offers.js';
+import { followUpQuestions } from './follow-up-questions.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
@@ -16,6 +19,7 @@ import { type DashboardLinks, type DeskRequest, type DeskResult, OperatorDesk } 
 import type {
   Clock,
   CostEstimator,
+  FeedbackStore,
   KeyValueStore,
   LlmClient,
   Logger,
@@ -34,6 +38,10 @@ import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
   AskRequest,
+  FeedbackRequest,
+  FeedbackResult,
+  FollowUpRequest,
+  FollowUpResult,
   QuotaChangeRequest,
   QuotaChangeResult,
   ReplyEvent,
@@ -81,6 +89,8 @@ export interface TwinServiceDeps {
   /** Absent: offline mode, extractive answers. */
   llm?: LlmClient;
   usage: UsageStore;
+  /** Where 👍/👎 on answers are kept; without it answers carry no feedback buttons' target and votes are refused. */
+  feedback?: FeedbackStore;
   logger: Logger;
   clock?: Clock;
   /** Where the deadline and the shutdown's waits get their timers (STYLE.md 16). Default: Node's. */
@@ -121,6 +131,8 @@ export class TwinService {
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
   private readonly desk?: OperatorDesk;
+  private readonly votes?: AnswerFeedback;
+  private readonly followUps: FollowUpOffers;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -139,6 +151,14 @@ export class TwinService {
     });
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
     this.desk = deps.desk && new OperatorDesk({ ...deps.desk, isAdmin: (r) => this.reports.isAdmin(r) });
+    if (deps.feedback)
+      this.votes = new AnswerFeedback({ store: deps.feedback, clock: this.clock, logger: deps.logger });
+    this.followUps = new FollowUpOffers(this.clock);
+  }
+
+  /** True when answers can be voted on (a feedback store is wired): adapters show 👍/👎 only then. */
+  get takesFeedback(): boolean {
+    return this.votes !== undefined;
   }
 
   /** What decides an answer outside an experiment besides the profile and the question (cache keys). */
@@ -212,7 +232,16 @@ export class TwinService {
     );
     this.inFlight.add(controller);
     try {
-      const answering = this.answer(checked.question, request, controller.signal, deadline, tally, record, assignment);
+      const answering = this.answer(
+        checked.question,
+        request,
+        controller.signal,
+        deadline,
+        tally,
+        record,
+        assignment,
+        ledger.id,
+      );
       for await (const event of answering) {
         progress.saw(event);
         yield event;
@@ -235,11 +264,16 @@ export class TwinService {
     tally: Tally,
     record: (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => Promise<void>,
     assignment: ArmAssignment | undefined,
+    requestId: string,
   ): AsyncGenerator<ReplyEvent> {
+    const profile = this.profile;
+    const offers = this.followUps;
     const finish = async function* (answer: Answer, extra: Partial<UsageRecord> = {}): AsyncGenerator<ReplyEvent> {
       await record('answered', { mode: answer.mode, model: answer.model, ...extra });
       const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
-      yield { type: 'final', answer: { ...answer, usage } };
+      const followUps = followUpQuestions({ question, sources: answer.sources, profile });
+      offers.offer(requestId, request.tenantId, followUps);
+      yield { type: 'final', answer: { ...answer, usage, requestId, followUps } };
     };
     yield { type: 'status', phase: 'thinking', text: 'Thinking…' };
 
@@ -407,6 +441,17 @@ export class TwinService {
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');
       return { ok: true };
     }
+  }
+
+  /** Records (or changes) a 👍/👎 on an answer of the asker's own tenant; refused for any other. */
+  async feedback(request: FeedbackRequest): Promise<FeedbackResult> {
+    if (!this.votes) return { kind: 'refused', message: 'This twin does not keep feedback.' };
+    return this.votes.record(request);
+  }
+
+  /** The question behind a follow-up button, for the same ask path as a typed question; once per person. */
+  takeFollowUp(request: FollowUpRequest): FollowUpResult {
+    return this.followUps.take(request);
   }
 
   /** A tenant's usage report, for admins of that tenant only. */

@@ -2,7 +2,8 @@
  * The ledger's side of the experiment readout: per arm of one experiment over [from, to), what its requests were,
  * spent and saved, and the spread of their latency and time to first token, read from the raw rows (the arm is not
  * kept in rolled-up days, so a window reaches back at most TWIN_USAGE_RETENTION_DAYS). Plain SQL that any of the
- * ledger's engines runs. Votes are not in the ledger: they come from answer feedback.
+ * ledger's engines runs. Votes come from answer feedback (`answer_feedback`, one per person per answer), joined by
+ * request id.
  */
 import type { ArmStats, Spread } from '../core/experiments/readout.js';
 import { nearestRank } from './latency-histogram.js';
@@ -39,10 +40,24 @@ const DURATIONS_SQL = `SELECT arm, latency_ms, ttft_ms
   WHERE experiment = :experiment AND at >= :from AND at < :to AND arm IS NOT NULL
     AND outcome = 'answered' AND cached = 0 AND attempts > 0`;
 
+// why: a vote counts for the arm of the request it was given on, whenever in the window the request ran.
+const VOTES_SQL = `SELECT r.arm AS arm,
+    SUM(CASE WHEN f.vote = 'helpful' THEN 1 ELSE 0 END) AS helpful,
+    COUNT(*) AS total
+  FROM answer_feedback f JOIN usage_records r ON r.id = f.request_id
+  WHERE r.experiment = :experiment AND r.at >= :from AND r.at < :to AND r.arm IS NOT NULL AND r.outcome <> 'open'
+  GROUP BY r.arm`;
+
 export async function readArmStats(client: SqlClient, query: ArmStatsQuery): Promise<ArmStats[]> {
   const args = { experiment: query.experiment, from: query.from, to: query.to };
   const counts = await client.execute({ sql: COUNTS_SQL, args });
   const durations = await client.execute({ sql: DURATIONS_SQL, args });
+  const votes = new Map(
+    (await client.execute({ sql: VOTES_SQL, args })).rows.map((row) => [
+      String(row['arm']),
+      { helpful: Number(row['helpful']), total: Number(row['total']) },
+    ]),
+  );
   const latency = new Map<string, number[]>();
   const ttft = new Map<string, number[]>();
   for (const row of durations.rows) {
@@ -66,7 +81,7 @@ export async function readArmStats(client: SqlClient, query: ArmStatsQuery): Pro
       costUsd: picoToUsd(row['cost_pico'] as number | bigint | string | null),
       latencyMs: spread(latency.get(arm)),
       ttftMs: spread(ttft.get(arm)),
-      votes: { helpful: 0, total: 0 },
+      votes: votes.get(arm) ?? { helpful: 0, total: 0 },
     };
   });
 }

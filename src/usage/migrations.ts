@@ -196,6 +196,26 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: DAILY_AGGREGATE_POSTGRES_STATEMENTS(toPostgres),
   },
   {
+    version: 9,
+    name: 'feedback on answers',
+    statements: [
+      // why: one vote per person per answer, changed in place (the key). No foreign key to usage_records: a roll-up
+      // folds old requests into daily aggregates, and their votes stay (reports count votes by when they were given).
+      // Plain TEXT/INTEGER so the same statements run on PostgreSQL.
+      `CREATE TABLE answer_feedback (
+        request_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        vote TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (request_id, user_id)
+      )`,
+      'CREATE INDEX answer_feedback_tenant_at ON answer_feedback (tenant_id, at)',
+    ],
+  },
+  {
     version: 10,
     name: 'experiment arms, time to first token and cache hits',
     // why: the experiment readout (twinbot experiment report) compares arms over raw rows: which experiment and arm

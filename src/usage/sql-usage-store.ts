@@ -6,9 +6,9 @@
  */
 import { TwinError } from '../core/errors.js';
 import type { ArmStats } from '../core/experiments/readout.js';
-import type { Clock, Logger, UsageQuery, UsageStore } from '../core/ports.js';
+import type { Clock, FeedbackQuery, FeedbackStore, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
-import type { UsageRecord, UsageSummary } from '../core/types.js';
+import type { FeedbackEntry, FeedbackSummary, UsageRecord, UsageSummary } from '../core/types.js';
 import { type ArmStatsQuery, readArmStats } from './arm-stats.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
@@ -17,6 +17,7 @@ import type { QuotaSetter, QuotaUsage, TenantQuota, TenantQuotaEntry } from './q
 import { RetryingRecordWriter, type RetryOptions } from './retrying-record-writer.js';
 import { AGGREGATE_TABLES, rollUpLedger } from './roll-up-ledger.js';
 import type { SqlClient } from './sql-client.js';
+import { type FeedbackRow, SqlFeedbackStore } from './sql-feedback-store.js';
 import { SqlKeyValueStore } from './sql-key-value-store.js';
 import { type SummaryOptions, summarizeLedger } from './summarize-ledger.js';
 import { summarizeLedgerRows } from './summarize-ledger-rows.js';
@@ -68,7 +69,7 @@ export interface EngineHooks {
   exclusive?<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
-export class SqlUsageStore implements UsageStore {
+export class SqlUsageStore implements UsageStore, FeedbackStore {
   readonly #client: SqlClient;
   readonly #hooks: EngineHooks;
   readonly #locks = new TenantLocks();
@@ -80,6 +81,7 @@ export class SqlUsageStore implements UsageStore {
   readonly #abandonedAfterMs: number;
   /** Durable adapter state in the same database (Slack installations, answered event ids). */
   readonly keyValues: SqlKeyValueStore;
+  readonly #feedback: SqlFeedbackStore;
   #closing = false;
   #closed: Promise<void> | undefined;
 
@@ -96,6 +98,7 @@ export class SqlUsageStore implements UsageStore {
     this.#abandonedAfterMs = options.abandonedAfterMs ?? 3_600_000;
     this.#quotas = new QuotaTable(client, this.#clock);
     this.keyValues = new SqlKeyValueStore(client, this.#clock);
+    this.#feedback = new SqlFeedbackStore(client);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
         await this.#client.execute(upsertRecordStatement(r, PROCESS_OWNER));
@@ -258,8 +261,9 @@ export class SqlUsageStore implements UsageStore {
   }
 
   /**
-   * Removes every record and daily aggregate of one tenant (exact id), including records still waiting for a
-   * retry. Returns the number of rows removed (raw records plus daily aggregate rows). Quotas stay.
+   * Removes every record, daily aggregate and 👍/👎 (with its reason) of one tenant (exact id), including records
+   * still waiting for a retry. Returns the number of rows removed (raw records, daily aggregate rows and votes).
+   * Quotas stay.
    */
   async forget(tenantId: string): Promise<number> {
     await this.#writer.settle();
@@ -272,14 +276,41 @@ export class SqlUsageStore implements UsageStore {
         { sql: 'DELETE FROM usage_records WHERE tenant_id = :tenant', args },
         { sql: 'DELETE FROM usage_daily WHERE tenant_id = :tenant', args },
         { sql: 'DELETE FROM usage_daily_hist WHERE tenant_id = :tenant', args },
+        { sql: 'DELETE FROM answer_feedback WHERE tenant_id = :tenant', args },
       ]);
-      const [records, daily] = results.slice(AGGREGATE_TABLES.length);
-      const removed = (records?.rowsAffected ?? 0) + (daily?.rowsAffected ?? 0);
+      const [records, daily, , votes] = results.slice(AGGREGATE_TABLES.length);
+      const removed = (records?.rowsAffected ?? 0) + (daily?.rowsAffected ?? 0) + (votes?.rowsAffected ?? 0);
       this.#logger.info({ event: 'usage.forgotten', tenant: tenantId, removed, kept }, 'tenant usage forgotten');
       return removed;
     } catch (err) {
       throw storageError(err, 'forget');
     }
+  }
+
+  /**
+   * The tenant of a request, from its ledger row (or its record still waiting for a retry); undefined when there is
+   * no such request, e.g. it was rolled up into daily aggregates.
+   */
+  async requestTenant(requestId: string): Promise<string | undefined> {
+    await this.#writer.settle();
+    const pending = this.#writer.pendingRecords().find((r) => r.id === requestId);
+    if (pending) return pending.tenantId;
+    return this.#guard('reading a request', this.#feedback.requestTenant(requestId));
+  }
+
+  /** Stores (or changes) one person's vote on one answer. */
+  saveFeedback(entry: FeedbackEntry): Promise<void> {
+    return this.#guard('saving feedback', this.#feedback.saveFeedback(entry));
+  }
+
+  /** Votes given in [from, to) for one tenant (exact id) or all, and the newest 👎 reasons. */
+  summarizeFeedback(query: FeedbackQuery): Promise<FeedbackSummary> {
+    return this.#guard('feedback summary', this.#feedback.summarizeFeedback(query));
+  }
+
+  /** Every vote given in [from, to), oldest first (the export's feedback section). */
+  exportFeedback(query: ExportQuery): Promise<FeedbackRow[]> {
+    return this.#guard('feedback export', this.#feedback.exportFeedback(query));
   }
 
   /** Stores (replaces) a tenant's quota override by `setBy`. Limits must be >= 0; counts must be whole numbers. */

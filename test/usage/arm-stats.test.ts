@@ -112,3 +112,27 @@ test('per arm: outcomes, cache hits and savings, model replies, spend, and perce
   );
   await store.close();
 });
+
+test("per arm: the votes given on each arm's requests, one per person, changed votes counted once", async () => {
+  const store = await LibsqlUsageStore.open({ url: ':memory:' });
+  const a1 = inArm('A', { id: 'a1' });
+  const a2 = inArm('A', { id: 'a2' });
+  const b1 = inArm('B', { id: 'b1' });
+  for (const r of [a1, a2, b1]) await store.record(r);
+  const vote = (requestId: string, userId: string, vote: 'helpful' | 'not_helpful') =>
+    store.saveFeedback({ requestId, tenantId: a1.tenantId, platform: 'slack', userId, vote, at: T0 + 1000 });
+  await vote('a1', 'u1', 'helpful');
+  await vote('a1', 'u2', 'not_helpful');
+  await vote('a2', 'u1', 'not_helpful');
+  await vote('a2', 'u1', 'helpful'); // changed: still one vote
+  await vote('b1', 'u3', 'not_helpful');
+  const stats = await store.armStats({ experiment: 'tone-test', from: T0, to: T0 + DAY });
+  assert.deepEqual(
+    stats.map((s) => [s.arm, s.votes]),
+    [
+      ['A', { helpful: 2, total: 3 }],
+      ['B', { helpful: 0, total: 1 }],
+    ],
+  );
+  await store.close();
+});

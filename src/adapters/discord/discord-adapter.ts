@@ -38,6 +38,7 @@ import {
   questionOf,
   readReplyChain,
 } from './discord-facts.js';
+import { DiscordAnswerActions } from './discord-feedback.js';
 import { runOperatorSubcommand } from './discord-operator-commands.js';
 import { readQuotaCommand } from './discord-quota-options.js';
 import { NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
@@ -80,6 +81,7 @@ export class DiscordAdapter implements PlatformAdapter {
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
+  private readonly answerActions: DiscordAnswerActions;
   private client: Client | undefined;
   private stopping = false;
   private started = false;
@@ -97,6 +99,12 @@ export class DiscordAdapter implements PlatformAdapter {
       logger: this.log,
       platform: 'discord',
       logError: safeError,
+    });
+    this.answerActions = new DiscordAnswerActions({
+      twin: options.twin,
+      log: this.log,
+      botId: () => this.client?.user?.id,
+      ask: (target, channelId, read) => this.answer(target, channelId, read),
     });
   }
 
@@ -181,6 +189,7 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (await this.answerActions.handle(interaction)) return;
     if (!interaction.isChatInputCommand()) return;
     if (interaction.commandName === ASK_COMMAND) await this.onAsk(interaction);
     else if (interaction.commandName === USAGE_COMMAND) await this.onUsage(interaction);

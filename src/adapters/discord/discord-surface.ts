@@ -16,6 +16,7 @@ import {
   previewMessage,
   textOfComponents,
 } from './discord-components.js';
+import { answerComponents } from './discord-feedback.js';
 import { closeFence, inertText, MESSAGE_LIMIT, smallPrint, statusContent } from './discord-render.js';
 import type { DiscordTarget } from './discord-targets.js';
 
@@ -81,9 +82,13 @@ export class DiscordSurface implements ReplySurface {
     for (const part of rest) await this.target.append(body(part));
   }
 
-  /** A part of the final answer as its message's components (discord-components.ts draws it). */
+  /**
+   * A part of the final answer as its message's components (discord-components.ts draws it); the last part gets the
+   * 👍/👎 and follow-up rows under it (discord-feedback.ts). Progress notes, previews and failures never get them.
+   */
   render(part: FinalPart): MessageComponents {
-    return finalAnswerMessage(part);
+    const message = finalAnswerMessage(part);
+    return part.last ? [...message, ...answerComponents(part.answer)] : message;
   }
 }
 

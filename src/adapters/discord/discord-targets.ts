@@ -4,7 +4,7 @@
  * Every message and edit also suppresses embeds: a link in model output stays a visible address, never a preview
  * card or an image the model chose.
  */
-import type { AttachmentPayload, ChatInputCommandInteraction, Message } from 'discord.js';
+import type { AttachmentPayload, Message, RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
 import type { UsageChart } from '../../core/types.js';
@@ -65,17 +65,17 @@ export interface DiscordTarget {
 }
 
 /**
- * A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). Only the
- * interaction's token is used: a user-installed command runs where the bot may not be (a DM between people, a
+ * A slash command's reply (or a follow-up button's, answered like one): the deferred original message, then
+ * follow-ups (ephemeral when the reply is). Only the interaction's token is used: a user-installed command runs where the bot may not be (a DM between people, a
  * server it was never added to), so this never touches the channel.
  */
 export class InteractionTarget implements DiscordTarget {
   /** why: the deferred reply already exists; every `show` is an edit of it. */
   readonly edits = true;
-  private readonly interaction: ChatInputCommandInteraction;
+  private readonly interaction: RepliableInteraction;
   private readonly ephemeral: boolean;
 
-  constructor(interaction: ChatInputCommandInteraction, ephemeral = false) {
+  constructor(interaction: RepliableInteraction, ephemeral = false) {
     this.interaction = interaction;
     this.ephemeral = ephemeral;
   }

@@ -88,10 +88,11 @@ describe('discord adapter', () => {
     assert.ok(shownText(original).startsWith(text));
     assert.equal(rig.fake.interactionMessages(interaction.token).length, 1);
     assert.match(shownText(original), /\n-# Sources: Project: \S/);
-    // The answer and its small print sit in one container, the small print under a separator.
+    // The answer and its small print sit in one container, the small print under a separator; under it the action
+    // rows of 👍/👎 and follow-up questions (discord-feedback.test.ts reads them).
     assert.deepEqual(
       original.components.map((c) => (c as { type: number }).type),
-      [17],
+      [17, 1, 1],
     );
     const inside = (original.components[0] as { components: { type: number }[] }).components.map((c) => c.type);
     assert.deepEqual(inside, [10, 14, 10]);

@@ -25,4 +25,6 @@ test('the app manifest asks for exactly the scopes the install flow requests, an
     assert.match(manifest, new RegExp(`^      - ${event.replace('.', '\\.')}$`, 'm'));
   }
   assert.match(manifest, /socket_mode_enabled: true/);
+  // Feedback and follow-up buttons arrive as interactive payloads.
+  assert.match(manifest, /interactivity:\n\s+is_enabled: true/);
 });

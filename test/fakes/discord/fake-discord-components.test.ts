@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
-import { FLAG_COMPONENTS_V2 } from './fake-discord-components.js';
+import { FLAG_COMPONENTS_V2, modalProblem } from './fake-discord-components.js';
 import { FakeDiscord } from './fake-discord-server.js';
 
 const V2 = FLAG_COMPONENTS_V2;
@@ -208,5 +208,68 @@ describe('fake discord: message components', () => {
     assert.equal(click2.callbacks[0]?.type, 6);
     assert.deepEqual(second.components, [{ type: 10, content: 'Asked.', id: 1 }]);
     assert.throws(() => fake.clickButton({ message: second, customId: 'nope', user: clicker }), /no button/);
+  });
+  test('a modal answers a click once, by Discord’s modal rules; its submission comes back as MODAL_SUBMIT', async () => {
+    const sent = await post({ flags: V2, components: [text('Was this helpful?'), row(button('vote:down', '👎'))] });
+    const message = fake.messages.get(sent.json.id);
+    assert.ok(message);
+    const clicker = fake.user('dan');
+    const clicked = once(client, Events.InteractionCreate);
+    const click = fake.clickButton({ message, customId: 'vote:down', user: clicker });
+    await clicked;
+    const callback = (i: { id: string; token: string }, body: unknown) =>
+      rest('POST', `/interactions/${i.id}/${i.token}/callback`, body);
+    const input = { type: 4, custom_id: 'reason', style: 1, required: false, max_length: 300 };
+    const modal = (extra: Record<string, unknown> = {}) => ({
+      custom_id: 'why',
+      title: 'Thanks for the feedback',
+      components: [{ type: 18, label: 'What was missing?', component: input }],
+      ...extra,
+    });
+    assert.equal((await callback(click, { type: 9, data: modal({ title: 'x'.repeat(46) }) })).status, 400);
+    assert.equal(click.callbacks.length, 0, 'a refused modal is no response');
+    const tooLong = { type: 18, label: 'Why?', component: { ...input, max_length: 4_001 } };
+    assert.equal((await callback(click, { type: 9, data: modal({ components: [tooLong] }) })).status, 400);
+    assert.equal((await callback(click, { type: 9, data: modal() })).status, 204);
+    assert.equal((await callback(click, { type: 4, data: { content: 'again' } })).status, 400, 'one response');
+
+    const submitted = once(client, Events.InteractionCreate);
+    const submit = fake.submitModal({ opener: click, values: { reason: 'It skipped my thesis' } });
+    const [interaction] = await submitted;
+    assert.ok(interaction.isModalSubmit());
+    assert.equal(interaction.customId, 'why');
+    assert.equal(interaction.fields.getTextInputValue('reason'), 'It skipped my thesis');
+    assert.equal(interaction.user.id, clicker.id);
+    assert.equal(interaction.message?.id, message.id, 'opened from a click: the message comes along');
+    assert.equal((await callback(submit, { type: 9, data: modal() })).status, 400, 'no modal after a modal');
+    assert.equal((await callback(submit, { type: 6 })).status, 204, 'it may update the clicked message');
+    assert.throws(() => fake.submitModal({ opener: submit, values: {} }), /no modal/);
+  });
+
+  test('modal rules: title and labels of 45, one to five components, text inputs within Discord’s limits', () => {
+    const input = { type: 4, custom_id: 'a', style: 1 };
+    const base = { custom_id: 'm', title: 'T', components: [{ type: 18, label: 'L', component: input }] };
+    assert.equal(modalProblem(base), undefined);
+    assert.equal(
+      modalProblem({ ...base, components: [{ type: 1, components: [{ ...input, label: 'Old' }] }] }),
+      undefined,
+    );
+    assert.match(modalProblem({ ...base, custom_id: '' }) ?? '', /custom_id/);
+    assert.match(modalProblem({ ...base, components: [] }) ?? '', /one to five/);
+    assert.match(modalProblem({ ...base, components: Array(6).fill(base.components[0]) }) ?? '', /one to five/);
+    assert.match(
+      modalProblem({ ...base, components: [{ type: 18, label: 'x'.repeat(46), component: input }] }) ?? '',
+      /label/,
+    );
+    assert.match(
+      modalProblem({ ...base, components: [{ type: 18, label: 'L', component: { ...input, style: 3 } }] }) ?? '',
+      /style/,
+    );
+    assert.match(
+      modalProblem({ ...base, components: [{ type: 2, style: 1, custom_id: 'b', label: 'B' }] }) ?? '',
+      /cannot be in a modal/,
+    );
+    const twice = { type: 18, label: 'L', component: input };
+    assert.match(modalProblem({ ...base, components: [twice, twice] }) ?? '', /unique/);
   });
 });

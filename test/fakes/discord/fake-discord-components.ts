@@ -2,7 +2,9 @@
  * Message components as Discord checks them (developers/components/reference, developers/resources/message "Create
  * Message" and "Edit Message"): the legacy layout (action rows only, at most 5) and Components V2 (message flag
  * 1 << 15: layout and content components, at most 40 components counted through every level, at most 4 000
- * characters over all text displays). A broken shape is a problem string; the routes answer it with 400 like Discord.
+ * characters over all text displays), and modals (interaction callback 9: a title, one to five labels or action
+ * rows, each holding one text input) with what a person submits from one (a MODAL_SUBMIT interaction, type 5). A
+ * broken shape is a problem string; the routes answer it with 400 like Discord.
  */
 
 export const FLAG_COMPONENTS_V2 = 1 << 15;
@@ -28,6 +30,10 @@ export const COMPONENT = {
   file: 13,
   separator: 14,
   container: 17,
+  /** Modal only. */
+  textInput: 4,
+  /** Modal only: a label (1-45 characters) around one input. */
+  label: 18,
 } as const;
 
 const SELECTS: readonly number[] = [
@@ -240,4 +246,94 @@ export function componentsProblem(components: unknown, v2: boolean): string | un
   const ids = all.map((c) => c.custom_id).filter((id) => id !== undefined);
   if (new Set(ids).size !== ids.length) return 'custom_id values must be unique in a message';
   return undefined;
+}
+
+/** The inputs of a modal, whichever way each is wrapped (a label, or a legacy action row). */
+export function modalInputs(components: readonly Json[]): Json[] {
+  return components.flatMap((c: Json) =>
+    c?.type === COMPONENT.label && c.component
+      ? [c.component]
+      : c?.type === COMPONENT.actionRow && Array.isArray(c.components)
+        ? c.components
+        : [],
+  );
+}
+
+function textInputProblem(input: Json): string | undefined {
+  if (!isText(input.custom_id, 1, 100)) return 'a text input custom_id is 1-100 characters';
+  if (input.style !== 1 && input.style !== 2) return 'a text input style is 1 (short) or 2 (paragraph)';
+  const min = input.min_length ?? 0;
+  const max = input.max_length ?? 4_000;
+  if (!Number.isInteger(min) || min < 0 || min > 4_000) return 'a text input min_length is 0-4000';
+  if (!Number.isInteger(max) || max < 1 || max > 4_000) return 'a text input max_length is 1-4000';
+  if (input.placeholder !== undefined && !isText(input.placeholder, 0, 100)) return 'a placeholder is at most 100';
+  if (input.value !== undefined && !isText(input.value, 0, 4_000)) return 'a text input value is at most 4000';
+  if (input.required !== undefined && typeof input.required !== 'boolean') return 'required is a boolean';
+  return undefined;
+}
+
+/**
+ * A modal (callback 9) as Discord checks it: a custom_id, a title of at most 45 characters, one to five components,
+ * each a label (1-45 characters, one text input or select) or a legacy action row with one text input; custom ids
+ * unique.
+ */
+export function modalProblem(data: { custom_id?: unknown; title?: unknown; components?: unknown }): string | undefined {
+  if (!isText(data.custom_id, 1, 100)) return 'a modal custom_id is 1-100 characters';
+  if (!isText(data.title, 1, 45)) return 'a modal title is 1-45 characters';
+  const components = data.components;
+  if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
+    return 'a modal has one to five components';
+  }
+  for (const c of components as Json[]) {
+    if (c?.type === COMPONENT.label) {
+      if (!isText(c.label, 1, 45)) return 'a label is 1-45 characters';
+      if (c.description !== undefined && !isText(c.description, 0, 100)) return 'a label description is at most 100';
+      const inner = c.component;
+      if (inner?.type !== COMPONENT.textInput && !SELECTS.includes(inner?.type)) {
+        return 'a label holds one text input or select';
+      }
+    } else if (c?.type === COMPONENT.actionRow) {
+      const row = c.components;
+      if (!Array.isArray(row) || row.length !== 1 || row[0]?.type !== COMPONENT.textInput) {
+        return 'an action row in a modal holds exactly one text input';
+      }
+      if (!isText(row[0].label, 1, 45)) return 'a text input in an action row needs a label of 1-45 characters';
+    } else if (c?.type !== COMPONENT.textDisplay) {
+      return `component type ${String(c?.type)} cannot be in a modal`;
+    }
+  }
+  for (const input of modalInputs(components)) {
+    if (input.type !== COMPONENT.textInput) continue;
+    const problem = textInputProblem(input);
+    if (problem) return problem;
+  }
+  const ids = modalInputs(components).map((c) => c.custom_id);
+  if (new Set(ids).size !== ids.length) return 'custom_id values must be unique in a modal';
+  return undefined;
+}
+
+/**
+ * The `data` of a MODAL_SUBMIT interaction: the modal's custom_id and each input's value, in the shape the modal was
+ * opened (labels or rows), as Discord sends it. Throws where Discord's client would not let the person submit: a
+ * required input left empty, a value outside min_length..max_length.
+ */
+export function modalSubmitData(modal: Json, values: Record<string, string>): Record<string, unknown> {
+  const fill = (c: Json) => {
+    if (c.type !== COMPONENT.textInput) throw new Error('the fake submits text inputs only');
+    const value = values[String(c.custom_id)] ?? '';
+    const required = c.required ?? true;
+    if (required && value === '') throw new Error(`modal input ${c.custom_id} is required`);
+    if (value !== '' && (value.length < (c.min_length ?? 0) || value.length > (c.max_length ?? 4_000))) {
+      throw new Error(`modal input ${c.custom_id}: ${value.length} characters is outside its length limits`);
+    }
+    return { type: c.type, id: c.id, custom_id: c.custom_id, value };
+  };
+  const components = ((modal.components ?? []) as Json[])
+    .filter((c) => c.type !== COMPONENT.textDisplay)
+    .map((c) =>
+      c.type === COMPONENT.label
+        ? { type: COMPONENT.label, id: c.id, component: fill(c.component) }
+        : { type: COMPONENT.actionRow, id: c.id, components: (c.components as Json[]).map(fill) },
+    );
+  return { custom_id: modal.custom_id, components };
 }

@@ -37,6 +37,8 @@ export interface FakeMessage {
   webhook_id?: string;
   application_id?: string;
   message_reference?: { message_id: string; channel_id: string; guild_id?: string; type?: number };
+  /** On an interaction response: the interaction it answers. */
+  interaction_metadata?: Record<string, unknown>;
   /** Not Discord's: the `allowed_mentions` of the last create or edit (absent when the sender gave none). */
   allowedMentions?: AllowedMentions;
   /** Not Discord's: how many times the message was edited. */
@@ -216,10 +218,10 @@ export interface InteractionJsonInput {
   place: InteractionPlace;
   /** `authorizing_integration_owners`: "0" (guild install) -> guild id or "0" in the bot's DM; "1" -> the user. */
   owners: Record<string, string>;
-  /** Type 2 (application command) or 3 (message component), with its `data`. */
-  type: 2 | 3;
+  /** Type 2 (application command), 3 (message component) or 5 (modal submit), with its `data`. */
+  type: 2 | 3 | 5;
   data: Record<string, unknown>;
-  /** For a component interaction: the message the component is on. */
+  /** For a component interaction (or a modal opened from one): the message the component is on. */
   message?: Record<string, unknown>;
 }
 
@@ -228,7 +230,7 @@ export function commandData(commandId: string, name: string, options: SlashOptio
   return { id: commandId, name, type: 1, options };
 }
 
-/** INTERACTION_CREATE data: a slash command or a component click, from a guild, the bot's DM or a private channel. */
+/** INTERACTION_CREATE data: a slash command, a component click or a modal submission, from a guild, the bot's DM or a private channel. */
 export function interactionJson(i: InteractionJsonInput): Record<string, unknown> {
   const base = {
     id: i.id,

@@ -4,7 +4,13 @@
  * second interaction callback, 413 for a file over 10 MiB. Files sent as multipart/form-data become attachments.
  */
 
-import { componentsProblem, FLAG_COMPONENTS_V2, numberComponents, textDisplays } from './fake-discord-components.js';
+import {
+  componentsProblem,
+  FLAG_COMPONENTS_V2,
+  modalProblem,
+  numberComponents,
+  textDisplays,
+} from './fake-discord-components.js';
 import {
   type AllowedMentions,
   type FakeAttachment,
@@ -425,6 +431,9 @@ function interactionCallback(
     if (invalid) return invalid;
   }
   if (type === 9) {
+    // why: Discord offers the modal response to commands and component clicks, not to a modal's own submission.
+    if (i.kind === 'modal')
+      return formError('type', 'INTERACTION_RESPONSE_TYPE_INVALID', 'A modal cannot open a modal');
     const problem = modalProblem(data);
     if (problem) return formError('data', 'MODAL_INVALID', problem);
   }
@@ -434,7 +443,12 @@ function interactionCallback(
   }
   if (![4, 5, 6, 7, 9].includes(type)) return formError('type', 'BASE_TYPE_CHOICES', `Value ${type} is not valid`);
   i.callbacks.push({ type, data });
-  if (type === 9) return { status: 204 };
+  if (type === 9) {
+    // The modal the person now sees (numbered as Discord numbers components), which they can submit.
+    i.modal = structuredClone(data) as Record<string, unknown>;
+    numberComponents((i.modal.components ?? []) as unknown[]);
+    return { status: 204 };
+  }
   if ((type === 6 || type === 7) && i.message) {
     // why: after an update response, the interaction's "@original" is the message the component is on.
     i.original = i.message;
@@ -462,18 +476,6 @@ function interactionCallback(
   return { status: 204 };
 }
 
-/** A modal (callback 9): a custom_id, a title of at most 45 characters, one to five components. */
-function modalProblem(data: { custom_id?: unknown; title?: unknown; components?: unknown }): string | undefined {
-  const text = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
-  if (!text(data.custom_id, 100)) return 'a modal custom_id is 1-100 characters';
-  if (!text(data.title, 45)) return 'a modal title is 1-45 characters';
-  const components = data.components;
-  if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
-    return 'a modal has one to five components';
-  }
-  return undefined;
-}
-
 function interactionMessage(ctx: RouteContext, i: FakeInteraction, content: string, flags: number): FakeMessage {
   return newMessage({
     channel_id: i.channelId,
@@ -484,6 +486,15 @@ function interactionMessage(ctx: RouteContext, i: FakeInteraction, content: stri
     type: MESSAGE_CHAT_INPUT_COMMAND,
     webhook_id: ctx.applicationId,
     application_id: ctx.applicationId,
+    // why: Discord marks every interaction response with the interaction it answers; a bot reads it to tell a reply
+    // to an interaction (continued through a token) from a message it posted itself.
+    interaction_metadata: {
+      id: i.id,
+      type: i.kind === 'component' ? 3 : i.kind === 'modal' ? 5 : 2,
+      user: i.user,
+      authorizing_integration_owners: i.owners,
+      ...(i.kind === 'component' && i.message && { interacted_message_id: i.message.id }),
+    },
   });
 }
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
-import { COMPONENT, walkComponents } from './fake-discord-components.js';
+import { COMPONENT, modalSubmitData, walkComponents } from './fake-discord-components.js';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import {
   CHANNEL_DM,
@@ -227,10 +227,36 @@ export class FakeDiscord implements RouteContext {
         : { '0': '0' };
     if (input.userInstalled) owners['1'] = input.user.id;
     const interaction = this.newInteraction(input.customId, input.user, place, owners);
+    interaction.kind = 'component';
     interaction.message = input.message;
     const data = { custom_id: input.customId, component_type: COMPONENT.button, id: button.id };
     const payload = this.interactionPayload(interaction, place, 3, data, messageJson(input.message));
     this.gateway.dispatch('INTERACTION_CREATE', payload);
+    return interaction;
+  }
+
+  /**
+   * The person who saw a modal (opened as the answer to `opener`) submits it with `values` by input custom_id:
+   * dispatches a MODAL_SUBMIT interaction (type 5) from the same place, with the same installation owners, and the
+   * message when the modal was opened from a click on one. Throws when no modal was opened, or where Discord's client
+   * would not submit (a required input empty, a value outside its length limits).
+   */
+  submitModal(input: {
+    opener: FakeInteraction;
+    values: Record<string, string>;
+    permissions?: string;
+  }): FakeInteraction {
+    const { opener } = input;
+    if (!opener.modal || opener.callbacks[0]?.type !== 9) {
+      throw new Error('fake discord: no modal was opened for that interaction');
+    }
+    const data = modalSubmitData(opener.modal, input.values);
+    const place = this.placeOf(this.placeOfChannel(opener.channelId), opener.user, input.permissions);
+    const interaction = this.newInteraction(String(opener.modal.custom_id), opener.user, place, { ...opener.owners });
+    interaction.kind = 'modal';
+    if (opener.message) interaction.message = opener.message;
+    const message = opener.message && messageJson(opener.message);
+    this.gateway.dispatch('INTERACTION_CREATE', this.interactionPayload(interaction, place, 5, data, message));
     return interaction;
   }
 
@@ -315,7 +341,7 @@ export class FakeDiscord implements RouteContext {
   private interactionPayload(
     interaction: FakeInteraction,
     place: InteractionPlace,
-    type: 2 | 3,
+    type: 2 | 3 | 5,
     data: Record<string, unknown>,
     message?: Record<string, unknown>,
   ): Record<string, unknown> {

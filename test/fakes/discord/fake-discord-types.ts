@@ -69,6 +69,10 @@ export interface FakeInteraction {
   /** Callback bodies received (Discord accepts exactly one). */
   // biome-ignore lint/suspicious/noExplicitAny: callback data is arbitrary JSON that tests read field by field
   callbacks: { type: number; data?: any }[];
+  /** What the person did: a slash command (default), a component click, or a modal submission. */
+  kind?: 'command' | 'component' | 'modal';
+  /** The modal this interaction answered with (callback type 9), which the person can submit. */
+  modal?: Record<string, unknown>;
   original?: FakeMessage;
   followups: FakeMessage[];
 }
