@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Client, InStatement } from '@libsql/client';
+import type { SqlClient, SqlStatement } from './sql-client.js';
 import type { RowOwner } from './usage-rows.js';
 
 /** This process, as the owner of the rows it opens; one per process, whatever the number of stores. */
@@ -31,13 +31,13 @@ const INTERRUPT = `UPDATE usage_records SET outcome = 'interrupted', error_code 
  * The updates that mark open rows 'interrupted': those of other owners opened before `cutoff`, and every open row
  * of the `dead` owner ids. Both read only the partial index of open rows (a test checks the query plan).
  */
-export function interruptStatements(owner: RowOwner, cutoff: number, dead: readonly string[]): InStatement[] {
-  const statements: InStatement[] = [
+export function interruptStatements(owner: RowOwner, cutoff: number, dead: readonly string[]): SqlStatement[] {
+  const statements: SqlStatement[] = [
     {
       // why `+at`: it keeps SQLite off the index on `at`, which it preferred, walking every row older than the
       // cut-off (seconds with the loop held at 1 000 000 rows, on each report while a question was in flight); the
       // partial index of open rows holds only the few requests being answered.
-      sql: `${INTERRUPT} WHERE outcome = 'open' AND owner_id IS NOT ? AND +at < ?`,
+      sql: `${INTERRUPT} WHERE outcome = 'open' AND owner_id IS DISTINCT FROM ? AND +at < ?`,
       args: [owner.id, cutoff],
     },
   ];
@@ -52,7 +52,7 @@ export function interruptStatements(owner: RowOwner, cutoff: number, dead: reado
 
 /** Marks abandoned open rows 'interrupted'; returns how many. */
 export async function interruptAbandoned(
-  client: Client,
+  client: SqlClient,
   options: { owner: RowOwner; now: number; abandonedAfterMs: number; isAlive?: (pid: number) => boolean },
 ): Promise<number> {
   const { owner } = options;
@@ -66,6 +66,6 @@ export async function interruptAbandoned(
     .filter((r) => Number(r['owner_pid']) === owner.pid || !isAlive(Number(r['owner_pid'])))
     .map((r) => String(r['owner_id']));
   const statements = interruptStatements(owner, options.now - options.abandonedAfterMs, dead);
-  const results = await client.batch(statements, 'write');
+  const results = await client.batch(statements);
   return results.reduce((n, r) => n + r.rowsAffected, 0);
 }

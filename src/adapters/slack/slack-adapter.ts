@@ -20,6 +20,7 @@ import { MemoryEventDedupeStore } from './event-dedupe.js';
 import type { BoltApp, SlackOAuthOptions } from './slack-app.js';
 import { buildBoltApp, webClientOptions } from './slack-app.js';
 import { startupError } from './slack-errors.js';
+import { registerAnswerActions } from './slack-feedback.js';
 import { SlackListeners } from './slack-listeners.js';
 import { SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
@@ -131,17 +132,24 @@ export class SlackAdapter implements PlatformAdapter {
       log: this.log,
       health: this.o.health ?? { status: () => 'ok' },
     });
+    const replies = new SlackReplies(this.o.twin, this.log, this.presenter, {
+      intervalMs: this.o.updateIntervalMs ?? 1_200,
+      rate: this.o.updateRate,
+    });
     new SlackListeners({
-      replies: new SlackReplies(this.o.twin, this.log, this.presenter, {
-        intervalMs: this.o.updateIntervalMs ?? 1_200,
-        rate: this.o.updateRate,
-      }),
+      replies,
       dedupe: this.dedupe,
       identity: () => this.identity,
       installationStore: this.o.oauth?.installationStore,
       track: (what, work) => this.track(what, work),
       log: this.log,
     }).register(bolt.app);
+    registerAnswerActions(bolt.app, {
+      twin: this.o.twin,
+      replies,
+      track: (w, work) => this.track(w, work),
+      log: this.log,
+    });
     await this.listen(bolt);
     this.bolt = bolt;
     this.log.info({ event: 'slack.started', mode: this.mode, port: this.boundPort }, 'slack adapter started');

@@ -8,6 +8,7 @@ import { sourcesLine } from '../../core/reply-presenter.js';
 import type { FinalPart } from '../../core/reply-surface.js';
 import { splitToFit } from '../../core/split-text.js';
 import type { Answer } from '../../core/types.js';
+import { type AnswerActionBlock, answerActionBlocks } from './slack-feedback.js';
 
 /** why: a section block's text is capped at 3 000 characters (FACTS.md "Slack"). */
 export const SECTION_LIMIT = 3_000;
@@ -27,7 +28,8 @@ export interface MrkdwnText {
 
 export type SlackBlock =
   | { type: 'section'; block_id: string; text: MrkdwnText }
-  | { type: 'context'; block_id: string; elements: MrkdwnText[] };
+  | { type: 'context'; block_id: string; elements: MrkdwnText[] }
+  | AnswerActionBlock;
 
 /** A message as chat.postMessage / chat.update / response_url take it; `text` is the notification fallback. */
 export interface SlackMessage {
@@ -125,6 +127,7 @@ export function renderPart(part: FinalPart, header?: QuestionHeader): SlackMessa
   }
   const foot = footerBlock(part.notes);
   if (foot) blocks.push(foot);
+  if (part.last) blocks.push(...answerActionBlocks(part.answer));
   return { text: texts.join('\n\n') || escapeMrkdwn(part.notes[0] ?? ' '), blocks };
 }
 

@@ -70,7 +70,7 @@ describe('slack-render', () => {
       ...renderAnswer(answer, { asker: 'a', question: 'q' })[0]!.blocks,
       ...renderNote('x', 'failure').blocks,
     ]) {
-      const objects = block.type === 'section' ? [block.text] : block.elements;
+      const objects = block.type === 'section' ? [block.text] : block.type === 'context' ? block.elements : [];
       for (const o of objects) assert.equal(o.verbatim, true);
     }
   });

@@ -94,7 +94,18 @@ const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').repl
 
 function textObjects(blocks: unknown): TextObject[] {
   if (!Array.isArray(blocks)) return [];
-  return (blocks as Block[]).flatMap((b) => [...(b.text ? [b.text] : []), ...(b.elements ?? [])]);
+  // why: a button's or feedback button's label is a text object inside the element, not the element itself.
+  const inside = (e: Record<string, unknown>) =>
+    [
+      e,
+      e.text,
+      (e.positive_button as { text?: unknown })?.text,
+      (e.negative_button as { text?: unknown })?.text,
+    ].filter((o): o is TextObject => typeof (o as TextObject | undefined)?.text === 'string');
+  return (blocks as Block[]).flatMap((b) => [
+    ...(b.text ? [b.text] : []),
+    ...((b.elements ?? []) as Record<string, unknown>[]).flatMap(inside),
+  ]);
 }
 
 /** What a person reads in a message: its blocks when it has them, else its text; entities decoded. */
