@@ -19,8 +19,8 @@ function storageError(err: unknown, action: string): TwinError {
 
 export class SqlKeyValueStore implements KeyValueStore {
   /**
-   * `writes`: where the SQLite claim (setIfAllAbsent, once per Slack event, on the hot path) is committed; the store
-   * passes its CoalescedWrites so the claim shares a transaction with the ledger writes of the same turn.
+   * `writes`: where `set` and the SQLite claim (`setIfAllAbsent`), both once per answer on the hot path, are
+   * committed; the store passes its CoalescedWrites so they share a transaction with the ledger writes of the turn.
    */
   constructor(
     private readonly client: SqlClient,
@@ -49,7 +49,7 @@ export class SqlKeyValueStore implements KeyValueStore {
 
   async set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void> {
     try {
-      await this.client.execute({
+      await this.writes.write({
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
         args: [namespace, key, value, this.expiry(ttlMs)],
