@@ -45,6 +45,12 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   /** chat.update calls allowed per workspace, shared by every answer there; default about 50 a minute (Tier 3). */
   updateRate?: WriteRate;
+  /** Stream answers with Slack's native streaming where allowed (threads, DMs). Default on. */
+  nativeStreaming?: boolean;
+  /** Least time between two appends of one streamed answer. Default 500 ms (chat.appendStream is Tier 4). */
+  appendIntervalMs?: number;
+  /** How long a workspace's refusal to stream is remembered before streaming is tried again. Default 10 minutes. */
+  streamRefusalMemoryMs?: number;
   /** Time for the update budgets and throttles; tests move it instead of sleeping. */
   clock?: Clock;
   timers?: Timers;
@@ -70,6 +76,7 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly dedupe: EventDedupeStore;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
+  private readonly clock: Clock;
   private bolt?: BoltApp;
   private stopping = false;
   private identity: BotIdentity = {};
@@ -81,6 +88,7 @@ export class SlackAdapter implements PlatformAdapter {
     this.apiUrl = options.apiUrl ?? SLACK_API;
     this.dedupe = options.dedupe ?? new MemoryEventDedupeStore();
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
     const timers = options.timers ?? systemTimers;
     // why: one presenter per adapter, so every answer in a workspace shares that workspace's chat.update budget.
     this.presenter = new ReplyPresenter({
@@ -135,6 +143,10 @@ export class SlackAdapter implements PlatformAdapter {
       replies: new SlackReplies(this.o.twin, this.log, this.presenter, {
         intervalMs: this.o.updateIntervalMs ?? 1_200,
         rate: this.o.updateRate,
+        nativeStreaming: this.o.nativeStreaming ?? true,
+        appendIntervalMs: this.o.appendIntervalMs ?? 500,
+        refusalMemoryMs: this.o.streamRefusalMemoryMs ?? 10 * 60_000,
+        now: () => this.clock.now(),
       }),
       dedupe: this.dedupe,
       identity: () => this.identity,
