@@ -57,7 +57,7 @@ export interface SlackStreamSurfaceOptions {
  * without what follows) waits for the next text, so `neutraliseMentions` always sees it whole.
  */
 export function streamableEnd(text: string): number {
-  const open = /(<[!@#]?|@[a-z]{0,8})$/i.exec(text.slice(-12));
+  const open = /(<[!@#]?|<?@[a-z0-9]{0,8})$/i.exec(text.slice(-12));
   return open ? text.length - open[0].length : text.length;
 }
 
