@@ -345,7 +345,7 @@ describe('Slack adapter: streaming and failures', () => {
     assert.match(seenText(placeholder!), /try again/i);
   });
 
-  test('answer text is shown while it streams, edited in place', async () => {
+  test('answer text is shown while it streams, in one message (a native stream)', async () => {
     let text = '';
     while (text.length < 1_500) text += LINE;
     rig.groq.script({ kind: 'answer', text });
@@ -353,6 +353,7 @@ describe('Slack adapter: streaming and failures', () => {
     const { visible } = await rig.mention('Describe the migration step by step');
     const posted = rig.fake.messages.slice(mark.messages).filter((m) => m.bot_id);
     assert.equal(posted.length, 1);
+    assert.equal(posted[0]!.stream?.state, 'stopped');
     const partial = posted[0]!.versions.filter((v) => {
       const t = seenText(v);
       return t.includes('billing platform') && t.length < text.length;
