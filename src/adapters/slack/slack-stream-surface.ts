@@ -34,6 +34,14 @@ export const STREAM_REFUSALS = new Set([
 
 const EXPIRED = 'message_not_in_streaming_state';
 
+/**
+ * why: the final answer's first part is cut at a boundary in the back half of the 12 000-character limit
+ * (core/split-text.ts), so text up to just under half of it is always in that part. Streaming stops there; a longer
+ * first part gets its rest with chat.stopStream, and later parts are posted after it. Nothing streamed is ever cut
+ * away.
+ */
+export const STREAM_SAFE_CHARS = Math.floor(MARKDOWN_LIMIT / 2) - 16;
+
 export interface SlackStreamSurfaceOptions {
   client: webApi.WebClient;
   channel: string;
@@ -120,9 +128,9 @@ export class SlackStreamSurface implements ReplySurface {
         else await this.o.fallback.show(view);
         return;
       }
-      // The preview can move back when a long answer is cut at the message limit; the final part settles it.
       if (!view.text.startsWith(this.streamed)) return;
-      const delta = view.text.slice(this.streamed.length, streamableEnd(view.text));
+      const end = Math.min(streamableEnd(view.text), STREAM_SAFE_CHARS);
+      const delta = view.text.slice(this.streamed.length, end);
       if (delta === '') return;
       if (this.ts === undefined) await this.start(delta, view);
       else await this.appendText(delta);

@@ -79,6 +79,29 @@ describe('Slack native streaming', () => {
     for (const c of calls.filter((c) => c.method.startsWith('chat.'))) assert.ok(inert(c.params), c.method);
   });
 
+  test('an answer longer than one stream (12 000 characters) continues in a posted message, nothing lost', async () => {
+    let answer = '';
+    for (let i = 1; answer.length < 13_500; i++) answer += `${i}. ${LINE}${i % 6 === 0 ? '\n\n' : ''}`;
+    answer = answer.trim();
+    rig.groq.script({ kind: 'answer', text: answer });
+    const mark = rig.mark();
+    await rig.mention('Tell me everything about your billing migration');
+    const [streamed, posted, ...others] = visibleMessages(rig, mark.messages);
+    assert.equal(others.length, 0);
+    assert.equal(streamed!.stream?.state, 'stopped');
+    assert.ok(streamed!.text.length <= 12_000, `one stream holds at most 12 000 characters (${streamed!.text.length})`);
+    assert.equal(posted!.stream, undefined);
+    assert.equal(posted!.thread_ts, streamed!.thread_ts, 'the rest follows in the same thread');
+    for (const c of rig.fake.calls.slice(mark.calls)) {
+      const md = typeof c.params.markdown_text === 'string' ? c.params.markdown_text : '';
+      assert.ok(md.length <= 12_000, `${c.method} carried ${md.length} characters`);
+    }
+    const shown = [streamed!, posted!].map((m) => seenText(m).replace(/\nSources: .*$/s, '')).join('');
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    assert.equal(squash(shown), squash(answer));
+    assert.match(seenText(posted!), /Sources: /, 'the sources close the last part');
+  });
+
   test('while the twin works the assistant status rotates loading messages, and the answer clears it', async () => {
     rig.groq.script({ kind: 'answer', text: 'I mentor two junior engineers every week.' });
     const mark = rig.mark();
