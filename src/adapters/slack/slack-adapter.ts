@@ -49,6 +49,8 @@ export interface SlackAdapterOptions {
   nativeStreaming?: boolean;
   /** Least time between two appends of one streamed answer. Default 500 ms (chat.appendStream is Tier 4). */
   appendIntervalMs?: number;
+  /** chat.appendStream calls allowed per workspace, shared by its streamed answers; default 100 a minute (Tier 4). */
+  appendRate?: WriteRate;
   /** How long a workspace's refusal to stream is remembered before streaming is tried again. Default 10 minutes. */
   streamRefusalMemoryMs?: number;
   /** Time for the update budgets and throttles; tests move it instead of sleeping. */
@@ -68,6 +70,9 @@ export interface SlackAdapterOptions {
 
 const SLACK_API = 'https://slack.com/api/';
 
+/** why: chat.appendStream is Tier 4, about 100 calls a minute per workspace, shared by every streamed answer there. */
+export const WORKSPACE_APPEND_RATE: WriteRate = { writes: 100, perMs: 60_000 };
+
 export class SlackAdapter implements PlatformAdapter {
   readonly name = 'slack';
   private readonly o: SlackAdapterOptions;
@@ -77,6 +82,7 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
   private readonly clock: Clock;
+  private readonly timers: Timers;
   private bolt?: BoltApp;
   private stopping = false;
   private identity: BotIdentity = {};
@@ -90,6 +96,7 @@ export class SlackAdapter implements PlatformAdapter {
     const clock = options.clock ?? systemClock;
     this.clock = clock;
     const timers = options.timers ?? systemTimers;
+    this.timers = timers;
     // why: one presenter per adapter, so every answer in a workspace shares that workspace's chat.update budget.
     this.presenter = new ReplyPresenter({
       budgets: new WriteBudgets(clock, timers),
@@ -145,6 +152,8 @@ export class SlackAdapter implements PlatformAdapter {
         rate: this.o.updateRate,
         nativeStreaming: this.o.nativeStreaming ?? true,
         appendIntervalMs: this.o.appendIntervalMs ?? 500,
+        appendRate: this.o.appendRate ?? WORKSPACE_APPEND_RATE,
+        appendBudgets: new WriteBudgets(this.clock, this.timers),
         refusalMemoryMs: this.o.streamRefusalMemoryMs ?? 10 * 60_000,
         now: () => this.clock.now(),
       }),

@@ -13,7 +13,7 @@ import type { ReplyPresenter } from '../../core/reply-presenter.js';
 import { slackTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
-import type { WriteRate } from '../../core/write-budget.js';
+import type { WriteBudgets, WriteRate } from '../../core/write-budget.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { QuestionHeader, SlackMessage } from './slack-render.js';
@@ -71,6 +71,9 @@ export interface ReplyWriting {
   nativeStreaming: boolean;
   /** Least time between two appends of one streamed answer. */
   appendIntervalMs: number;
+  /** chat.appendStream calls per workspace (Tier 4), from `appendBudgets`. */
+  appendRate: WriteRate;
+  appendBudgets: WriteBudgets;
   /** How long a workspace's refusal to stream is remembered. */
   refusalMemoryMs: number;
   now: () => number;
@@ -168,6 +171,7 @@ export class SlackReplies {
       recipient: input.dm ? undefined : { userId: input.userId, teamId: team },
       fallback,
       appendIntervalMs: this.updates.appendIntervalMs,
+      appendBudget: this.updates.appendBudgets.for(`slack:${team}:append`, this.updates.appendRate),
       refused: () => this.noStreaming.refuse(team),
       statusUnavailable: () => this.noAssistantStatus.add(team),
       logger: this.log,

@@ -15,6 +15,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports.js';
 import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../core/reply-surface.js';
 import type { Failure } from '../../core/types.js';
+import type { WriteBudget } from '../../core/write-budget.js';
 import { slackErrorCode } from './slack-errors.js';
 import { answerFooterBlocks, MARKDOWN_LIMIT, neutraliseMentions } from './slack-render.js';
 import { loadingMessages } from './slack-status.js';
@@ -53,6 +54,11 @@ export interface SlackStreamSurfaceOptions {
   fallback: SlackSurface;
   /** Least time between two appends of one answer (the first text does not wait). */
   appendIntervalMs: number;
+  /**
+   * chat.appendStream calls the workspace allows (Tier 4), shared by its answers. An append with no turn free is
+   * skipped, not waited for: its text goes with the next append or with chat.stopStream, which never waits.
+   */
+  appendBudget: WriteBudget;
   /** Slack refused to stream in this workspace, with this code. */
   refused(code: string): void;
   /** Slack refused the assistant status in this workspace. */
@@ -133,7 +139,7 @@ export class SlackStreamSurface implements ReplySurface {
       const delta = view.text.slice(this.streamed.length, end);
       if (delta === '') return;
       if (this.ts === undefined) await this.start(delta, view);
-      else await this.appendText(delta);
+      else if (this.o.appendBudget.tryTake('update')) await this.appendText(delta);
     });
   }
 

@@ -175,8 +175,10 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
     apiUrl: fake.apiUrl,
     logger: harness.logger,
     updateIntervalMs: 20,
-    // The workspace's chat.update budget is tested on its own (slack-update-budget.test.ts); here it never binds.
+    // The workspace's chat.update budget is tested on its own (slack-update-budget.test.ts), and its appendStream
+    // budget in slack-streaming.test.ts; here neither binds.
     updateRate: { writes: 10_000, perMs: 60_000 },
+    appendRate: { writes: 10_000, perMs: 60_000 },
     ...overrides,
   });
   await adapter.start();

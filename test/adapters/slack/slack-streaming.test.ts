@@ -250,3 +250,28 @@ describe('Slack native streaming: a workspace that refuses it', () => {
     assert.match(seenText(visibleMessages(rig, again.messages)[0]!), /^REFUSED /);
   });
 });
+
+describe('Slack native streaming: the workspace appendStream budget', () => {
+  const RATE = { writes: 3, perMs: 60_000 };
+  let rig: SlackRig;
+  before(async () => {
+    rig = await startSlackRig({
+      mode: 'http',
+      harness: { groq: { chunkDelayMs: 3, chunkChars: 24 } },
+      adapter: { appendIntervalMs: 15, appendRate: RATE },
+    });
+  });
+  after(() => rig.close());
+
+  test('answers streaming at once share the appends; skipped text goes with the next append or the stop', async () => {
+    const answers = [0, 1, 2, 3].map((i) => longAnswer(1_500, `ANSWER${i}`));
+    rig.groq.script(...answers.map((text) => ({ kind: 'answer' as const, text })));
+    const mark = rig.mark();
+    await Promise.all([0, 1, 2, 3].map((i) => rig.mention(`Tell me about your billing migration (${i})`)));
+    const calls = rig.fake.calls.slice(mark.calls);
+    assert.ok(calls.filter((c) => c.method === 'chat.appendStream').length <= RATE.writes, 'within the budget');
+    assert.equal(calls.filter((c) => c.method === 'chat.stopStream' && c.ok).length, 4, 'every stream was closed');
+    const texts = visibleMessages(rig, mark.messages).map((m) => m.text.replace(/\u200b/g, ''));
+    assert.deepEqual([...texts].sort(), [...answers].sort(), 'every answer whole, once');
+  });
+});
