@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { neutraliseMentions } from '../../../src/adapters/slack/slack-render.js';
 import { loadingMessages } from '../../../src/adapters/slack/slack-status.js';
-import { streamableEnd } from '../../../src/adapters/slack/slack-stream-surface.js';
+import { streamableEnd } from '../../../src/adapters/slack/stream-rules.js';
 import { suggestedPrompts } from '../../../src/adapters/slack/suggested-prompts.js';
 import { WorkspaceRefusals } from '../../../src/adapters/slack/workspace-refusals.js';
 
