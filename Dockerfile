@@ -26,6 +26,8 @@ COPY bin ./bin
 COPY src ./src
 COPY profiles ./profiles
 COPY slack ./slack
+# The dashboard's script and stylesheet, served from disk (no front-end build step).
+COPY web ./web
 # The embedded database (usage ledger, quotas, Slack installations) lives on a volume owned by the non-root user.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]

@@ -9,6 +9,8 @@
  *    tokens and off-profile questions declined, with a model and offline.
  * Upstash is measured too when UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN are set: the sample is
  * synced into the namespace TWIN_EVAL_NAMESPACE (default "twinbot-eval") first. `--misses` lists the misses.
+ * `--arms '<spec>' [--limit N] [--answers]` instead answers the sets with every arm of an experiment through Groq
+ * (eval/arm-eval.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ import { GuidedProfileRetriever } from '../src/retrieval/guided-profile-retrieve
 import { syncProfile } from '../src/retrieval/profile-sync.js';
 import { UpstashProfileRetriever } from '../src/retrieval/upstash-profile-retriever.js';
 import { evaluateSet, type QuestionSet, type SetResult } from './eval/answer-eval.js';
+import { runArmEval } from './eval/arm-eval.js';
 import { baselineVersion, type CodeVersion, currentVersion, DEFAULT_BASELINE_REF } from './eval/code-versions.js';
 
 interface EvalSet {
@@ -164,8 +167,27 @@ function answerTables(rows: { set: QuestionSet; version: string; r: SetResult }[
   ].join('\n');
 }
 
+/** The four question sets of the answer eval: the precise set, then the natural ones. */
+async function questionSets(set: EvalSet): Promise<QuestionSet[]> {
+  const precise: QuestionSet = {
+    name: 'precise',
+    profile: set.profile,
+    questions: set.questions.map(({ q, relevant }) => ({ q, evidence: relevant })),
+    offProfile: set.offProfile,
+  };
+  return [
+    precise,
+    await readSet('./eval/natural-sample.json'),
+    await readSet('./eval/natural-career-changer.json'),
+    // why: written by someone who never saw the retrieval code, and never tuned against: the honest figure.
+    await readSet('./eval/held-out-teacher.json'),
+  ];
+}
+
 async function main(): Promise<void> {
   const set = JSON.parse(await readFile(new URL('./retrieval-eval-set.json', import.meta.url), 'utf8')) as EvalSet;
+  // why: `--arms` compares experiment arms through Groq (issue 17) instead of measuring retrieval.
+  if (process.argv.includes('--arms')) return runArmEval(process.argv, await questionSets(set), root);
   const { profile } = await loadProfile(`${root}${set.profile}`);
   const now = currentVersion();
   const ref = baselineRef();
@@ -195,19 +217,7 @@ async function main(): Promise<void> {
     for (const r of retrievers) rows.push(await evaluate(r, set));
     process.stdout.write(table(rows, set));
 
-    const precise: QuestionSet = {
-      name: 'precise',
-      profile: set.profile,
-      questions: set.questions.map(({ q, relevant }) => ({ q, evidence: relevant })),
-      offProfile: set.offProfile,
-    };
-    const sets = [
-      precise,
-      await readSet('./eval/natural-sample.json'),
-      await readSet('./eval/natural-career-changer.json'),
-      // why: written by someone who never saw the retrieval code, and never tuned against: the honest figure.
-      await readSet('./eval/held-out-teacher.json'),
-    ];
+    const sets = await questionSets(set);
     const answerRows: { set: QuestionSet; version: string; r: SetResult }[] = [];
     for (const s of sets) {
       for (const version of versions) {

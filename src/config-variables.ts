@@ -71,6 +71,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('TWIN_SHARE_CONTACT', 'bool', 'may the twin share contact details', { default: true }),
   v('TWIN_SHARE_PHONE', 'bool', 'may the twin share phone numbers', { default: false }),
   v('TWIN_ADMINS', 'list', 'platform user ids that count as admins in any tenant'),
+  v('TWIN_EXPERIMENT', 'custom', 'A/B arms: "name=<experiment>;model=...,temperature=...,weight=...;model=..."'),
+  v('TWIN_EXPERIMENT_FILE', 'custom', 'the experiment as a JSON file, instead of TWIN_EXPERIMENT'),
+  v('TWIN_CACHE_TTL_S', 'int', 'seconds an answer is reused for the same question, profile version and arm; 0: off', {
+    default: 3600,
+    min: 0,
+    max: 604_800,
+  }),
   ...QUOTA_LIMITS.map((l) =>
     v(
       l.env,
@@ -101,7 +108,20 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v('TWIN_API_CORS_ORIGINS', 'list', 'origins a browser may call the HTTP API from'),
   v('TWIN_MCP', 'bool', 'also serve MCP over Streamable HTTP at /mcp on PORT', { default: false }),
   v('PORT', 'int', 'serve HTTP on this port', { min: 1, max: 65_535 }),
+  v('TWIN_METRICS', 'bool', 'serve Prometheus metrics at GET /metrics on PORT', { default: false }),
+  v('TWIN_METRICS_TOKEN', 'string', 'bearer token /metrics requires (turns /metrics on)', { secret: true }),
+  v('TWIN_METRICS_TENANTS', 'list', 'tenants that get their own `tenant` label in the metrics; the rest are "other"'),
+  v('TWIN_DASHBOARD_TOKEN', 'string', 'serve the usage dashboard at /dashboard on PORT to whoever holds it', {
+    secret: true,
+  }),
+  v(
+    'TWIN_PUBLIC_URL',
+    'url',
+    'the address people reach PORT at, for the dashboard links `/twin-usage dashboard` gives',
+  ),
+  v('TWIN_ALERT_WEBHOOK_URL', 'url', 'JSON POST `{text}` for every quota and Groq-limit alert', { secret: true }),
   v('DATABASE_URL', 'custom', 'the usage ledger database'),
+  v('REDIS_URL', 'string', 'the Redis server replicas share (checked by `twinbot doctor`)', { secret: true }),
   v('TWIN_USAGE_RETENTION_DAYS', 'int', 'days of raw usage records kept', { default: 90, min: 31, max: 36_500 }),
   v('LOG_LEVEL', 'choice', 'pino level', { choices: LOG_LEVELS }),
 ];

@@ -2,11 +2,18 @@
  * The only reader of process.env (DESIGN.md "Configuration"). Every variable is validated and every problem is
  * reported at once, in one error, without ever echoing a secret.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configVariable, secretValues } from './config-variables.js';
 import { TwinError } from './core/errors.js';
+import type { Experiment } from './core/experiments/experiment.js';
+import {
+  type ParsedExperiment,
+  type PromptFileReader,
+  parseExperimentJson,
+  parseExperimentSpec,
+} from './core/experiments/parse-experiment.js';
 import { QUOTA_LIMITS } from './core/quota-limits.js';
 import { stripUserInfo } from './core/scrub-secrets.js';
 import type { TenantQuota } from './core/types.js';
@@ -45,7 +52,11 @@ export interface Config {
     sharePhone: boolean;
     /** Default quota of every tenant; `twinbot quota set` overrides it per tenant. */
     quota: TenantQuota;
+    /** TWIN_CACHE_TTL_S in ms: how long an answer is reused; 0 turns the answer cache off. */
+    cacheTtlMs: number;
   };
+  /** TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE: the A/B arms; absent, every request runs as configured. */
+  experiment?: Experiment;
   upstash?: { url: string; token: string };
   discord?: { token: string; applicationId: string; apiUrl?: string; messageContent: boolean };
   slack?: {
@@ -61,18 +72,30 @@ export interface Config {
    * is a key name (its tenant is `api:<name>`) and its key.
    */
   api?: { clients: ApiClient[]; corsOrigins: string[]; mcp: boolean };
+  /** The operator's view on PORT (issue 14): metrics, the dashboard, alerts. */
+  operator: OperatorConfig;
   /**
    * TWIN_ENCRYPTION_KEY: 32-byte keys that encrypt stored installation tokens; the first encrypts, all decrypt
    * (rotation). Empty when unset; required with Slack OAuth.
    */
   encryptionKeys: Uint8Array[];
   databaseUrl: string;
+  /** REDIS_URL: the Redis server replicas share, e.g. redis://127.0.0.1:6379/0. */
+  redisUrl?: string;
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
   /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
   logLevel?: string;
   /** The values of the variables the table marks secret (config-variables.ts): scrubbed from every log and error. */
   secrets: string[];
+}
+
+export interface OperatorConfig {
+  /** TWIN_METRICS / TWIN_METRICS_TOKEN: GET /metrics, with the bearer token when one is set. */
+  metrics?: { token?: string; tenants: string[] };
+  /** TWIN_DASHBOARD_TOKEN (and TWIN_PUBLIC_URL for tenant links). */
+  dashboard?: { token: string; publicUrl?: string };
+  alertWebhookUrl?: string;
 }
 
 /** One TWIN_API_KEYS entry: the name (tenant `api:<name>`) and the bearer key that proves it. */
@@ -235,12 +258,14 @@ function parseEncryptionKeys(r: Reader): Uint8Array[] {
 function parseDatabaseUrl(r: Reader, cwd: string): string {
   const raw = r.str('DATABASE_URL');
   if (raw === undefined) return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
-  if (raw === ':memory:' || /^(libsql|https?|wss?):\/\//.test(raw)) return raw;
+  if (raw === ':memory:' || /^(libsql|https?|wss?|postgres|postgresql):\/\//.test(raw)) return raw;
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length);
     return isAbsolute(path) ? raw : `file:${resolve(cwd, path)}`;
   }
-  r.problems.push(`DATABASE_URL must look like file:/absolute/path/twin.db or libsql://..., got "${raw}"`);
+  r.problems.push(
+    `DATABASE_URL must look like file:/absolute/path/twin.db, libsql://... or postgres://user:password@host:5432/db, got "${stripUserInfo(raw)}"`,
+  );
   return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
 }
 
@@ -315,6 +340,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (corsOrigins.length > 0 && apiClients.length === 0) r.problems.push('TWIN_API_CORS_ORIGINS needs TWIN_API_KEYS');
 
   const logLevel = r.choice('LOG_LEVEL');
+  const operator = readOperator(r);
 
   const config: Config = {
     groq: {
@@ -347,7 +373,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       shareContact: r.bool('TWIN_SHARE_CONTACT'),
       sharePhone: r.bool('TWIN_SHARE_PHONE'),
       quota: readQuotaDefaults(r),
+      cacheTtlMs: r.num('TWIN_CACHE_TTL_S') * 1000,
     },
+    experiment: readExperiment(r, cwd),
     upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
     discord:
       discordToken && discordAppId
@@ -377,8 +405,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         : undefined,
     port,
     api: apiClients.length > 0 ? { clients: apiClients, corsOrigins, mcp: mcpHttp } : undefined,
+    operator,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
+    redisUrl: r.str('REDIS_URL'),
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,
@@ -398,6 +428,43 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return config;
 }
 
+/** TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE (one of them); prompt files are read now, so a bad path stops the start. */
+function readExperiment(r: Reader, cwd: string): Experiment | undefined {
+  const spec = r.str('TWIN_EXPERIMENT');
+  const file = r.str('TWIN_EXPERIMENT_FILE');
+  if (spec !== undefined && file !== undefined) {
+    r.problems.push('set TWIN_EXPERIMENT or TWIN_EXPERIMENT_FILE, not both');
+    return undefined;
+  }
+  const reader =
+    (base: string): PromptFileReader =>
+    (path) => {
+      const full = resolve(base, path);
+      try {
+        return { text: readFileSync(full, 'utf8') };
+      } catch (err) {
+        return { problem: `cannot read ${full} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` };
+      }
+    };
+  let parsed: ParsedExperiment | undefined;
+  if (spec !== undefined) parsed = parseExperimentSpec(spec, reader(cwd));
+  if (file !== undefined) {
+    const path = resolve(cwd, file);
+    let json: string | undefined;
+    try {
+      json = readFileSync(path, 'utf8');
+    } catch (err) {
+      r.problems.push(
+        `TWIN_EXPERIMENT_FILE points to ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
+    }
+    // why: a prompt file named in the experiment file is found beside it, wherever twinbot is started from.
+    if (json !== undefined) parsed = parseExperimentJson(path, json, reader(dirname(path)));
+  }
+  if (parsed) r.problems.push(...parsed.problems);
+  return parsed?.experiment;
+}
+
 /** TWIN_QUOTA_*: the default quota of every tenant, one variable per limit (core/quota-limits.ts, config-variables.ts). */
 function readQuotaDefaults(r: Reader): TenantQuota {
   const quota: TenantQuota = {};
@@ -412,4 +479,22 @@ function readQuotaDefaults(r: Reader): TenantQuota {
 export function loadDotEnv(cwd = process.cwd()): void {
   const path = resolve(cwd, '.env');
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** TWIN_METRICS*, TWIN_DASHBOARD_TOKEN, TWIN_PUBLIC_URL, TWIN_ALERT_WEBHOOK_URL. */
+function readOperator(r: Reader): OperatorConfig {
+  const metricsToken = r.str('TWIN_METRICS_TOKEN');
+  const metricsOn = r.bool('TWIN_METRICS') || metricsToken !== undefined;
+  const tenants = r.list('TWIN_METRICS_TENANTS');
+  const dashboardToken = r.str('TWIN_DASHBOARD_TOKEN');
+  const publicUrl = r.url('TWIN_PUBLIC_URL')?.replace(/\/+$/, '');
+  if (dashboardToken !== undefined && dashboardToken.length < 16) {
+    r.problems.push('TWIN_DASHBOARD_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)');
+  }
+  if (publicUrl && !dashboardToken) r.problems.push('TWIN_PUBLIC_URL is for dashboard links: set TWIN_DASHBOARD_TOKEN');
+  return {
+    metrics: metricsOn ? { token: metricsToken, tenants } : undefined,
+    dashboard: dashboardToken ? { token: dashboardToken, publicUrl } : undefined,
+    alertWebhookUrl: r.url('TWIN_ALERT_WEBHOOK_URL'),
+  };
 }

@@ -2,8 +2,11 @@
  * The composition root (STYLE.md 7): config -> logger -> profile, stores, retriever, LLM gateway -> service ->
  * adapters. Nothing else constructs implementations; tests build the service with fakes the same way.
  */
+
+import { operatorLinks } from './cli/operator-view.js';
 import type { Config } from './config.js';
 import { asTwinError, TwinError } from './core/errors.js';
+import type { Experiment } from './core/experiments/experiment.js';
 import type { LlmClient, Logger, ProfileRetriever } from './core/ports.js';
 import { systemClock } from './core/ports.js';
 import { scrubSecrets } from './core/scrub-secrets.js';
@@ -22,14 +25,15 @@ import { namespaceFor } from './retrieval/upstash-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
 import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
 import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
-import { LibsqlUsageStore } from './usage/libsql-usage-store.js';
+import { openUsageStore } from './usage/open-usage-store.js';
+import type { SqlUsageStore } from './usage/sql-usage-store.js';
 
 export interface App {
   config: Config;
   logger: Logger;
   profile: TwinProfile;
   twin: TwinService;
-  usage: LibsqlUsageStore;
+  usage: SqlUsageStore;
   retriever: ProfileRetriever;
   llm?: LlmClient;
   close(): Promise<void>;
@@ -87,11 +91,25 @@ async function buildSearchRetriever(config: Config, profile: TwinProfile, logger
   return new FallbackProfileRetriever(upstash, embedded, logger);
 }
 
-/** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
-export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger: Logger): LlmClient | undefined {
+/**
+ * The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. With an experiment, the
+ * gateway also keeps budgets for every arm's model (and its fallbacks): a call in an arm names its own model order.
+ */
+export function buildLlm(
+  groq: Config['groq'],
+  maxQueuePerTenant: number,
+  logger: Logger,
+  experiment?: Experiment,
+): LlmClient | undefined {
   if (!groq.apiKey) return undefined;
-  const models = modelChain(groq.model, groq.fallbackModels);
-  for (const warning of modelWarnings([groq.model, ...groq.fallbackModels])) {
+  const armModels = (experiment?.arms ?? []).flatMap((a) => (a.model ? [a.model] : []));
+  const models = [
+    ...new Set([
+      ...modelChain(groq.model, groq.fallbackModels),
+      ...armModels.flatMap((m) => modelChain(m, groq.fallbackModels)),
+    ]),
+  ];
+  for (const warning of modelWarnings([groq.model, ...groq.fallbackModels, ...armModels])) {
     logger.warn(
       { event: 'twin.model_warning', models },
       `${warning} Answers will fall back along: ${models.join(', ')}.`,
@@ -131,30 +149,42 @@ export function abandonedAfterMs(config: Config): number {
 /** Builds everything but the platform adapters. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const profile = await loadConfiguredProfile(config, logger);
-  const usage = await LibsqlUsageStore.open({
+  const usage = await openUsageStore({
     url: config.databaseUrl,
     logger,
     abandonedAfterMs: abandonedAfterMs(config),
   });
   try {
     const retriever = await buildRetriever(config, profile, logger);
-    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger);
+    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger, config.experiment);
     const twin = new TwinService({
       profile,
       retriever,
       llm,
       usage,
+      feedback: usage,
       logger,
       estimateCost: (model, prompt, completion) => estimateCostUsd(model, prompt, completion),
       quota: new TenantQuotaGuard(usage, config.twin.quota, systemClock),
       chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
+      experiment: config.experiment,
+      modelChain: (model) => modelChain(model, config.groq.fallbackModels),
+      // why: in the ledger's database today, a shared store after the Redis/PostgreSQL work: restarts and replicas
+      // reuse the same answers.
+      cacheStore: usage.keyValues,
+      desk: { kv: usage.keyValues, links: operatorLinks(config) },
       options: {
+        cacheTtlMs: config.twin.cacheTtlMs,
+        answerSetting: llm
+          ? `groq:${config.groq.model}@${config.groq.temperature}/${config.groq.maxTokens}`
+          : 'offline',
         deadlineMs: config.twin.deadlineMs,
         userRate: config.twin.userRate,
         admins: config.twin.admins,
         maxTokens: config.groq.maxTokens,
       },
     });
+    if (config.experiment) announceExperiment(config.experiment, llm !== undefined, logger);
     return {
       config,
       logger,
@@ -171,6 +201,28 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   } catch (err) {
     await usage.close();
     throw err;
+  }
+}
+
+/** One line at start naming the experiment's arms, so an operator sees what runs; a warning when it cannot matter. */
+function announceExperiment(experiment: Experiment, online: boolean, logger: Logger): void {
+  const arms = experiment.arms.map((a) => ({
+    arm: a.name,
+    model: a.model,
+    temperature: a.temperature,
+    weight: a.weight,
+    prompt: a.prompt?.name,
+    tenants: a.tenants,
+  }));
+  logger.info(
+    { event: 'twin.experiment', experiment: experiment.name, arms },
+    `experiment ${experiment.name}: arms ${experiment.arms.map((a) => a.name).join(', ')}`,
+  );
+  if (!online) {
+    logger.warn(
+      { event: 'twin.experiment_offline', experiment: experiment.name },
+      'TWIN_EXPERIMENT is set but GROQ_API_KEY is not: offline answers ignore the arms (the ledger still records them)',
+    );
   }
 }
 

@@ -38,11 +38,11 @@ const SDKS: Record<string, RegExp[]> = {
   profile: [],
   llm: [/^groq-sdk/, /^bottleneck$/, /^gpt-tokenizer/],
   retrieval: [/^@upstash\/vector/, /^minisearch$/],
-  usage: [/^@libsql\/client/, /^@napi-rs\/canvas/, /^chart\.js/, /^dejavu-fonts-ttf/],
+  usage: [/^@libsql\/client/, /^pg$/, /^@napi-rs\/canvas/, /^chart\.js/, /^dejavu-fonts-ttf/],
   'adapters/discord': [/^discord\.js$/, /^@discordjs\//],
   'adapters/slack': [/^@slack\//],
   'adapters/console': [],
-  'adapters/http': [],
+  'adapters/http': [/^prom-client$/],
   'adapters/openai-api': [],
   'adapters/mcp': [/^@modelcontextprotocol\/sdk\//, /^zod$/],
 };

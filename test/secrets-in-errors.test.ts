@@ -41,7 +41,8 @@ describe('credentials are stripped from URLs and error text', () => {
     try {
       loadConfig(
         {
-          DATABASE_URL: `postgres://alice:${PASSWORD}@db.example/twin`,
+          // why: postgres:// is a valid ledger; a scheme twinbot does not speak is quoted back, without the password.
+          DATABASE_URL: `mysql://alice:${PASSWORD}@db.example/twin`,
           GROQ_BASE_URL: `ftp://carol:${PASSWORD}@proxy.example/`,
         },
         '/tmp',
@@ -50,7 +51,7 @@ describe('credentials are stripped from URLs and error text', () => {
       assert.ok(err instanceof TwinError && err.code === 'config');
       message = describeStartupError(err);
     }
-    assert.match(message, /DATABASE_URL must look like .*postgres:\/\/\[redacted\]@db\.example\/twin/);
+    assert.match(message, /DATABASE_URL must look like .*mysql:\/\/\[redacted\]@db\.example\/twin/);
     assert.match(message, /GROQ_BASE_URL must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/\[redacted\]@proxy/);
     assert.ok(!message.includes(PASSWORD), message);
   });

@@ -53,8 +53,18 @@ export const COMMANDS: readonly CommandSpec[] = [
       json: { type: 'boolean' },
       png: { type: 'string', value: 'FILE' },
       open: { type: 'boolean' },
+      feedback: { type: 'boolean' },
     },
     oneOf: ['csv', 'json'],
+  },
+  {
+    name: 'experiment report',
+    summary: 'the arms of the A/B experiment side by side: helpful rate, latency, cost, cache hits, and a verdict',
+    options: {
+      days: { type: 'string', value: 'N' },
+      experiment: { type: 'string', value: 'NAME' },
+      json: { type: 'boolean' },
+    },
   },
   { name: 'quota list', summary: 'every tenant with a quota override, and its limits' },
   { name: 'quota show', args: '<tenant>', summary: "a tenant's limits and what it used" },
@@ -71,7 +81,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'register the Discord slash commands (a guild: instant; global: up to an hour)',
     options: { guild: { type: 'string', value: 'ID' } },
   },
-  { name: 'doctor', summary: 'check the configuration, profile, database, Groq, Upstash, Discord and Slack' },
+  { name: 'doctor', summary: 'check the configuration, profile, database, Redis, Groq, Upstash, Discord and Slack' },
+  { name: 'migrate', summary: 'bring the usage database to the latest schema now and list what was applied' },
   {
     name: 'profile init',
     args: '[FILE]',

@@ -7,7 +7,7 @@ import { checkSlackToken } from '../adapters/slack/check-slack-token.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import { scrubSecrets, stripUserInfo } from '../core/scrub-secrets.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
 import { checkGroq } from '../llm/check-groq.js';
 import { modelWarnings } from '../llm/model-catalog.js';
 import { loadConfiguredProfile, namespaceOf } from '../main.js';
@@ -15,7 +15,10 @@ import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { checkIndexVersion } from '../retrieval/profile-sync.js';
-import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
+import { describeDatabase } from '../usage/describe-database.js';
+import { MIGRATIONS } from '../usage/migrations.js';
+import { openUsageStore } from '../usage/open-usage-store.js';
+import { checkRedis } from './check-redis.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'off';
 const MARK: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗', off: '–' };
@@ -52,18 +55,27 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
     return ['warn', `${head}.\n  It ${ratingVerdict(rating)}. Add, as in the workshop's template:${adds}`];
   });
   await attempt('Usage database', async () => {
-    const store = await LibsqlUsageStore.open({ url: config.databaseUrl, logger });
+    const store = await openUsageStore({ url: config.databaseUrl, logger });
     try {
       const to = Date.now();
       const s = await store.summarize({ from: to - 30 * 86_400_000, to, bucketMs: 86_400_000 });
+      const versions = await store.schemaVersions();
+      const missing = MIGRATIONS.filter((m) => !versions.includes(m.version)).map((m) => m.version);
+      const schema =
+        missing.length > 0
+          ? `migrations ${missing.join(', ')} not applied: run twinbot migrate`
+          : `schema version ${Math.max(...versions)}${store.appliedMigrations.length > 0 ? ` (migrations ${store.appliedMigrations.join(', ')} applied now)` : ''}`;
       return [
-        'ok',
-        `${stripUserInfo(config.databaseUrl.split('?')[0] ?? '')}, ${s.requests} requests in the last 30 days`,
+        missing.length > 0 ? 'fail' : 'ok',
+        `${describeDatabase(config.databaseUrl)}, ${await store.engineVersion()}, ${schema}; ${s.requests} requests in the last 30 days`,
       ];
     } finally {
       await store.close();
     }
   });
+  const redisUrl = config.redisUrl;
+  if (!redisUrl) line('off', 'Redis', 'no REDIS_URL: each replica keeps its own budgets');
+  else await attempt('Redis', async () => ['ok', await checkRedis(redisUrl)]);
   const { groq } = config;
   if (!groq.apiKey) {
     line('off', 'Groq', 'no GROQ_API_KEY: the twin answers with passages from the profile (offline mode)');

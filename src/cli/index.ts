@@ -75,10 +75,14 @@ async function dispatch(name: string, config: Config, logger: Logger, args: Pars
     case 'quota set':
     case 'quota clear':
       return (await import('./usage-commands.js')).runQuota(config, logger, name.slice('quota '.length), args);
+    case 'experiment report':
+      return (await import('./experiment-command.js')).runExperimentReport(config, logger, args);
     case 'forget':
       return (await import('./usage-commands.js')).runForget(config, logger, args);
     case 'doctor':
       return (await import('./doctor-command.js')).runDoctor(config, logger, process.stdout);
+    case 'migrate':
+      return (await import('./migrate-command.js')).runMigrate(config, logger, process.stdout);
     case 'register-commands':
       return (await import('./profile-commands.js')).runRegisterCommands(config, args);
     default:

@@ -9,14 +9,16 @@ import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedu
 import { INSTALLATIONS_NAMESPACE, KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
+import { LogEvents, tapLogger } from '../core/log-tap.js';
 import type { HealthState, Logger } from '../core/ports.js';
 import { type App, buildApp } from '../main.js';
 import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
-import type { LibsqlKeyValueStore } from '../usage/libsql-key-value-store.js';
+import type { SqlKeyValueStore } from '../usage/sql-key-value-store.js';
 import { buildHttpDoors, type HttpDoor } from './doors.js';
+import { alertSinks, buildOperatorView } from './operator-view.js';
 import { installProcessGuards } from './process-guards.js';
 import { twinHealth } from './twin-health.js';
 
@@ -43,10 +45,13 @@ export async function runStart(config: Config, logger: Logger, io: StartIo): Pro
 
 async function serve(
   config: Config,
-  logger: Logger,
+  rootLogger: Logger,
   io: StartIo,
   onFatal: (stop: (reason: string) => void) => void,
 ): Promise<number> {
+  // why: metrics and alerts read the log's events (issue 14), so every part logs through the tap.
+  const events = new LogEvents();
+  const logger = tapLogger(rootLogger, events);
   const app = await buildApp(config, logger);
   await logProfileRating(app, config, logger);
   const adapters: Running[] = [];
@@ -59,7 +64,13 @@ async function serve(
   const platforms = await startPlatforms(app, config, logger, healthState);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
-  const doors = await startDoors(buildHttpDoors(app, config, logger), config.port, slackServesHttp, logger);
+  const operator = buildOperatorView(app, config, events, logger, { sinks: await alertSinks(config) });
+  const doors = await startDoors(
+    [...buildHttpDoors(app, config, logger), ...operator.doors],
+    config.port,
+    slackServesHttp,
+    logger,
+  );
   if (config.port !== undefined && !slackServesHttp) {
     health = await startHealthServer(
       config.port,
@@ -76,6 +87,7 @@ async function serve(
     logger.error({ event: 'twin.no_adapter' }, 'no platform adapter could start; see the errors above');
     stopRollUps();
     health?.close();
+    await operator.close();
     await app.close();
     return 1;
   }
@@ -100,6 +112,7 @@ async function serve(
       await adapter.stop().catch((err) => logger.warn({ err, adapter: adapter.name }, 'adapter did not stop cleanly'));
     }
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+    await operator.close();
     await app.close();
   };
 
@@ -275,7 +288,7 @@ async function startPlatforms(
  * ones under an older key (or none, from before encryption) under the first key, so rotation takes one restart.
  */
 async function encryptedInstallations(
-  kv: LibsqlKeyValueStore,
+  kv: SqlKeyValueStore,
   keys: readonly Uint8Array[],
   logger: Logger,
 ): Promise<KeyValueInstallationStore> {

@@ -5,17 +5,18 @@ import { systemClock } from '../core/ports.js';
 import { isDollarField, QUOTA_LABELS, QUOTA_LIMITS } from '../core/quota-limits.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import type { TenantQuota } from '../core/types.js';
-import { renderUsageText } from '../core/usage-report.js';
+import { renderFeedbackText, renderUsageText } from '../core/usage-report.js';
 import { parseWindow, USAGE_WINDOWS, usageWindow } from '../core/usage-windows.js';
 import { abandonedAfterMs } from '../main.js';
-import { LibsqlUsageStore } from '../usage/libsql-usage-store.js';
-import { collectRecords, toCsv, toJson } from '../usage/usage-export.js';
+import { openUsageStore } from '../usage/open-usage-store.js';
+import type { SqlUsageStore } from '../usage/sql-usage-store.js';
+import { collectRecords, feedbackToCsv, feedbackToJson, toCsv, toJson } from '../usage/usage-export.js';
 import { ArgumentError, type ParsedArgs } from './parse-command-args.js';
 import { checkTenantName } from './tenant-name.js';
 import { writeUsageChart } from './usage-chart-file.js';
 
-async function withStore<T>(config: Config, logger: Logger, work: (store: LibsqlUsageStore) => Promise<T>): Promise<T> {
-  const store = await LibsqlUsageStore.open({
+async function withStore<T>(config: Config, logger: Logger, work: (store: SqlUsageStore) => Promise<T>): Promise<T> {
+  const store = await openUsageStore({
     url: config.databaseUrl,
     logger,
     abandonedAfterMs: abandonedAfterMs(config),
@@ -43,11 +44,19 @@ export async function runUsage(config: Config, logger: Logger, args: ParsedArgs)
     throw new ArgumentError('--png and --open draw the chart; --csv and --json export records: choose one');
   }
   if (args.positionals.length > 0) throw new ArgumentError(`unexpected argument "${args.positionals[0]}"`);
+  if (values.feedback && !values.csv && !values.json) {
+    throw new ArgumentError('--feedback exports the votes: add --csv or --json (the report shows them anyway)');
+  }
   const tenantId = typeof values.tenant === 'string' ? checkTenantName(values.tenant) : undefined;
   const to = Date.now();
   const { ms, bucketMs } = usageWindow(window);
   const from = to - ms;
   return withStore(config, logger, async (store) => {
+    if (values.feedback) {
+      const votes = await store.exportFeedback({ tenantId, from, to });
+      process.stdout.write(values.csv ? feedbackToCsv(votes) : feedbackToJson(votes));
+      return 0;
+    }
     if (values.csv || values.json) {
       const records = await collectRecords(store.exportRecords({ tenantId, from, to }));
       process.stdout.write(values.csv ? toCsv(records) : `${toJson(records)}\n`);
@@ -56,6 +65,9 @@ export async function runUsage(config: Config, logger: Logger, args: ParsedArgs)
     const summary = await store.summarize({ tenantId, from, to, bucketMs });
     const scope = tenantId ? `tenant ${tenantId}` : 'all tenants';
     process.stdout.write(`${renderUsageText(summary, window, scope)}\n`);
+    // why: the operator sees every tenant's reasons (or the one asked for); chat reports show only their own tenant's.
+    const feedback = await store.summarizeFeedback({ tenantId, from, to, reasons: 5 });
+    process.stdout.write(`${renderFeedbackText(feedback)}\n`);
     if (png || values.open) {
       const note = await writeUsageChart({ summary, window, scope, file: png, open: values.open === true });
       process.stdout.write(`${note}\n`);
@@ -124,7 +136,7 @@ export async function runQuota(config: Config, logger: Logger, action: string, a
   });
 }
 
-async function listQuotas(store: LibsqlUsageStore, config: Config): Promise<number> {
+async function listQuotas(store: SqlUsageStore, config: Config): Promise<number> {
   const entries = await store.listQuotas();
   process.stdout.write(`Defaults for every tenant (TWIN_QUOTA_*): ${describeLimits(config.twin.quota)}\n`);
   if (entries.length === 0) {
@@ -147,12 +159,14 @@ export async function runForget(config: Config, logger: Logger, args: ParsedArgs
   if (!tenantArg) throw new ArgumentError('forget needs a tenant, e.g. discord:123456789012345678');
   const tenantId = checkTenantName(tenantArg);
   if (args.values.yes !== true) {
-    process.stdout.write(`This deletes every usage record of ${tenantId}. Run again with --yes to do it.\n`);
+    process.stdout.write(
+      `This deletes every usage record and every 👍/👎 (with its reasons) of ${tenantId}. Run again with --yes to do it.\n`,
+    );
     return 1;
   }
   return withStore(config, logger, async (store) => {
     const removed = await store.forget(tenantId);
-    process.stdout.write(`Removed ${removed} usage rows of ${tenantId}.\n`);
+    process.stdout.write(`Removed ${removed} usage and feedback rows of ${tenantId}.\n`);
     return 0;
   });
 }

@@ -3,6 +3,8 @@
  * llm/, retrieval/, usage/ and are wired in main.ts; the core sees only these shapes.
  */
 import type {
+  FeedbackEntry,
+  FeedbackSummary,
   QuotaSetter,
   QuotaUsage,
   RetrievedChunk,
@@ -24,6 +26,13 @@ export interface LlmCall {
   messages: LlmMessage[];
   /** The model to use. The gateway sets it per attempt; a bare client falls back to its configured model. */
   model?: string;
+  /**
+   * The models this call may use, preferred first (an experiment arm's model and its fallbacks); the gateway keeps
+   * its budgets and breakers per model as for any call. Absent: the gateway's own models, in their order.
+   */
+  models?: readonly string[];
+  /** Sampling temperature (an experiment arm's); the client's configured GROQ_TEMPERATURE when absent. */
+  temperature?: number;
   /** Completion limit; the client's configured GROQ_MAX_TOKENS when absent. */
   maxTokens?: number;
   /** Epoch ms by which the whole call (queue, retries, stream) must be over. */
@@ -107,6 +116,28 @@ export interface UsageStore {
   close(): Promise<void>;
 }
 
+export interface FeedbackQuery {
+  /** Absent: every tenant (operators only). */
+  tenantId?: string;
+  /** [from, to) in epoch ms, by the time of the vote. */
+  from: number;
+  to: number;
+  /** How many of the newest 👎 reasons to return. */
+  reasons: number;
+}
+
+/**
+ * 👍/👎 on answers, kept in the ledger's database beside the requests they judge: one row per person per answer,
+ * changeable, kept across restarts.
+ */
+export interface FeedbackStore {
+  /** The tenant of a request in the ledger; undefined when there is no such request (or it was rolled up). */
+  requestTenant(requestId: string): Promise<string | undefined>;
+  /** Stores (or changes) one person's vote on one answer. */
+  saveFeedback(entry: FeedbackEntry): Promise<void>;
+  summarizeFeedback(query: FeedbackQuery): Promise<FeedbackSummary>;
+}
+
 /** Draws a usage summary's series (requests and tokens over time) as a PNG. */
 export interface UsageChartRenderer {
   render(summary: UsageSummary, window: UsageWindow, title: string): Promise<UsageChart>;
@@ -124,6 +155,12 @@ export interface QuotaStore {
   /** Removes the override set by `setBy`; true when there was one. */
   clearQuota(tenantId: string, setBy?: QuotaSetter): Promise<boolean>;
   usedSince(tenantId: string, from: number): Promise<QuotaUsage>;
+  /**
+   * Runs `work` (a quota check and the write of the request it admits) while no other admission of the same
+   * tenant runs, in this process or in any replica sharing the store, so N replicas cannot each admit the last
+   * request of a limit. Absent: no such guarantee.
+   */
+  admitting?<T>(tenantId: string, work: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -11,6 +11,11 @@ export interface QuotaGuard {
    * kind ("This workspace has"); without `kind` it is read from the stored key.
    */
   check(tenantId: string, kind?: TenantKind): Promise<QuotaCheck>;
+  /**
+   * `check`, and when it passes `admit` (writing the request's row), as one step no other admission of the tenant
+   * can interleave with, across replicas when the store allows it. `admit` runs only when the check passes.
+   */
+  checkAndAdmit?(tenantId: string, kind: TenantKind | undefined, admit: () => Promise<void>): Promise<QuotaCheck>;
   /** One line for the usage report ("Quota: 120 of 500 requests today"), or undefined when there is no quota. */
   describe(tenantId: string): Promise<string | undefined>;
   /** The operator's limits for every tenant (config), before overrides. */

@@ -4,6 +4,7 @@
  * crash mid-answer still leaves what the request spent. Refusals before admission write their final record only.
  */
 import { randomUUID } from 'node:crypto';
+import type { ArmAssignment } from './experiments/experiment.js';
 import { LedgerProgress } from './ledger-progress.js';
 import type { Clock, CostEstimator, Logger, UsageStore } from './ports.js';
 import type { Tally } from './stream-answer.js';
@@ -29,6 +30,8 @@ export class RequestLedger {
     private readonly deps: RequestLedgerDeps,
     private readonly request: AskRequest,
     readonly startedAt: number,
+    /** The experiment arm the request runs in, recorded on its open row and its final record. */
+    private readonly assignment?: ArmAssignment,
   ) {}
 
   /** Writes (at admission) or updates the open row with what was spent so far. Never throws. */
@@ -90,6 +93,11 @@ export class RequestLedger {
       failureCode: extra.failureCode,
       costUsd,
       mode: extra.mode,
+      experiment: this.assignment?.experiment,
+      arm: this.assignment?.arm.name,
+      ttftMs: tally.firstTokenAt === undefined ? undefined : tally.firstTokenAt - this.startedAt,
+      cached: extra.cached,
+      savedTokens: extra.savedTokens,
     };
   }
 }

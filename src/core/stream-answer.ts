@@ -6,7 +6,7 @@
 import { asTwinError, TwinError } from './errors.js';
 import * as fail from './failure-messages.js';
 import { LEAK_REPLACEMENT, looksLikeLeakedInstructions } from './leak-check.js';
-import type { LlmCall, LlmClient, Logger } from './ports.js';
+import { type LlmCall, type LlmClient, type Logger, systemClock } from './ports.js';
 import { type BuiltPrompt, isDecline, NOT_IN_PROFILE } from './prompt.js';
 import type { Answer, Failure, ReplyEvent, RetrievedChunk } from './types.js';
 
@@ -17,6 +17,8 @@ export interface Tally {
   completionTokens: number;
   attempts: number;
   queueMs: number;
+  /** Epoch ms of the model's first token (of any attempt), for the ledger's time to first token. */
+  firstTokenAt?: number;
 }
 
 export interface StreamInput {
@@ -28,6 +30,8 @@ export interface StreamInput {
   deadlineMs: number;
   /** True once the service is shutting down: an abort then means "restarting", not a fault. */
   closing: () => boolean;
+  /** Epoch ms now, to note the first token's time; default the system clock. */
+  now?: () => number;
 }
 
 export type StreamOutcome = { answer: Answer } | { failure: Failure; errorCode: string };
@@ -89,6 +93,7 @@ export async function* streamAnswer(input: StreamInput): AsyncGenerator<ReplyEve
           shown = 0;
           break;
         case 'delta': {
+          tally.firstTokenAt ??= (input.now ?? systemClock.now)();
           if (leaked) break;
           text += event.text;
           if (looksLikeLeakedInstructions(text.slice(-STREAM_CHECK_CHARS))) {

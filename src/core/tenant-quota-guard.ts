@@ -133,6 +133,17 @@ export class TenantQuotaGuard implements QuotaGuard {
     return { ok: true };
   }
 
+  async checkAndAdmit(tenantId: string, kind: TenantKind | undefined, admit: () => Promise<void>): Promise<QuotaCheck> {
+    const step = async () => {
+      const result = await this.check(tenantId, kind);
+      if (result.ok) await admit();
+      return result;
+    };
+    // why: without limits nothing can be overrun, so no lock is taken (the common case pays nothing).
+    if (!this.store.admitting || (await this.limits(tenantId)).length === 0) return step();
+    return this.store.admitting(tenantId, step);
+  }
+
   async describe(tenantId: string): Promise<string | undefined> {
     const limits = await this.limits(tenantId);
     if (limits.length === 0) return 'Quota: none set';

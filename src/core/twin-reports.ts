@@ -3,7 +3,7 @@
  * Who counts as an admin is decided here, once, for every platform.
  */
 
-import type { Clock, Logger, UsageChartRenderer, UsageStore } from './ports.js';
+import type { Clock, FeedbackStore, Logger, UsageChartRenderer, UsageStore } from './ports.js';
 import { quotaChangeProblem } from './quota-change.js';
 import type { QuotaGuard } from './quota-guard.js';
 import type {
@@ -14,11 +14,12 @@ import type {
   UsageResult,
   UsageSummary,
 } from './types.js';
-import { renderSessionTotals, renderUsageText } from './usage-report.js';
+import { renderFeedbackText, renderSessionTotals, renderUsageText } from './usage-report.js';
 import { usageWindow } from './usage-windows.js';
 
 export interface TwinReportsDeps {
   usage: UsageStore;
+  feedback?: FeedbackStore;
   quota?: QuotaGuard;
   chart?: UsageChartRenderer;
   logger: Logger;
@@ -27,6 +28,9 @@ export interface TwinReportsDeps {
   admins: readonly string[];
 }
 
+/** The newest 👎 reasons a report shows: a few, each one line. */
+export const REPORT_REASONS = 5;
+
 export class TwinReports {
   constructor(private readonly deps: TwinReportsDeps) {}
 
@@ -34,7 +38,8 @@ export class TwinReports {
     return this.deps.admins.includes(userId);
   }
 
-  private isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
+  /** The one admin rule: the platform's admin bit, an operator (TWIN_ADMINS), or the local console. */
+  isAdmin(request: { platform: string; userId: string; isPlatformAdmin: boolean }): boolean {
     return request.isPlatformAdmin || this.isOperator(request.userId) || request.platform === 'console';
   }
 
@@ -84,14 +89,27 @@ export class TwinReports {
     const summary = await this.deps.usage.summarize({ tenantId: request.tenantId, from: to - span, to, bucketMs });
     const scope = scopeLabel(request);
     let text = renderUsageText(summary, request.window, scope);
+    // why: the reasons are read for the asking tenant only; the store filters by tenant, never the renderer.
+    const feedback = await this.deps.feedback?.summarizeFeedback({
+      tenantId: request.tenantId,
+      from: to - span,
+      to,
+      reasons: REPORT_REASONS,
+    });
+    if (feedback) text += `\n${renderFeedbackText(feedback)}`;
     if (this.deps.quota) {
       const line = await this.deps.quota.describe(request.tenantId).catch(() => undefined);
       if (line) text += `\n${line}`;
     }
     const chart = await this.renderChart(summary, request, scope);
-    return chart
-      ? { kind: 'report', summary, window: request.window, text, chart }
-      : { kind: 'report', summary, window: request.window, text };
+    return {
+      kind: 'report',
+      summary,
+      window: request.window,
+      text,
+      ...(chart && { chart }),
+      ...(feedback && { feedback }),
+    };
   }
 
   /** A chart when there is something to draw; a failure to draw costs the picture, never the report. */

@@ -4,15 +4,23 @@
  */
 import { addressesThePerson, looksLikeFollowUp } from './addressing.js';
 import { AnswerCache } from './answer-cache.js';
+import { AnswerFeedback } from './answer-feedback.js';
 import { asTwinError, TwinError } from './errors.js';
+import { answerVariant, armCallOptions } from './experiments/arm-call.js';
+import { type ArmAssignment, assignArm, type Experiment } from './experiments/experiment.js';
 import { extractiveAnswer, OFFLINE_NOTICE } from './extractive-answer.js';
 import * as fail from './failure-messages.js';
+import { FollowUpOffers } from './follow-up-offers.js';
+import { followUpQuestions } from './follow-up-questions.js';
 import { CORE_HISTORY_TURNS } from './history-rules.js';
 import { checkQuestion, isGreeting, MAX_QUESTION_CHARS } from './input-rules.js';
 import { LEAK_REPLACEMENT } from './leak-check.js';
+import { type DashboardLinks, type DeskRequest, type DeskResult, OperatorDesk } from './operator-desk.js';
 import type {
   Clock,
   CostEstimator,
+  FeedbackStore,
+  KeyValueStore,
   LlmClient,
   Logger,
   ProfileRetriever,
@@ -30,6 +38,10 @@ import { TwinReports } from './twin-reports.js';
 import type {
   Answer,
   AskRequest,
+  FeedbackRequest,
+  FeedbackResult,
+  FollowUpRequest,
+  FollowUpResult,
   QuotaChangeRequest,
   QuotaChangeResult,
   ReplyEvent,
@@ -60,7 +72,16 @@ export interface TwinServiceOptions {
   /** Turns of history kept (the newest); default `CORE_HISTORY_TURNS` (core/history-rules.ts). */
   maxHistoryTurns?: number;
   maxQuestionChars?: number;
+  /** How long an answer is reused (TWIN_CACHE_TTL_S); 0 turns the cache off. Default one hour. */
+  cacheTtlMs?: number;
+  /**
+   * What decides an answer outside an experiment besides the profile and the question (model and temperature), so a
+   * changed setting never reuses an answer cached before it. Default: the LLM's models, or `offline`.
+   */
+  answerSetting?: string;
 }
+
+const DESK_OFF: DeskResult = { kind: 'refused', message: 'Alerts and the dashboard are not set up on this bot.' };
 
 export interface TwinServiceDeps {
   profile: TwinProfile;
@@ -68,6 +89,8 @@ export interface TwinServiceDeps {
   /** Absent: offline mode, extractive answers. */
   llm?: LlmClient;
   usage: UsageStore;
+  /** Where 👍/👎 on answers are kept; without it answers carry no feedback buttons' target and votes are refused. */
+  feedback?: FeedbackStore;
   logger: Logger;
   clock?: Clock;
   /** Where the deadline and the shutdown's waits get their timers (STYLE.md 16). Default: Node's. */
@@ -76,6 +99,14 @@ export interface TwinServiceDeps {
   quota?: QuotaGuard;
   /** Draws the report's chart; without it reports are text (with a sparkline) only. */
   chart?: UsageChartRenderer;
+  /** TWIN_EXPERIMENT: each request runs in the arm its tenant and user hash to, and the ledger records which. */
+  experiment?: Experiment;
+  /** The models a call preferring `model` may use, that model first (GROQ_FALLBACK_MODELS after it). */
+  modelChain?: (model: string) => readonly string[];
+  /** Where answers are cached across restarts and replicas; absent: this process's memory only. */
+  cacheStore?: KeyValueStore;
+  /** Where `/twin-usage alerts` keeps the tenants' alert channels, and the dashboard's links (issue 14). */
+  desk?: { kv: KeyValueStore; links?: DashboardLinks };
   options: TwinServiceOptions;
 }
 
@@ -99,6 +130,9 @@ export class TwinService {
   private readonly guard: UserRateGuard;
   private readonly cache: AnswerCache;
   private readonly reports: TwinReports;
+  private readonly desk?: OperatorDesk;
+  private readonly votes?: AnswerFeedback;
+  private readonly followUps: FollowUpOffers;
   private readonly inFlight = new Set<AbortController>();
   private readonly toldOffline = new Set<string>();
   private closing = false;
@@ -109,8 +143,27 @@ export class TwinService {
     this.clock = deps.clock ?? systemClock;
     this.timers = deps.timers ?? systemTimers;
     this.guard = new UserRateGuard(deps.options.userRate, this.clock);
-    this.cache = new AnswerCache(this.clock);
+    this.cache = new AnswerCache({
+      clock: this.clock,
+      ttlMs: deps.options.cacheTtlMs ?? 3_600_000,
+      store: deps.cacheStore,
+      logger: deps.logger,
+    });
     this.reports = new TwinReports({ ...deps, admins: deps.options.admins, clock: this.clock });
+    this.desk = deps.desk && new OperatorDesk({ ...deps.desk, isAdmin: (r) => this.reports.isAdmin(r) });
+    if (deps.feedback)
+      this.votes = new AnswerFeedback({ store: deps.feedback, clock: this.clock, logger: deps.logger });
+    this.followUps = new FollowUpOffers(this.clock);
+  }
+
+  /** True when answers can be voted on (a feedback store is wired): adapters show 👍/👎 only then. */
+  get takesFeedback(): boolean {
+    return this.votes !== undefined;
+  }
+
+  /** What decides an answer outside an experiment besides the profile and the question (cache keys). */
+  private get answerSetting(): string {
+    return this.deps.options.answerSetting ?? (this.deps.llm ? `llm:${this.deps.llm.models.join(',')}` : 'offline');
   }
 
   /** True when answers come from Groq; false in offline (extractive) mode. */
@@ -120,7 +173,11 @@ export class TwinService {
 
   /** Answers one question. The stream always ends with exactly one `final` or `failure` event. */
   async *ask(request: AskRequest): AsyncGenerator<ReplyEvent> {
-    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now());
+    // why: assigned before anything else, so every row of the request (refusals too) carries its arm.
+    const assignment = this.deps.experiment
+      ? assignArm(this.deps.experiment, request.tenantId, request.userId)
+      : undefined;
+    const ledger = new RequestLedger({ ...this.deps, clock: this.clock }, request, this.clock.now(), assignment);
     const { startedAt, tally } = ledger;
     const record = (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => ledger.record(outcome, extra);
 
@@ -148,7 +205,12 @@ export class TwinService {
       yield { type: 'failure', failure: f };
       return;
     }
-    const quota = await this.checkQuota(request.tenantId, request.tenant?.kind);
+    // why: the row is written inside the quota step, so another replica's check of this tenant already counts it.
+    let opened = false;
+    const quota = await this.checkQuota(request.tenantId, request.tenant?.kind, async () => {
+      opened = true;
+      await ledger.open();
+    });
     if (!quota.ok) {
       admitted.release();
       const f = fail.failure('over_quota', quota.message, quota.retryAfterMs);
@@ -158,7 +220,7 @@ export class TwinService {
     }
 
     // why: the row exists from admission on, so a crash mid-answer still leaves what the request spent (issue 19.9).
-    await ledger.open();
+    if (!opened) await ledger.open();
     const progress = ledger.follow();
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal?.reason);
@@ -170,7 +232,17 @@ export class TwinService {
     );
     this.inFlight.add(controller);
     try {
-      for await (const event of this.answer(checked.question, request, controller.signal, deadline, tally, record)) {
+      const answering = this.answer(
+        checked.question,
+        request,
+        controller.signal,
+        deadline,
+        tally,
+        record,
+        assignment,
+        ledger.id,
+      );
+      for await (const event of answering) {
         progress.saw(event);
         yield event;
       }
@@ -191,11 +263,17 @@ export class TwinService {
     deadline: number,
     tally: Tally,
     record: (outcome: UsageRecord['outcome'], extra: Partial<UsageRecord>) => Promise<void>,
+    assignment: ArmAssignment | undefined,
+    requestId: string,
   ): AsyncGenerator<ReplyEvent> {
-    const finish = async function* (answer: Answer): AsyncGenerator<ReplyEvent> {
-      await record('answered', { mode: answer.mode, model: answer.model });
+    const profile = this.profile;
+    const offers = this.followUps;
+    const finish = async function* (answer: Answer, extra: Partial<UsageRecord> = {}): AsyncGenerator<ReplyEvent> {
+      await record('answered', { mode: answer.mode, model: answer.model, ...extra });
       const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
-      yield { type: 'final', answer: { ...answer, usage } };
+      const followUps = followUpQuestions({ question, sources: answer.sources, profile });
+      offers.offer(requestId, request.tenantId, followUps);
+      yield { type: 'final', answer: { ...answer, usage, requestId, followUps } };
     };
     yield { type: 'status', phase: 'thinking', text: 'Thinking…' };
 
@@ -204,12 +282,20 @@ export class TwinService {
       return;
     }
     const history = (request.history ?? []).slice(-(this.deps.options.maxHistoryTurns ?? CORE_HISTORY_TURNS));
-    const cacheKey = history.length === 0 ? AnswerCache.key(this.profile.version, question) : undefined;
-    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
+    // why: a follow-up's answer depends on this tenant's conversation, so only questions on their own are cached.
+    const cacheKey =
+      history.length === 0 && this.cache.enabled
+        ? AnswerCache.key({
+            profileVersion: this.profile.version,
+            variant: answerVariant(this.answerSetting, assignment),
+            question,
+          })
+        : undefined;
+    const cached = cacheKey ? await this.cache.get(cacheKey) : undefined;
     if (cached) {
-      if (cached.model) tally.model = cached.model;
-      yield { type: 'delta', text: cached.text };
-      yield* finish(cached);
+      if (cached.answer.model) tally.model = cached.answer.model;
+      yield { type: 'delta', text: cached.answer.text };
+      yield* finish(cached.answer, { cached: true, savedTokens: cached.tokens });
       return;
     }
 
@@ -246,7 +332,7 @@ export class TwinService {
     if (!llm) {
       const answer = this.withOfflineNotice(this.offlineAnswer(strong), request);
       yield { type: 'delta', text: answer.text };
-      if (cacheKey) this.cache.set(cacheKey, { ...answer, notice: undefined });
+      if (cacheKey) await this.cache.set(cacheKey, { answer, tokens: 0 });
       yield* finish(answer);
       return;
     }
@@ -261,22 +347,32 @@ export class TwinService {
       history,
       budgetTokens: Math.min(DEFAULT_PROMPT_BUDGET, (options.contextTokens ?? 131_072) - options.maxTokens),
       chunkBudgetTokens: options.chunkBudgetTokens ?? DEFAULT_CHUNK_BUDGET,
+      style: assignment?.arm.prompt?.text,
     });
     const outcome = yield* streamAnswer({
       llm,
       prompt,
-      call: { tenantId: request.tenantId, maxTokens: options.maxTokens, deadline, signal },
+      call: {
+        tenantId: request.tenantId,
+        maxTokens: options.maxTokens,
+        deadline,
+        signal,
+        ...armCallOptions(assignment, this.deps.modelChain),
+      },
       tally,
       logger: this.deps.logger,
       deadlineMs: options.deadlineMs,
       closing: () => this.closing,
+      now: () => this.clock.now(),
     });
     if ('failure' in outcome) {
       await record('failed', { errorCode: outcome.errorCode, failureCode: outcome.failure.code });
       yield { type: 'failure', failure: outcome.failure };
       return;
     }
-    if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) this.cache.set(cacheKey, outcome.answer);
+    if (cacheKey && outcome.answer.text !== LEAK_REPLACEMENT) {
+      await this.cache.set(cacheKey, { answer: outcome.answer, tokens: tally.promptTokens + tally.completionTokens });
+    }
     yield* finish(outcome.answer);
   }
 
@@ -331,15 +427,31 @@ export class TwinService {
     return { ...answer, notice: OFFLINE_NOTICE };
   }
 
-  private async checkQuota(tenantId: string, kind?: TenantKind): Promise<QuotaCheck> {
-    if (!this.deps.quota) return { ok: true };
+  private async checkQuota(
+    tenantId: string,
+    kind: TenantKind | undefined,
+    admit: () => Promise<void>,
+  ): Promise<QuotaCheck> {
+    const quota = this.deps.quota;
+    if (!quota) return { ok: true };
     try {
-      return await this.deps.quota.check(tenantId, kind);
+      return quota.checkAndAdmit ? await quota.checkAndAdmit(tenantId, kind, admit) : await quota.check(tenantId, kind);
     } catch (err) {
       // why: a ledger hiccup must not stop answers; the request is still recorded and counted later.
       this.deps.logger.warn({ event: 'twin.quota_check_failed', err, tenant: tenantId }, 'quota check failed');
       return { ok: true };
     }
+  }
+
+  /** Records (or changes) a 👍/👎 on an answer of the asker's own tenant; refused for any other. */
+  async feedback(request: FeedbackRequest): Promise<FeedbackResult> {
+    if (!this.votes) return { kind: 'refused', message: 'This twin does not keep feedback.' };
+    return this.votes.record(request);
+  }
+
+  /** The question behind a follow-up button, for the same ask path as a typed question; once per person. */
+  takeFollowUp(request: FollowUpRequest): FollowUpResult {
+    return this.followUps.take(request);
   }
 
   /** A tenant's usage report, for admins of that tenant only. */
@@ -350,6 +462,16 @@ export class TwinService {
   /** Sets or clears the asker's own tenant's quota: admins only, and only operators may loosen past the defaults. */
   setQuota(request: QuotaChangeRequest): Promise<QuotaChangeResult> {
     return this.reports.setQuota(request);
+  }
+
+  /** `/twin-usage alerts`: the channel where the asker's tenant gets its quota alerts; admins only. */
+  setAlertChannel(request: DeskRequest & { channelId: string }): Promise<DeskResult> {
+    return this.desk ? this.desk.setAlertChannel(request) : Promise.resolve(DESK_OFF);
+  }
+
+  /** `/twin-usage dashboard`: a signed read-only link to the asker's own tenant's web dashboard; admins only. */
+  dashboardLink(request: DeskRequest): Promise<DeskResult> {
+    return this.desk ? this.desk.dashboardLink(request) : Promise.resolve(DESK_OFF);
   }
 
   /** Totals of one tenant since a moment, e.g. a console session, as one line for the person leaving. */

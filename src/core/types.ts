@@ -121,6 +121,10 @@ export interface Answer {
   notice?: string;
   /** Tokens this request spent at the model (all attempts), as the ledger records them; set on the final event. */
   usage?: { promptTokens: number; completionTokens: number };
+  /** The ledger row of the request that got this answer: what a 👍/👎 is recorded against. Set on the final event. */
+  requestId?: string;
+  /** Up to three questions to ask next, drawn from the profile (follow-up-questions.ts). Set on the final event. */
+  followUps?: string[];
 }
 
 /**
@@ -207,6 +211,15 @@ export interface UsageRecord {
   failureCode?: FailureCode;
   costUsd: number;
   mode?: Answer['mode'];
+  /** The experiment (TWIN_EXPERIMENT) and arm the request ran in; absent when none applied. */
+  experiment?: string;
+  arm?: string;
+  /** From arrival to the model's first token; absent when no model streamed (cache hit, offline, a refusal). */
+  ttftMs?: number;
+  /** Answered from the answer cache: no model call, zero tokens and zero cost. */
+  cached?: boolean;
+  /** On a cache hit: the tokens the original answer spent, which this request did not. */
+  savedTokens?: number;
 }
 
 export interface CountBy {
@@ -273,7 +286,15 @@ export interface QuotaChangeRequest {
 export type QuotaChangeResult = { kind: 'updated'; text: string } | { kind: 'refused'; message: string };
 
 export type UsageResult =
-  | { kind: 'report'; summary: UsageSummary; window: UsageWindow; text: string; chart?: UsageChart }
+  | {
+      kind: 'report';
+      summary: UsageSummary;
+      window: UsageWindow;
+      text: string;
+      chart?: UsageChart;
+      /** Votes in the window, when the twin keeps feedback. */
+      feedback?: FeedbackSummary;
+    }
   | { kind: 'refused'; message: string };
 
 /**
@@ -295,3 +316,53 @@ export interface QuotaUsage {
   tokens: number;
   costUsd: number;
 }
+
+/** A person's verdict on one answer: 👍 or 👎. */
+export type Vote = 'helpful' | 'not_helpful';
+
+/** A 👍/👎 (and, after 👎, an optional short reason) on one answer, as an adapter read it from a click. */
+export interface FeedbackRequest {
+  platform: Platform;
+  /** The tenant the click came from; the vote counts only when the answer's request belongs to it. */
+  tenantId: string;
+  userId: string;
+  /** The answer's `requestId`, as the button carried it: untrusted until the store confirms its tenant. */
+  requestId: string;
+  vote: Vote;
+  /** Only with 'not_helpful'; bounded and scrubbed of secrets by the core. */
+  reason?: string;
+}
+
+export type FeedbackResult = { kind: 'recorded'; vote: Vote; text: string } | { kind: 'refused'; message: string };
+
+/** One person's vote as stored: one row per (request, user), changeable. */
+export interface FeedbackEntry {
+  requestId: string;
+  tenantId: string;
+  platform: Platform;
+  userId: string;
+  vote: Vote;
+  /** Absent keeps a reason given earlier (a second 👎 click); a 👍 always clears it. */
+  reason?: string;
+  /** Epoch ms of the latest change. */
+  at: number;
+}
+
+/** Votes given in a window (by the time of the vote), for one tenant or all. */
+export interface FeedbackSummary {
+  votes: number;
+  helpful: number;
+  notHelpful: number;
+  /** The newest 👎 reasons first, a few at most. */
+  recentReasons: { at: number; reason: string }[];
+}
+
+/** A follow-up button's click: which suggestion of which answer, by whom. */
+export interface FollowUpRequest {
+  tenantId: string;
+  userId: string;
+  requestId: string;
+  index: number;
+}
+
+export type FollowUpResult = { kind: 'ask'; question: string } | { kind: 'refused'; message: string };

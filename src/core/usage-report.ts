@@ -2,7 +2,7 @@
  * Renders a usage summary as plain text with every count labelled in words ("Requests: 12").
  * Adapters wrap it for their platform; the numbers come straight from the ledger summary.
  */
-import type { UsageSummary } from './types.js';
+import type { FeedbackSummary, UsageSummary } from './types.js';
 import { parseWindow, type UsageWindow, usageWindow } from './usage-windows.js';
 
 export { parseWindow };
@@ -71,4 +71,26 @@ export function renderSessionTotals(s: UsageSummary): string {
     `Success rate: ${success}`,
     `Estimated cost: ${usd(s.costUsd)}`,
   ].join(' · ');
+}
+
+/** Longest 👎 reason a report line shows; the stored one may be longer (the export has it whole). */
+const REPORT_REASON_CHARS = 120;
+
+/**
+ * The feedback lines of a report: the helpful rate (👍 / all votes) and the newest 👎 reasons, quoted one a line.
+ * Reports go to admins only, so the reasons do too.
+ */
+export function renderFeedbackText(f: FeedbackSummary): string {
+  if (f.votes === 0) return 'Feedback: no votes yet';
+  const lines = [
+    `Helpful: ${pct(f.helpful / f.votes)} (${int(f.helpful)} of ${int(f.votes)} votes; not helpful: ${int(f.notHelpful)})`,
+  ];
+  if (f.recentReasons.length > 0) {
+    lines.push('Recent reasons for 👎:');
+    for (const r of f.recentReasons) {
+      const text = r.reason.length > REPORT_REASON_CHARS ? `${r.reason.slice(0, REPORT_REASON_CHARS - 1)}…` : r.reason;
+      lines.push(`  ${new Date(r.at).toISOString().slice(0, 16).replace('T', ' ')} “${text}”`);
+    }
+  }
+  return lines.join('\n');
 }

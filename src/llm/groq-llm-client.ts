@@ -187,7 +187,7 @@ export class GroqLlmClient implements LlmClient {
       model,
       messages: call.messages.map((m) => ({ role: m.role, content: m.content })),
       stream: true,
-      temperature: this.options.temperature,
+      temperature: call.temperature ?? this.options.temperature,
       max_completion_tokens: call.maxTokens ?? this.options.maxTokens,
     };
     if (isReasoningModel(model)) {

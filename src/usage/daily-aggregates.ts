@@ -10,6 +10,8 @@
  * they are.
  */
 import { DAY_MS } from './roll-up-ledger.js';
+import type { SqlDialect } from './sql-client.js';
+import { existing } from './sql-dialect.js';
 
 const day = (row: 'NEW' | 'OLD') => `(${row}.at / ${DAY_MS}) * ${DAY_MS}`;
 
@@ -38,29 +40,31 @@ const factValues = (r: 'NEW' | 'OLD') =>
     `${r}.attempts`,
   ] as const;
 
-function addRow(): string[] {
+function addRow(dialect: SqlDialect): string[] {
   const values = factValues('NEW');
+  const agg = (c: string) => existing(dialect, 'usage_agg', c);
+  const user = (c: string) => existing(dialect, 'usage_agg_users', c);
   return [
     `INSERT INTO usage_agg (${FACT_KEY}, ${FACT_SUMS.join(', ')})
       VALUES (NEW.tenant_id, ${day('NEW')}, COALESCE(NEW.model, ''), NEW.outcome, COALESCE(NEW.error_code, ''),
         ${values.join(', ')})
-      ON CONFLICT (${FACT_KEY}) DO UPDATE SET ${FACT_SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      ON CONFLICT (${FACT_KEY}) DO UPDATE SET ${FACT_SUMS.map((c) => `${c} = ${agg(c)} + excluded.${c}`).join(', ')}`,
     // why: the label of a user is the latest display name seen; `>` keeps the first of equal times, as a scan would.
     `INSERT INTO usage_agg_users (tenant_id, day, user_id, requests, user_name, name_at)
       VALUES (NEW.tenant_id, ${day('NEW')}, NEW.user_id, 1, NEW.user_name,
         CASE WHEN NEW.user_name IS NOT NULL THEN NEW.at END)
-      ON CONFLICT (tenant_id, day, user_id) DO UPDATE SET requests = requests + 1,
-        user_name = CASE WHEN excluded.name_at IS NOT NULL AND (name_at IS NULL OR excluded.name_at > name_at)
-          THEN excluded.user_name ELSE user_name END,
-        name_at = CASE WHEN excluded.name_at IS NOT NULL AND (name_at IS NULL OR excluded.name_at > name_at)
-          THEN excluded.name_at ELSE name_at END`,
+      ON CONFLICT (tenant_id, day, user_id) DO UPDATE SET requests = ${user('requests')} + 1,
+        user_name = CASE WHEN excluded.name_at IS NOT NULL AND (${user('name_at')} IS NULL OR excluded.name_at > ${user('name_at')})
+          THEN excluded.user_name ELSE ${user('user_name')} END,
+        name_at = CASE WHEN excluded.name_at IS NOT NULL AND (${user('name_at')} IS NULL OR excluded.name_at > ${user('name_at')})
+          THEN excluded.name_at ELSE ${user('name_at')} END`,
     `INSERT INTO usage_agg_channels (tenant_id, day, channel_id, requests)
       VALUES (NEW.tenant_id, ${day('NEW')}, NEW.channel_id, 1)
-      ON CONFLICT (tenant_id, day, channel_id) DO UPDATE SET requests = requests + 1`,
+      ON CONFLICT (tenant_id, day, channel_id) DO UPDATE SET requests = ${existing(dialect, 'usage_agg_channels', 'requests')} + 1`,
     ...(['latency', 'queue'] as const).map(
       (metric) => `INSERT INTO usage_agg_hist (tenant_id, day, metric, bucket, n)
         SELECT NEW.tenant_id, ${day('NEW')}, '${metric}', NEW.${metric}_bucket, 1 WHERE NEW.outcome <> 'refused'
-        ON CONFLICT (tenant_id, day, metric, bucket) DO UPDATE SET n = n + 1`,
+        ON CONFLICT (tenant_id, day, metric, bucket) DO UPDATE SET n = ${existing(dialect, 'usage_agg_hist', 'n')} + 1`,
     ),
   ];
 }
@@ -93,8 +97,8 @@ function removeRow(): string[] {
 const trigger = (name: string, event: string, when: string, body: string[]) =>
   `CREATE TRIGGER ${name} AFTER ${event} ON usage_records WHEN ${when} BEGIN ${body.map((s) => `${s};`).join(' ')} END`;
 
-/** Migration 7: the aggregate tables, their indexes, the triggers, and the backfill from existing rows. */
-export const DAILY_AGGREGATE_STATEMENTS: readonly string[] = [
+/** The aggregate tables and their indexes, in SQLite's words (migrations.ts translates them for PostgreSQL). */
+const TABLES: readonly string[] = [
   // why: '' rather than NULL for an absent model or error code, because WITHOUT ROWID keys cannot be NULL.
   `CREATE TABLE usage_agg (
     tenant_id TEXT NOT NULL,
@@ -140,9 +144,14 @@ export const DAILY_AGGREGATE_STATEMENTS: readonly string[] = [
     PRIMARY KEY (tenant_id, day, metric, bucket)
   ) WITHOUT ROWID`,
   'CREATE INDEX usage_agg_hist_day ON usage_agg_hist (day)',
-  trigger('usage_agg_insert', 'INSERT', "NEW.outcome <> 'open'", addRow()),
+];
+
+/** Migration 8: the aggregate tables, their indexes, the triggers, and the backfill from existing rows. */
+export const DAILY_AGGREGATE_STATEMENTS: readonly string[] = [
+  ...TABLES,
+  trigger('usage_agg_insert', 'INSERT', "NEW.outcome <> 'open'", addRow('sqlite')),
   trigger('usage_agg_update_old', 'UPDATE', "OLD.outcome <> 'open'", removeRow()),
-  trigger('usage_agg_update_new', 'UPDATE', "NEW.outcome <> 'open'", addRow()),
+  trigger('usage_agg_update_new', 'UPDATE', "NEW.outcome <> 'open'", addRow('sqlite')),
   trigger('usage_agg_delete', 'DELETE', "OLD.outcome <> 'open'", removeRow()),
   // The backfill: the same sums over the rows already there.
   `INSERT INTO usage_agg (${FACT_KEY}, ${FACT_SUMS.join(', ')})
@@ -167,4 +176,28 @@ export const DAILY_AGGREGATE_STATEMENTS: readonly string[] = [
       SELECT tenant_id, (at / ${DAY_MS}) * ${DAY_MS} AS d, '${metric}', ${metric}_bucket AS b, COUNT(*)
       FROM usage_records WHERE outcome NOT IN ('open', 'refused') GROUP BY tenant_id, d, b`,
   ),
+];
+
+/** A plpgsql trigger function running the statements for each row. */
+const pgFunction = (name: string, body: string[]) =>
+  `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN ${body.map((s) => `${s};`).join('\n')}
+    RETURN NULL;
+  END $$`;
+
+const pgTrigger = (name: string, event: string, when: string, fn: string) =>
+  `CREATE TRIGGER ${name} AFTER ${event} ON usage_records FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${fn}()`;
+
+/**
+ * Migration 8 on PostgreSQL: the same tables and the same trigger bodies as plpgsql functions. No backfill: a
+ * PostgreSQL ledger runs migrations 1 to 8 together on empty tables (PostgreSQL support arrived after 8).
+ */
+export const DAILY_AGGREGATE_POSTGRES_STATEMENTS = (translate: (ddl: string) => string): readonly string[] => [
+  ...TABLES.map(translate),
+  pgFunction('usage_agg_add_row', addRow('postgres')),
+  pgFunction('usage_agg_remove_row', removeRow()),
+  pgTrigger('usage_agg_insert', 'INSERT', "NEW.outcome <> 'open'", 'usage_agg_add_row'),
+  pgTrigger('usage_agg_update_old', 'UPDATE', "OLD.outcome <> 'open'", 'usage_agg_remove_row'),
+  pgTrigger('usage_agg_update_new', 'UPDATE', "NEW.outcome <> 'open'", 'usage_agg_add_row'),
+  pgTrigger('usage_agg_delete', 'DELETE', "OLD.outcome <> 'open'", 'usage_agg_remove_row'),
 ];

@@ -2,6 +2,21 @@
 import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** Whether the ledger lives in PostgreSQL (`postgres://` or `postgresql://`) rather than the embedded database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** `host:port` of a PostgreSQL URL, for messages (never the user or password). */
+export function postgresAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+  } catch {
+    return 'the address in DATABASE_URL';
+  }
+}
+
 /**
  * The local file path of a `file:` URL (`file:/abs/x.db`, `file:///abs/x.db`, `file:relative/x.db`), or
  * undefined for in-memory and remote (libsql:, http:, ws:) databases.

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Client, InStatement } from '@libsql/client';
+import type { SqlClient, SqlStatement } from './sql-client.js';
 import type { RowOwner } from './usage-rows.js';
 
 /** This process, as the owner of the rows it opens; one per process, whatever the number of stores. */
@@ -29,7 +29,7 @@ const INTERRUPT = `UPDATE usage_records SET outcome = 'interrupted', error_code 
 
 /** Marks abandoned open rows 'interrupted'; returns how many. */
 export async function interruptAbandoned(
-  client: Client,
+  client: SqlClient,
   options: { owner: RowOwner; now: number; abandonedAfterMs: number; isAlive?: (pid: number) => boolean },
 ): Promise<number> {
   const { owner } = options;
@@ -42,9 +42,9 @@ export async function interruptAbandoned(
     .filter((r) => r['owner_id'] !== owner.id && r['owner_host'] === owner.host)
     .filter((r) => Number(r['owner_pid']) === owner.pid || !isAlive(Number(r['owner_pid'])))
     .map((r) => String(r['owner_id']));
-  const statements: InStatement[] = [
+  const statements: SqlStatement[] = [
     {
-      sql: `${INTERRUPT} WHERE outcome = 'open' AND owner_id IS NOT ? AND at < ?`,
+      sql: `${INTERRUPT} WHERE outcome = 'open' AND owner_id IS DISTINCT FROM ? AND at < ?`,
       args: [owner.id, options.now - options.abandonedAfterMs],
     },
   ];
@@ -54,6 +54,6 @@ export async function interruptAbandoned(
       args: dead,
     });
   }
-  const results = await client.batch(statements, 'write');
+  const results = await client.batch(statements);
   return results.reduce((n, r) => n + r.rowsAffected, 0);
 }

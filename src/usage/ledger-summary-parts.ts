@@ -3,14 +3,15 @@
  * rows) read the same way: each builds a `ledger` CTE of its own, with the same columns, and these turn its rows into
  * a `UsageSummary`. Only the CTEs and the percentiles differ between them.
  */
-import type { InArgs, Row } from '@libsql/client';
+
 import type { UsageQuery } from '../core/ports.js';
 import type { CountBy, ModelUsage, UsageSummary } from '../core/types.js';
 import { picoToUsd } from './pico-usd.js';
+import type { SqlArgs, SqlRow } from './sql-client.js';
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-export type ReadRows = (sql: string, args: InArgs) => Promise<Row[]>;
+export type ReadRows = (sql: string, args: SqlArgs) => Promise<SqlRow[]>;
 
 /** The totals over a `ledger` CTE: requests by outcome, tokens, cost, and the latency sum of timed requests. */
 export const TOTALS_SQL = `SELECT SUM(requests) AS requests,
@@ -23,7 +24,7 @@ export const TOTALS_SQL = `SELECT SUM(requests) AS requests,
       SUM(CASE WHEN outcome <> 'refused' THEN requests END) AS timed
     FROM ledger`;
 
-export function modelUsageOf(rows: Row[]): ModelUsage[] {
+export function modelUsageOf(rows: SqlRow[]): ModelUsage[] {
   return rows.map((r) => ({
     model: String(r['model']),
     requests: num(r['requests']),
@@ -33,7 +34,7 @@ export function modelUsageOf(rows: Row[]): ModelUsage[] {
   }));
 }
 
-export function countsOf(rows: Row[]): CountBy[] {
+export function countsOf(rows: SqlRow[]): CountBy[] {
   return rows.map((r) => {
     const entry: CountBy = { key: String(r['key']), count: num(r['count']) };
     if (r['label'] !== null && r['label'] !== undefined) entry.label = String(r['label']);
@@ -53,7 +54,7 @@ export async function seriesOf(
   const filled = new Map<number, { start: number; requests: number; tokens: number }>();
   for (let start = firstBucket; start < to; start += bucketMs) filled.set(start, { start, requests: 0, tokens: 0 });
   const buckets = await read(
-    `${ledgerCte} SELECT (t / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS start, SUM(requests) AS requests,
+    `${ledgerCte} SELECT (t / CAST(:bucket AS BIGINT)) * CAST(:bucket AS BIGINT) AS start, SUM(requests) AS requests,
       SUM(total_tokens) AS tokens FROM ledger GROUP BY start`,
     { ...args, bucket: bucketMs },
   );
@@ -68,7 +69,7 @@ export async function seriesOf(
 }
 
 export interface SummaryParts {
-  totals: Row | undefined;
+  totals: SqlRow | undefined;
   latency: { p50: number; p95: number };
   queue: { p50: number; p95: number };
   byModel: ModelUsage[];

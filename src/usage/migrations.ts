@@ -1,17 +1,46 @@
 /**
- * Versioned schema of the usage ledger. Each migration runs once, in one transaction together with its row in
- * `schema_migrations`, so a crash mid-way leaves the database at the previous version. Never edit a shipped
- * migration: add the next one.
+ * Versioned schema of the usage ledger, one list for both engines (the embedded SQLite dialect and PostgreSQL).
+ * Each migration runs once, in one transaction together with its row in `schema_migrations`, so a crash mid-way
+ * leaves the database at the previous version. Never edit a shipped migration: add the next one.
+ *
+ * Adding a migration is one entry at the end of MIGRATIONS. Write its statements in SQLite's words; PostgreSQL
+ * runs them through `toPostgres` (INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, TEXT columns byte-ordered,
+ * WITHOUT ROWID dropped). Only when that is not enough (triggers, SQLite-only functions) give the entry a
+ * `postgres` list of its own; the tests run every migration on both engines.
  */
-import type { Client } from '@libsql/client';
 import { TwinError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
-import { DAILY_AGGREGATE_STATEMENTS } from './daily-aggregates.js';
+import { DAILY_AGGREGATE_POSTGRES_STATEMENTS, DAILY_AGGREGATE_STATEMENTS } from './daily-aggregates.js';
+import type { SqlClient, SqlDialect } from './sql-client.js';
 
 export interface Migration {
   version: number;
   name: string;
+  /** In SQLite's words; also PostgreSQL's, translated by `toPostgres`, unless `postgres` is given. */
   statements: readonly string[];
+  /** PostgreSQL's statements, when translating `statements` is not enough. */
+  postgres?: readonly string[];
+}
+
+/**
+ * A schema statement in SQLite's words, in PostgreSQL's. why each rule: epoch milliseconds overflow PostgreSQL's
+ * 4-byte INTEGER; its REAL is 4 bytes too (latency sums would lose precision); TEXT columns take the C collation so
+ * ids sort and compare byte by byte, as in SQLite, whatever the database's locale; WITHOUT ROWID is SQLite's.
+ */
+export function toPostgres(statement: string): string {
+  const declares = /^\s*(CREATE TABLE|ALTER TABLE)\b/i.test(statement);
+  let out = statement
+    .replace(/\bINTEGER\b/g, 'BIGINT')
+    .replace(/\bREAL\b/g, 'DOUBLE PRECISION')
+    .replace(/\)\s*WITHOUT ROWID\s*$/i, ')');
+  if (declares) out = out.replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
+  return out;
+}
+
+/** The statements of a migration for one engine. */
+export function migrationStatements(m: Migration, dialect: SqlDialect): readonly string[] {
+  if (dialect === 'sqlite') return m.statements;
+  return m.postgres ?? m.statements.map(toPostgres);
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -164,10 +193,46 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'daily aggregates kept as records are written',
     // why: a 30-day report read every row of the window (seconds at 100 000 rows); see daily-aggregates.ts.
     statements: DAILY_AGGREGATE_STATEMENTS,
+    postgres: DAILY_AGGREGATE_POSTGRES_STATEMENTS(toPostgres),
+  },
+  {
+    version: 9,
+    name: 'feedback on answers',
+    statements: [
+      // why: one vote per person per answer, changed in place (the key). No foreign key to usage_records: a roll-up
+      // folds old requests into daily aggregates, and their votes stay (reports count votes by when they were given).
+      // Plain TEXT/INTEGER so the same statements run on PostgreSQL.
+      `CREATE TABLE answer_feedback (
+        request_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        vote TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (request_id, user_id)
+      )`,
+      'CREATE INDEX answer_feedback_tenant_at ON answer_feedback (tenant_id, at)',
+    ],
+  },
+  {
+    version: 10,
+    name: 'experiment arms, time to first token and cache hits',
+    // why: the experiment readout (twinbot experiment report) compares arms over raw rows: which experiment and arm
+    // each request ran in, when the model's first token came, and whether the answer cache served it (zero tokens,
+    // zero cost) with the tokens the original answer spent. Plain portable SQL; older rows keep NULL / 0.
+    statements: [
+      'ALTER TABLE usage_records ADD COLUMN experiment TEXT',
+      'ALTER TABLE usage_records ADD COLUMN arm TEXT',
+      'ALTER TABLE usage_records ADD COLUMN ttft_ms REAL',
+      'ALTER TABLE usage_records ADD COLUMN cached INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE usage_records ADD COLUMN saved_tokens INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX usage_records_experiment_at ON usage_records (experiment, at) WHERE experiment IS NOT NULL',
+    ],
   },
 ];
 
-async function appliedVersions(client: Client): Promise<Set<number>> {
+async function appliedVersions(client: SqlClient): Promise<Set<number>> {
   const rs = await client.execute('SELECT version FROM schema_migrations');
   return new Set(rs.rows.map((r) => Number(r['version'])));
 }
@@ -177,13 +242,17 @@ async function appliedVersions(client: Client): Promise<Set<number>> {
  * current). Refuses a database written by a newer twinbot rather than guessing at its schema.
  */
 export async function runMigrations(
-  client: Client,
+  client: SqlClient,
   options: { clock: Clock; logger: Logger; migrations?: readonly Migration[] },
 ): Promise<number[]> {
   const migrations = options.migrations ?? MIGRATIONS;
-  await client.execute(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-  );
+  const pg = client.dialect === 'postgres';
+  // why: on PostgreSQL replicas starting together take turns (concurrent CREATE TABLE IF NOT EXISTS can still
+  // collide there); each migration below takes the same lock, so the second replica finds the work done.
+  const lock = pg ? ["SELECT pg_advisory_xact_lock(hashtextextended('twinbot schema migrations', 0))"] : [];
+  const table =
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)';
+  await client.batch([...lock, pg ? toPostgres(table) : table]);
   let applied = await appliedVersions(client);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   const newest = Math.max(0, ...applied);
@@ -197,16 +266,14 @@ export async function runMigrations(
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     try {
-      await client.batch(
-        [
-          ...m.statements,
-          {
-            sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-            args: [m.version, m.name, options.clock.now()],
-          },
-        ],
-        'write',
-      );
+      await client.batch([
+        ...lock,
+        ...migrationStatements(m, client.dialect),
+        {
+          sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+          args: [m.version, m.name, options.clock.now()],
+        },
+      ]);
     } catch (err) {
       // why: two processes starting at once (bot and CLI) may race; the loser's transaction rolls back whole,
       // and it is fine as long as the winner applied the same version.

@@ -2,7 +2,7 @@
  * Per-tenant quota overrides, one row per tenant and setter: the operator's in `quotas`, the tenant admins'
  * tightening in `tenant_admin_quotas` (migration 5).
  */
-import type { Client, Row } from '@libsql/client';
+
 import { TwinError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { QUOTA_LIMITS, type QuotaField } from '../core/quota-limits.js';
@@ -13,6 +13,7 @@ import {
   type TenantQuota,
   type TenantQuotaEntry,
 } from './quota-types.js';
+import type { SqlClient, SqlRow } from './sql-client.js';
 
 /** Outcomes (row states) that spend a tenant's quota, as SQL. */
 const SPENDING = ['answered', 'failed', 'interrupted', 'open'].map((o) => `'${o}'`).join(', ');
@@ -37,7 +38,7 @@ export function validateQuota(quota: TenantQuota): void {
   }
 }
 
-function rowToQuota(row: Row): TenantQuota {
+function rowToQuota(row: SqlRow): TenantQuota {
   const quota: TenantQuota = {};
   for (const field of QUOTA_FIELDS) {
     const value = row[COLUMN[field]];
@@ -47,10 +48,10 @@ function rowToQuota(row: Row): TenantQuota {
 }
 
 export class QuotaTable {
-  readonly #client: Client;
+  readonly #client: SqlClient;
   readonly #clock: Clock;
 
-  constructor(client: Client, clock: Clock) {
+  constructor(client: SqlClient, clock: Clock) {
     this.#client = client;
     this.#clock = clock;
   }
@@ -95,7 +96,7 @@ export class QuotaTable {
           WHERE tenant_id = :tenant AND at >= :from AND outcome IN (${SPENDING})
         UNION ALL
         SELECT requests, total_tokens, cost_pico FROM usage_daily
-          WHERE tenant_id = :tenant AND day >= :from AND outcome IN (${SPENDING}))`,
+          WHERE tenant_id = :tenant AND day >= :from AND outcome IN (${SPENDING})) AS spent`,
       args: { tenant: tenantId, from },
     });
     const row = rs.rows[0];

@@ -16,12 +16,14 @@
  * (daily aggregates), which falls back to this for windows shorter than a whole day or with hourly series. Kept
  * whole as the reference the aggregates are compared with (tests, `npm run bench -- ledger`).
  */
-import type { Client, InArgs } from '@libsql/client';
+
 import { TwinError } from '../core/errors.js';
 import type { UsageQuery } from '../core/ports.js';
 import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, nearestRank, percentileFromHistogram } from './latency-histogram.js';
 import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
+import type { SqlArgs, SqlClient } from './sql-client.js';
+import { latestName } from './sql-dialect.js';
 
 /** At most this many series buckets per summary; a finer request is a caller bug. */
 export const MAX_SERIES_BUCKETS = 10_000;
@@ -55,13 +57,13 @@ function ledgerCte(scope: Scope): string {
   )`;
 }
 
-export async function rows(client: Client, sql: string, args: InArgs) {
+export async function rows(client: SqlClient, sql: string, args: SqlArgs) {
   return (await client.execute({ sql, args })).rows;
 }
 
 /** Nearest-rank percentiles of one metric: exact over raw rows, from histograms when rolled-up days are in. */
 export async function rowPercentiles(
-  client: Client,
+  client: SqlClient,
   scope: Scope,
   metric: 'latency' | 'queue',
   n: number,
@@ -79,7 +81,7 @@ export async function rowPercentiles(
       `SELECT rn, v FROM (
         SELECT ROW_NUMBER() OVER (ORDER BY ${metric}_ms) AS rn, ${metric}_ms AS v FROM usage_records
         WHERE at >= :from AND at < :to${tenant} AND outcome NOT IN ('refused', 'open')
-      ) WHERE rn IN (:k50, :k95)`,
+      ) AS ranked WHERE rn IN (:k50, :k95)`,
       { ...args, k50, k95 },
     );
     const at = (k: number) => num(ranked.find((r) => num(r['rn']) === k)?.['v']);
@@ -104,7 +106,11 @@ export async function rowPercentiles(
 }
 
 /** Reads one summary. `topLimit` bounds topFailures, topUsers and topChannels. */
-export async function summarizeLedgerRows(client: Client, query: UsageQuery, topLimit: number): Promise<UsageSummary> {
+export async function summarizeLedgerRows(
+  client: SqlClient,
+  query: UsageQuery,
+  topLimit: number,
+): Promise<UsageSummary> {
   const { from, to, bucketMs } = query;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new TwinError('internal', `Invalid usage window [${from}, ${to})`);
@@ -144,10 +150,9 @@ export async function summarizeLedgerRows(client: Client, query: UsageQuery, top
     `${cte} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
       WHERE outcome <> 'answered' GROUP BY key ORDER BY count DESC, key LIMIT :limit`,
   );
-  // why: the label is the most recent display name in the window, so a renamed user shows their new name. With
-  // exactly one MAX() in the query, SQLite takes the bare user_name from the row holding that maximum.
+  // why: the label is the most recent display name in the window, so a renamed user shows their new name.
   const topUsers = await countBy(
-    `${cte} SELECT user_id AS key, SUM(requests) AS count, user_name AS label,
+    `${cte} SELECT user_id AS key, SUM(requests) AS count, ${latestName(client.dialect, 'name_at')} AS label,
       MAX(CASE WHEN user_name IS NOT NULL THEN name_at END) AS name_at
     FROM ledger GROUP BY user_id ORDER BY count DESC, key LIMIT :limit`,
   );

@@ -10,12 +10,13 @@
  * so no report query sorts more than that many rows.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Client, InArgs } from '@libsql/client';
 import type { UsageQuery } from '../core/ports.js';
 import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
 import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
 import { DAY_MS } from './roll-up-ledger.js';
+import type { SqlArgs, SqlClient } from './sql-client.js';
+import { latestName } from './sql-dialect.js';
 import { rows as readRows, rowPercentiles, type Scope, summarizeLedgerRows } from './summarize-ledger-rows.js';
 
 /** Timed requests in a window up to which percentiles are exact (one sort of that many rows, a few ms). */
@@ -29,7 +30,7 @@ export interface SummaryOptions {
  * One query, after letting the event loop turn. why: the local client runs a statement synchronously, so a report
  * of ten queries awaited back to back held the loop for all ten; now each holds it for its own few ms at most.
  */
-async function rows(client: Client, sql: string, args: InArgs) {
+async function rows(client: SqlClient, sql: string, args: SqlArgs) {
   await nextTurn();
   return readRows(client, sql, args);
 }
@@ -81,7 +82,7 @@ function channelsCte(w: Window): string {
 }
 
 async function histogramPercentiles(
-  client: Client,
+  client: SqlClient,
   w: Window,
   metric: 'latency' | 'queue',
 ): Promise<{ p50: number; p95: number }> {
@@ -91,7 +92,7 @@ async function histogramPercentiles(
       ${edges(w, `${metric}_bucket AS bucket, 1 AS n`, "outcome NOT IN ('refused', 'open')")}
       UNION ALL
       SELECT bucket, n FROM usage_agg_hist WHERE ${wholeDays(w)} AND metric = :metric
-    ) GROUP BY bucket`,
+    ) AS hist GROUP BY bucket`,
     { ...w.args, metric },
   );
   const stored = await rows(
@@ -108,7 +109,7 @@ async function histogramPercentiles(
 
 /** Reads one summary. `topLimit` bounds topFailures, topUsers and topChannels. */
 export async function summarizeLedger(
-  client: Client,
+  client: SqlClient,
   query: UsageQuery,
   topLimit: number,
   options: SummaryOptions = {},
@@ -148,24 +149,23 @@ export async function summarizeLedger(
     await read(
       `${facts} SELECT model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt,
         SUM(completion_tokens) AS completion, CAST(SUM(cost_pico) AS TEXT) AS cost
-      FROM ledger WHERE model IS NOT NULL GROUP BY model HAVING requests > 0 ORDER BY requests DESC, model`,
+      FROM ledger WHERE model IS NOT NULL GROUP BY model HAVING SUM(requests) > 0 ORDER BY requests DESC, model`,
       args,
     ),
   );
   const countBy = async (sql: string) => countsOf(await read(sql, limit));
   const topFailures = await countBy(
     `${facts} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
-      WHERE outcome <> 'answered' GROUP BY key HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
+      WHERE outcome <> 'answered' GROUP BY key HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
-  // why: with exactly one MAX() in the query, SQLite takes the bare user_name from the row holding that maximum.
   const topUsers = await countBy(
-    `${usersCte(w)} SELECT user_id AS key, SUM(requests) AS count, user_name AS label,
+    `${usersCte(w)} SELECT user_id AS key, SUM(requests) AS count, ${latestName(client.dialect, 'name_at')} AS label,
       MAX(CASE WHEN user_name IS NOT NULL THEN name_at END) AS name_at
-    FROM users GROUP BY user_id HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
+    FROM users GROUP BY user_id HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
   const topChannels = await countBy(
     `${channelsCte(w)} SELECT channel_id AS key, SUM(requests) AS count FROM channels
-      GROUP BY channel_id HAVING count > 0 ORDER BY count DESC, key LIMIT :limit`,
+      GROUP BY channel_id HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
   const series = await seriesOf(read, facts, args, firstBucket, to, bucketMs);
   return summaryOf(query, { totals, latency, queue, byModel, topFailures, topUsers, topChannels, series });

@@ -1,8 +1,12 @@
 /**
  * Export formats for `twinbot usage --csv|--json`. CSV follows RFC 4180: CRLF line ends, a header row, and a
  * field quoted (with inner quotes doubled) when it holds a comma, a quote, CR or LF.
+ *
+ * Feedback is a second export (`--feedback`), one row per vote, not a column of the records: a request can have
+ * votes from several people, each changeable. Its `requestId` joins the records' `id`.
  */
 import type { UsageRecord } from '../core/types.js';
+import type { FeedbackRow } from './sql-feedback-store.js';
 
 /** CSV columns, in order; each is a `UsageRecord` field. */
 export const USAGE_CSV_COLUMNS = [
@@ -81,4 +85,37 @@ export async function collectRecords(records: AsyncIterable<UsageRecord>): Promi
   const out: UsageRecord[] = [];
   for await (const r of records) out.push(r);
   return out;
+}
+
+/** Feedback CSV columns, in order; `time` is `at` in UTC ISO form. */
+export const FEEDBACK_CSV_COLUMNS = [
+  'requestId',
+  'at',
+  'time',
+  'platform',
+  'tenantId',
+  'userId',
+  'vote',
+  'reason',
+] as const;
+
+/** Votes as a whole CSV document (the `--feedback` export). */
+export function feedbackToCsv(rows: Iterable<FeedbackRow>, options: CsvOptions = {}): string {
+  let out = `${FEEDBACK_CSV_COLUMNS.join(',')}\r\n`;
+  for (const row of rows) {
+    const cells = FEEDBACK_CSV_COLUMNS.map((column) => {
+      if (column === 'time') return new Date(row.at).toISOString();
+      const value = row[column];
+      if (value === undefined) return '';
+      return typeof value === 'number' ? String(value) : csvField(value, options);
+    });
+    out += `${cells.join(',')}\r\n`;
+  }
+  return out;
+}
+
+/** Votes as a JSON array, one per line (the `--feedback` export). */
+export function feedbackToJson(rows: Iterable<FeedbackRow>): string {
+  const lines = [...rows].map((r) => JSON.stringify(r));
+  return lines.length === 0 ? '[]\n' : `[\n${lines.join(',\n')}\n]\n`;
 }

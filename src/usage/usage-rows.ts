@@ -2,10 +2,11 @@
  * Mapping between a `UsageRecord` and its row in `usage_records`. A row is written when its request is admitted
  * (outcome 'open'), may be updated while it runs, and is completed once with the final record.
  */
-import type { Client, InStatement, Row } from '@libsql/client';
+
 import type { AskCommand, Outcome, Platform, UsageRecord } from '../core/types.js';
 import { histogramBucket } from './latency-histogram.js';
 import { toPicoUsd } from './pico-usd.js';
+import type { SqlClient, SqlRow, SqlStatement } from './sql-client.js';
 
 const COLUMNS = [
   'id',
@@ -32,9 +33,14 @@ const COLUMNS = [
   'latency_bucket',
   'queue_bucket',
   'failure_code',
+  'experiment',
+  'arm',
+  'ttft_ms',
+  'cached',
+  'saved_tokens',
 ] as const;
 
-const RECORD_COLUMNS = [...COLUMNS.slice(0, 21), 'failure_code'].join(', ');
+const RECORD_COLUMNS = COLUMNS.filter((c) => c !== 'latency_bucket' && c !== 'queue_bucket').join(', ');
 const OWNER_COLUMNS = ['owner_id', 'owner_host', 'owner_pid'] as const;
 const ALL_COLUMNS = [...COLUMNS, ...OWNER_COLUMNS];
 
@@ -65,7 +71,7 @@ const count = (n: number): number => Math.max(0, Math.round(finite(n)));
 const optional = (s: string | undefined): string | null => (s === undefined || s === null ? null : String(s));
 
 /** The write of one row (see UPSERT_SQL). `at` is stored as whole epoch ms. */
-export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatement {
+export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): SqlStatement {
   const latency = Math.max(0, finite(r.latencyMs));
   const queue = Math.max(0, finite(r.queueMs));
   return {
@@ -95,6 +101,11 @@ export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatemen
       histogramBucket(latency),
       histogramBucket(queue),
       optional(r.failureCode),
+      optional(r.experiment),
+      optional(r.arm),
+      r.ttftMs === undefined ? null : Math.max(0, finite(r.ttftMs)),
+      r.cached ? 1 : 0,
+      count(r.savedTokens ?? 0),
       owner.id,
       owner.host,
       owner.pid,
@@ -105,7 +116,7 @@ export function upsertRecordStatement(r: LedgerRow, owner: RowOwner): InStatemen
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 /** A `usage_records` row (selected with `RECORD_COLUMNS`) back as the record; absent fields stay absent. */
-export function rowToRecord(row: Row): UsageRecord {
+export function rowToRecord(row: SqlRow): UsageRecord {
   const record: UsageRecord = {
     id: String(row['id']),
     at: Number(row['at']),
@@ -135,6 +146,15 @@ export function rowToRecord(row: Row): UsageRecord {
   if (failureCode !== undefined) record.failureCode = failureCode as UsageRecord['failureCode'];
   const mode = str(row['mode']);
   if (mode !== undefined) record.mode = mode as UsageRecord['mode'];
+  const experiment = str(row['experiment']);
+  if (experiment !== undefined) record.experiment = experiment;
+  const arm = str(row['arm']);
+  if (arm !== undefined) record.arm = arm;
+  if (row['ttft_ms'] !== null && row['ttft_ms'] !== undefined) record.ttftMs = Number(row['ttft_ms']);
+  if (Number(row['cached']) === 1) {
+    record.cached = true;
+    record.savedTokens = Number(row['saved_tokens']);
+  }
   return record;
 }
 
@@ -143,7 +163,7 @@ export function rowToRecord(row: Row): UsageRecord {
  * Keyset paging, so a long export neither skips nor repeats rows and never re-reads earlier pages.
  */
 export async function readRecordPage(
-  client: Client,
+  client: SqlClient,
   query: { tenantId?: string; from: number; to: number },
   after: UsageRecord | undefined,
   limit: number,

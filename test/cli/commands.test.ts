@@ -24,7 +24,7 @@ describe('the command table', () => {
     assert.ok(usage);
     assert.equal(
       usageLine(usage),
-      'twinbot usage [--csv|--json] [--tenant T] [--window 24h|7d|30d] [--png FILE] [--open]',
+      'twinbot usage [--csv|--json] [--tenant T] [--window 24h|7d|30d] [--png FILE] [--open] [--feedback]',
     );
     assert.match(
       usageOf('quota'),

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/core/ports.js';
 import { QUOTA_LIMITS } from '../../src/core/quota-limits.js';
 import type { TwinService, TwinServiceOptions } from '../../src/core/twin-service.js';
@@ -28,9 +28,12 @@ export interface TwinHarnessOptions {
   options?: Partial<Pick<TwinServiceOptions, 'maxTokens' | 'deadlineMs' | 'admins'>>;
   /** The operator's default quota (TWIN_QUOTA_*); given, the twin enforces quotas and admins may change them. */
   quotaDefaults?: TenantQuota;
+  /** More variables for this test (TWIN_EXPERIMENT, TWIN_CACHE_TTL_S, TWIN_DASHBOARD_TOKEN), read by the same loader. */
+  env?: Record<string, string>;
 }
 
 export interface TwinHarness {
+  config: Config;
   twin: TwinService;
   groq?: FakeGroq;
   usage: LibsqlUsageStore;
@@ -66,7 +69,7 @@ function testEnvironment(opts: TwinHarnessOptions, dir: string, groq?: FakeGroq)
     const value = opts.quotaDefaults?.[limit.field];
     if (value !== undefined) env[limit.env] = String(value);
   }
-  return env;
+  return { ...env, ...opts.env };
 }
 
 export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<TwinHarness> {
@@ -77,6 +80,7 @@ export async function startTwinHarness(opts: TwinHarnessOptions = {}): Promise<T
   const config = loadConfig(testEnvironment(opts, dir, groq), dir);
   const app = await buildApp(config, logger);
   return {
+    config,
     twin: app.twin,
     groq,
     usage: app.usage,

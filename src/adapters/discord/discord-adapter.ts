@@ -1,6 +1,6 @@
 /**
- * The Discord front door (discord.js v14): `/ask-twin`, @mentions and DMs, reply-chain follow-ups, and
- * `/twin-usage report|quota`.
+ * The Discord front door (discord.js v14): `/ask-twin` (in servers, DMs, and through a person's User Install
+ * wherever they are), @mentions and DMs, reply-chain follow-ups, and `/twin-usage report|quota` (servers only).
  * It translates only: reads Discord's facts, acknowledges first, calls the TwinService, renders its reply.
  */
 import { once } from 'node:events';
@@ -31,12 +31,15 @@ import { ASK_COMMAND, QUOTA_SUBCOMMAND, USAGE_COMMAND } from './discord-commands
 import {
   botRoleIdsOf,
   displayNameOf,
+  inInstalledGuild,
+  interactionTenant,
   isAddressedToBot,
   isGuildAdmin,
   questionOf,
   readReplyChain,
-  tenantOf,
 } from './discord-facts.js';
+import { DiscordAnswerActions } from './discord-feedback.js';
+import { runOperatorSubcommand } from './discord-operator-commands.js';
 import { readQuotaCommand } from './discord-quota-options.js';
 import { NO_MENTIONS, plainPieces, quotaText, usagePieces } from './discord-render.js';
 import { DiscordSurface } from './discord-surface.js';
@@ -65,12 +68,20 @@ export interface DiscordAdapterOptions {
 /** why: an interaction token lives 15 minutes; stop working for a reply nobody can be shown well before that. */
 const INTERACTION_TTL_MS = 14 * 60_000;
 
+/**
+ * `/twin-usage` outside a server that added the bot (a DM, or an older registration that still offers it there).
+ * why no numbers: whoever sees it may not be an admin (DESIGN.md).
+ */
+export const USAGE_ONLY_IN_SERVERS =
+  '/twin-usage works in a server that has added the twin: run it there, as an admin of that server, to see its usage and quota.';
+
 export class DiscordAdapter implements PlatformAdapter {
   readonly name = 'discord';
   private readonly options: DiscordAdapterOptions;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
+  private readonly answerActions: DiscordAnswerActions;
   private client: Client | undefined;
   private stopping = false;
   private started = false;
@@ -88,6 +99,12 @@ export class DiscordAdapter implements PlatformAdapter {
       logger: this.log,
       platform: 'discord',
       logError: safeError,
+    });
+    this.answerActions = new DiscordAnswerActions({
+      twin: options.twin,
+      log: this.log,
+      botId: () => this.client?.user?.id,
+      ask: (target, channelId, read) => this.answer(target, channelId, read),
     });
   }
 
@@ -172,6 +189,7 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (await this.answerActions.handle(interaction)) return;
     if (!interaction.isChatInputCommand()) return;
     if (interaction.commandName === ASK_COMMAND) await this.onAsk(interaction);
     else if (interaction.commandName === USAGE_COMMAND) await this.onUsage(interaction);
@@ -186,11 +204,14 @@ export class DiscordAdapter implements PlatformAdapter {
       INTERACTION_TTL_MS,
     );
     expiry.unref();
+    // why: a user-installed command may run where the bot is not (a DM between people, a server that never added
+    // it): everything goes through the interaction's token, nothing through the channel or the guild's cache.
+    const tenant = interactionTenant(interaction);
     try {
       await this.answer(new InteractionTarget(interaction), interaction.channelId, () => ({
         platform: 'discord',
-        tenantId: tenantOf(interaction.guildId, interaction.user.id),
-        tenant: discordTenant(interaction.guildId, interaction.user.id),
+        tenantId: tenant.key,
+        tenant,
         channelId: interaction.channelId,
         userId: interaction.user.id,
         userName: displayNameOf(interaction.user, interaction.member),
@@ -207,13 +228,24 @@ export class DiscordAdapter implements PlatformAdapter {
   private async onUsage(interaction: ChatInputCommandInteraction): Promise<void> {
     if (!(await this.defer(interaction, true))) return;
     const surface = new InteractionTarget(interaction, true);
+    if (!inInstalledGuild(interaction)) {
+      await surface.show({ text: plainPieces(USAGE_ONLY_IN_SERVERS)[0] ?? '' });
+      return;
+    }
     const asker = {
       platform: 'discord' as const,
-      tenantId: tenantOf(interaction.guildId, interaction.user.id),
+      tenantId: interactionTenant(interaction).key,
       userId: interaction.user.id,
       isPlatformAdmin: isGuildAdmin(interaction.memberPermissions),
     };
     try {
+      const operatorText = await runOperatorSubcommand(interaction, asker, this.options.twin);
+      if (operatorText !== undefined) {
+        for (const [index, piece] of plainPieces(operatorText).entries()) {
+          await (index === 0 ? surface.show({ text: piece }) : surface.append({ text: piece }));
+        }
+        return;
+      }
       if (interaction.options.getSubcommand(false) === QUOTA_SUBCOMMAND) {
         const command = readQuotaCommand(interaction.options);
         const text =
@@ -221,14 +253,14 @@ export class DiscordAdapter implements PlatformAdapter {
             ? command.hint
             : quotaText(await this.options.twin.setQuota({ ...asker, change: command.change }));
         for (const [index, piece] of plainPieces(text).entries()) {
-          await (index === 0 ? surface.show(piece) : surface.append(piece));
+          await (index === 0 ? surface.show({ text: piece }) : surface.append({ text: piece }));
         }
         return;
       }
       const window = parseWindow(interaction.options.getString('window') ?? undefined) ?? '24h';
       await this.showUsage(surface, await this.options.twin.usage({ ...asker, window }));
     } catch (err) {
-      await this.presenter.fault(this.surfaceOf(surface, interaction.channelId), err);
+      await this.presenter.fault(this.surfaceOf(surface, interaction.channelId, true), err);
     }
   }
 
@@ -241,7 +273,7 @@ export class DiscordAdapter implements PlatformAdapter {
     const chart = result.kind === 'report' ? result.chart : undefined;
     for (const [index, piece] of pieces.entries()) {
       const send = (files?: AttachmentPayload[]) =>
-        index === 0 ? surface.show(piece, files) : surface.append(piece, files);
+        index === 0 ? surface.show({ text: piece, files }) : surface.append({ text: piece, files });
       if (!chart || index < pieces.length - 1) {
         await send();
         continue;
@@ -268,10 +300,11 @@ export class DiscordAdapter implements PlatformAdapter {
     try {
       await this.answer(surface, message.channelId, async () => {
         const history = await readReplyChain(message, botId);
+        const tenant = discordTenant(message.guildId, message.author.id);
         return {
           platform: 'discord',
-          tenantId: tenantOf(message.guildId, message.author.id),
-          tenant: discordTenant(message.guildId, message.author.id),
+          tenantId: tenant.key,
+          tenant,
           channelId: message.channelId,
           userId: message.author.id,
           userName: displayNameOf(message.author, message.member),
@@ -299,8 +332,9 @@ export class DiscordAdapter implements PlatformAdapter {
     }
   }
 
-  private surfaceOf(target: DiscordTarget, channelId: string): DiscordSurface {
-    return new DiscordSurface(target, channelId, this.options.editIntervalMs ?? 1_200, this.options.editRate);
+  private surfaceOf(target: DiscordTarget, channelId: string, plainText = false): DiscordSurface {
+    const interval = this.options.editIntervalMs ?? 1_200;
+    return new DiscordSurface(target, channelId, interval, this.options.editRate, plainText);
   }
 
   /** Reads the request's facts, asks the twin and presents its reply; a fault anywhere still ends in a message. */

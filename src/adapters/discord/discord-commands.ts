@@ -1,8 +1,11 @@
 /**
  * The slash commands and their registration. `twinbot register-commands [--guild ID]` calls `registerCommands`:
- * a guild's commands appear at once (for testing), global ones in every guild and DM (for production).
+ * a guild's commands appear at once (for testing), global ones in every guild and DM (for production). `/ask-twin`
+ * can also be installed by a person on their own account (User Install) and used in any server or DM; `/twin-usage`
+ * stays with servers that added the bot.
  */
 import {
+  ApplicationIntegrationType,
   DiscordAPIError,
   InteractionContextType,
   PermissionFlagsBits,
@@ -14,6 +17,7 @@ import {
 import { asTwinError, TwinError } from '../../core/errors.js';
 import { MAX_QUESTION_CHARS } from '../../core/input-rules.js';
 import { USAGE_WINDOWS } from '../../core/usage-windows.js';
+import { addOperatorSubcommands } from './discord-operator-commands.js';
 import { CLEAR_OPTION, QUOTA_OPTIONS } from './discord-quota-options.js';
 
 export const ASK_COMMAND = 'ask-twin';
@@ -28,7 +32,9 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
   const ask = new SlashCommandBuilder()
     .setName(ASK_COMMAND)
     .setDescription('Ask the digital twin about their experience, skills, projects or goals')
-    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+    // why: with User Install a person carries the twin to any server or DM; the answer comes through the interaction.
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall)
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
     .addStringOption((option) =>
       option
         .setName('question')
@@ -42,7 +48,8 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     .setDescription("This server's twin usage, cost and quota (admins only)")
     // Hidden from members without Manage Server; the core checks the admin bit again on every call.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setDMPermission(false)
+    // why: a report belongs to a server that added the bot; a user install has no server admins to show it to.
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .setContexts(InteractionContextType.Guild)
     .addSubcommand((report) =>
       report
@@ -68,7 +75,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
         option.setName(CLEAR_OPTION).setDescription("Remove this server's own limits and use the bot's defaults"),
       );
     });
-  return [ask.toJSON(), usage.toJSON()];
+  return [ask.toJSON(), addOperatorSubcommands(usage).toJSON()];
 }
 
 export interface RegisterCommandsOptions {

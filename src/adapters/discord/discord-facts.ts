@@ -4,12 +4,45 @@
  */
 import { GuildMember, type Message, PermissionFlagsBits, type PermissionsBitField, type User } from 'discord.js';
 import { HISTORY_RULES, type HistoryRule, keepHistory } from '../../core/history-rules.js';
-import { discordTenant } from '../../core/tenant.js';
+import { discordTenant, type Tenant } from '../../core/tenant.js';
 import type { Turn } from '../../core/types.js';
+import { textOfComponents } from './discord-components.js';
 
 /** `discord:<guildId>`; a DM is its user's own tenant and never spends another guild's budget. */
 export function tenantOf(guildId: string | null, userId: string): string {
   return discordTenant(guildId, userId).key;
+}
+
+/** What an interaction tells about where it ran and who installed the app there (discord.js's fields). */
+export interface InteractionPlaceFacts {
+  guildId: string | null;
+  user: { id: string };
+  /** `authorizing_integration_owners`: `guildId` is set when the guild's install authorised the command here. */
+  authorizingIntegrationOwners: { guildId: string | null };
+}
+
+/**
+ * True when the command runs in a server that added the bot (its guild install authorised it). A user-installed
+ * command in a server the bot was never added to has a guild id but no guild install.
+ */
+export function inInstalledGuild(i: InteractionPlaceFacts): boolean {
+  return i.guildId !== null && i.authorizingIntegrationOwners.guildId === i.guildId;
+}
+
+/**
+ * Whose tenant an interaction spends: the server's when the server added the bot; otherwise the person's own (a DM,
+ * a group DM, or a server that never added the bot, reached through the person's User Install). why: a server that
+ * never installed the twin has no admins who could see or cap its usage, and a stranger's command must not spend a
+ * server's quota; the person who installed the app carries it, as in a DM.
+ */
+export function interactionTenant(i: InteractionPlaceFacts): Tenant {
+  return discordTenant(inInstalledGuild(i) ? i.guildId : null, i.user.id);
+}
+
+/** A message's readable text: its content, or with Components V2 its text displays (the content is empty then). */
+export function messageText(message: { content: string; components?: readonly { toJSON(): unknown }[] }): string {
+  if (message.content !== '') return message.content;
+  return textOfComponents((message.components ?? []).map((c) => c.toJSON()));
 }
 
 export function displayNameOf(user: User, member?: unknown): string {
@@ -84,7 +117,9 @@ export async function readReplyChain(
     ref = parent.reference;
     const mine = parent.author.id === botId;
     if (!mine && parent.author.bot && rule.otherBots === 'skip') continue;
-    const text = mine ? answerTextOf(parent.content) : questionOf(parent.content, botId, botRoleIdsOf(parent, botId));
+    const text = mine
+      ? answerTextOf(messageText(parent))
+      : questionOf(parent.content, botId, botRoleIdsOf(parent, botId));
     if (text !== '') turns.unshift({ role: mine ? 'twin' : 'user', text });
   }
   // An answer split over several messages, or two questions in a row, read as one turn each.

@@ -6,7 +6,10 @@
 import { splitText } from '../../core/split-text.js';
 import type { QuotaChangeResult, UsageResult } from '../../core/types.js';
 
-/** why: Discord refuses message content over 2 000 characters; longer answers are split, never truncated. */
+/**
+ * why: Discord refuses message content over 2 000 characters; longer reports are split, never truncated. (Answers are
+ * Components V2 messages, whose text displays take 4 000: discord-components.ts.)
+ */
 export const MESSAGE_LIMIT = 2_000;
 
 /** Mentions are never parsed in anything the bot sends (allowedMentions), and this keeps them inert as text too. */

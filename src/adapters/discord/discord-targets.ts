@@ -1,12 +1,14 @@
 /**
- * The two places a Discord reply goes, as platform calls only (what to show and when is the reply presenter's). Every message carries allowedMentions `{ parse: [] }`: nothing the bot
- * writes can notify anyone. Every message and edit also suppresses embeds: a link in model output stays a visible
- * address, never a preview card or an image the model chose.
+ * The two places a Discord reply goes, as platform calls only (what to show and when is the reply presenter's).
+ * Every message and follow-up carries allowedMentions `{ parse: [] }`: nothing the bot writes can notify anyone.
+ * Every message and edit also suppresses embeds: a link in model output stays a visible address, never a preview
+ * card or an image the model chose.
  */
-import type { AttachmentPayload, ChatInputCommandInteraction, Message } from 'discord.js';
+import type { AttachmentPayload, Message, RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
 import type { UsageChart } from '../../core/types.js';
+import type { MessageComponents } from './discord-components.js';
 import { NO_MENTIONS } from './discord-render.js';
 import { safeError } from './safe-error.js';
 
@@ -28,45 +30,67 @@ export function chartAttachment(chart: UsageChart): AttachmentPayload {
   };
 }
 
+/**
+ * What one Discord message carries: plain text (usage reports, with an optional file), or Components V2 (answers).
+ * A message keeps its kind: the reply presenter writes one reply with one kind throughout.
+ */
+export type DiscordBody = { text: string; files?: AttachmentPayload[] } | { components: MessageComponents };
+
+/** The body as discord.js message options: never pinging, never unfurling, the V2 flag with components. */
+function payloadOf(body: DiscordBody) {
+  if ('components' in body) {
+    // why: with IS_COMPONENTS_V2 Discord refuses `content` and `embeds`; the text is in the text displays.
+    return {
+      components: body.components,
+      allowedMentions: NO_MENTIONS,
+      flags: NO_EMBEDS | MessageFlags.IsComponentsV2,
+    } as const;
+  }
+  return {
+    content: body.text,
+    allowedMentions: NO_MENTIONS,
+    flags: NO_EMBEDS,
+    ...(body.files && { files: body.files }),
+  } as const;
+}
+
 /** Where Discord messages of one reply go: the one live message, and messages after it. */
 export interface DiscordTarget {
   /** True when `show` edits a message already posted. */
   readonly edits: boolean;
-  /** Puts `content` in the one live message (posting it the first time). */
-  show(content: string, files?: AttachmentPayload[]): Promise<void>;
+  /** Puts `body` in the one live message (posting it the first time). */
+  show(body: DiscordBody): Promise<void>;
   /** Posts one more message after the live one. */
-  append(content: string, files?: AttachmentPayload[]): Promise<void>;
+  append(body: DiscordBody): Promise<void>;
 }
 
-/** A slash command's reply: the deferred original message, then follow-ups (ephemeral when the reply is). */
+/**
+ * A slash command's reply (or a follow-up button's, answered like one): the deferred original message, then
+ * follow-ups (ephemeral when the reply is). Only the interaction's token is used: a user-installed command runs where the bot may not be (a DM between people, a
+ * server it was never added to), so this never touches the channel.
+ */
 export class InteractionTarget implements DiscordTarget {
   /** why: the deferred reply already exists; every `show` is an edit of it. */
   readonly edits = true;
-  private readonly interaction: ChatInputCommandInteraction;
+  private readonly interaction: RepliableInteraction;
   private readonly ephemeral: boolean;
 
-  constructor(interaction: ChatInputCommandInteraction, ephemeral = false) {
+  constructor(interaction: RepliableInteraction, ephemeral = false) {
     this.interaction = interaction;
     this.ephemeral = ephemeral;
   }
 
-  /** Edits the original reply; `files` are attached to it. */
-  async show(content: string, files?: AttachmentPayload[]): Promise<void> {
-    await this.interaction.editReply({
-      content,
-      allowedMentions: NO_MENTIONS,
-      flags: NO_EMBEDS,
-      ...(files && { files }),
-    });
+  /** Edits the original reply. */
+  async show(body: DiscordBody): Promise<void> {
+    await this.interaction.editReply(payloadOf(body));
   }
 
-  /** Sends a follow-up; `files` are attached to it. */
-  async append(content: string, files?: AttachmentPayload[]): Promise<void> {
+  /** Sends a follow-up. */
+  async append(body: DiscordBody): Promise<void> {
+    const payload = payloadOf(body);
     await this.interaction.followUp({
-      content,
-      allowedMentions: NO_MENTIONS,
-      ...(files && { files }),
-      flags: this.ephemeral ? NO_EMBEDS | MessageFlags.Ephemeral : NO_EMBEDS,
+      ...payload,
+      flags: this.ephemeral ? payload.flags | MessageFlags.Ephemeral : payload.flags,
     });
   }
 }
@@ -109,25 +133,20 @@ export class MessageTarget implements DiscordTarget {
     this.stopTimer = undefined;
   }
 
-  async show(content: string): Promise<void> {
+  async show(body: DiscordBody): Promise<void> {
     this.stop();
     if (this.sent) {
-      this.sent = await this.sent.edit({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
+      this.sent = await this.sent.edit(payloadOf(body));
       return;
     }
     // why: the person may delete their question while the twin works; answer in the channel anyway.
-    this.sent = await this.message.reply({
-      content,
-      allowedMentions: NO_MENTIONS,
-      flags: NO_EMBEDS,
-      failIfNotExists: false,
-    });
+    this.sent = await this.message.reply({ ...payloadOf(body), failIfNotExists: false });
   }
 
-  async append(content: string): Promise<void> {
+  async append(body: DiscordBody): Promise<void> {
     this.stop();
     const channel = this.message.channel;
     if (!('send' in channel)) throw new Error('this channel does not take messages');
-    await channel.send({ content, allowedMentions: NO_MENTIONS, flags: NO_EMBEDS });
+    await channel.send(payloadOf(body));
   }
 }

@@ -20,6 +20,7 @@ import { MemoryEventDedupeStore } from './event-dedupe.js';
 import type { BoltApp, SlackOAuthOptions } from './slack-app.js';
 import { buildBoltApp, webClientOptions } from './slack-app.js';
 import { startupError } from './slack-errors.js';
+import { registerAnswerActions } from './slack-feedback.js';
 import { SlackListeners } from './slack-listeners.js';
 import { SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
@@ -146,23 +147,30 @@ export class SlackAdapter implements PlatformAdapter {
       log: this.log,
       health: this.o.health ?? { status: () => 'ok' },
     });
+    const replies = new SlackReplies(this.o.twin, this.log, this.presenter, {
+      intervalMs: this.o.updateIntervalMs ?? 1_200,
+      rate: this.o.updateRate,
+      nativeStreaming: this.o.nativeStreaming ?? true,
+      appendIntervalMs: this.o.appendIntervalMs ?? 500,
+      appendRate: this.o.appendRate ?? WORKSPACE_APPEND_RATE,
+      appendBudgets: new WriteBudgets(this.clock, this.timers),
+      refusalMemoryMs: this.o.streamRefusalMemoryMs ?? 10 * 60_000,
+      now: () => this.clock.now(),
+    });
     new SlackListeners({
-      replies: new SlackReplies(this.o.twin, this.log, this.presenter, {
-        intervalMs: this.o.updateIntervalMs ?? 1_200,
-        rate: this.o.updateRate,
-        nativeStreaming: this.o.nativeStreaming ?? true,
-        appendIntervalMs: this.o.appendIntervalMs ?? 500,
-        appendRate: this.o.appendRate ?? WORKSPACE_APPEND_RATE,
-        appendBudgets: new WriteBudgets(this.clock, this.timers),
-        refusalMemoryMs: this.o.streamRefusalMemoryMs ?? 10 * 60_000,
-        now: () => this.clock.now(),
-      }),
+      replies,
       dedupe: this.dedupe,
       identity: () => this.identity,
       installationStore: this.o.oauth?.installationStore,
       track: (what, work) => this.track(what, work),
       log: this.log,
     }).register(bolt.app);
+    registerAnswerActions(bolt.app, {
+      twin: this.o.twin,
+      replies,
+      track: (w, work) => this.track(w, work),
+      log: this.log,
+    });
     await this.listen(bolt);
     this.bolt = bolt;
     this.log.info({ event: 'slack.started', mode: this.mode, port: this.boundPort }, 'slack adapter started');

@@ -70,6 +70,7 @@ export class SlackListeners {
           client,
           teamId: command.team_id,
           userId: command.user_id,
+          channelId: command.channel_id,
           text: command.text,
           respond: respond as Respond,
           ref: command.trigger_id,

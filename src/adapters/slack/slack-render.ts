@@ -10,6 +10,7 @@ import { sourcesLine } from '../../core/reply-presenter.js';
 import type { FinalPart } from '../../core/reply-surface.js';
 import { splitToFit } from '../../core/split-text.js';
 import type { Answer } from '../../core/types.js';
+import { type AnswerActionBlock, answerActionBlocks } from './slack-feedback.js';
 
 /** why: a section block's text is capped at 3 000 characters (FACTS.md "Slack"). */
 export const SECTION_LIMIT = 3_000;
@@ -33,7 +34,8 @@ export const MARKDOWN_LIMIT = 12_000;
 export type SlackBlock =
   | { type: 'section'; block_id: string; text: MrkdwnText }
   | { type: 'context'; block_id: string; elements: MrkdwnText[] }
-  | { type: 'markdown'; block_id: string; text: string };
+  | { type: 'markdown'; block_id: string; text: string }
+  | AnswerActionBlock;
 
 /** A message as chat.postMessage / chat.update / response_url take it; `text` is the notification fallback. */
 export interface SlackMessage {
@@ -133,13 +135,14 @@ function sectionsOf(raw: string): string[] {
 }
 
 /**
- * The blocks that close an answer, under its last part: the sources line and notices. This is the one place for
- * what goes under a finished answer: a streamed answer sends these blocks with chat.stopStream, a posted one ends
- * with them; feedback and follow-up buttons (issue 16, items 3 and 4) belong here too.
+ * The blocks that close an answer, under its last part: the sources line and notices, then 👍/👎 and the follow-up
+ * buttons (`answerActionBlocks`). This is the one place for what goes under a finished answer: a streamed answer
+ * sends these blocks with chat.stopStream, a posted one ends with them. Other parts close with nothing.
  */
 export function answerFooterBlocks(part: FinalPart): SlackBlock[] {
+  if (!part.last) return [];
   const foot = footerBlock(part.notes);
-  return foot ? [foot] : [];
+  return [...(foot ? [foot] : []), ...answerActionBlocks(part.answer)];
 }
 
 /** The notification text of an answer part (mrkdwn, escaped): what notifications, search and screen readers use. */
@@ -180,6 +183,17 @@ export function renderAnswer(answer: Answer, header?: QuestionHeader): SlackMess
 export function renderPartial(text: string, header?: QuestionHeader): SlackMessage {
   const first = renderAnswer({ text, sources: [], mode: 'llm' }, header)[0]!;
   return first;
+}
+
+/**
+ * Who asked what, as a message of its own: it stands in for a question nobody typed (a follow-up click) above an
+ * answer that streams, since a stream holds only the answer's Markdown. History reads it as the question.
+ */
+export function renderQuestion(header: QuestionHeader): SlackMessage {
+  return {
+    text: `${escapeMrkdwn(header.asker)} asked: ${escapeMrkdwn(header.question)}`,
+    blocks: [headerBlock(header)],
+  };
 }
 
 /** A one-line message that is not an answer: a progress note or a failure, escaped. */

@@ -14,6 +14,7 @@ import { slackTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
 import type { WriteBudgets, WriteRate } from '../../core/write-budget.js';
+import { runOperatorCommand } from './operator-command.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { QuestionHeader, SlackMessage } from './slack-render.js';
@@ -56,8 +57,10 @@ export interface UsageInput {
   client: webApi.WebClient;
   teamId: string;
   userId: string;
-  /** The command text: empty, a window (`7d`), `report 30d`, or `quota …` (usage-command.ts). */
+  /** The command text: empty, a window (`7d`), `report 30d`, `quota …`, `alerts …` or `dashboard`. */
   text: string;
+  /** The channel the command was typed in (`/twin-usage alerts here`). */
+  channelId?: string;
   respond: Respond;
   ref: string;
 }
@@ -170,6 +173,7 @@ export class SlackReplies {
       // why: outside a direct message Slack streams to one person and needs their ids.
       recipient: input.dm ? undefined : { userId: input.userId, teamId: team },
       fallback,
+      header: input.header,
       appendIntervalMs: this.updates.appendIntervalMs,
       appendBudget: this.updates.appendBudgets.for(`slack:${team}:append`, this.updates.appendRate),
       refused: () => this.noStreaming.refuse(team),
@@ -191,12 +195,12 @@ export class SlackReplies {
   }
 
   /** `/twin-usage [report] [window]` or `/twin-usage quota …`, answered privately through the response_url. */
-  async usage({ client, teamId, userId, text, respond, ref }: UsageInput): Promise<void> {
+  async usage({ client, teamId, userId, text, respond, ref, channelId }: UsageInput): Promise<void> {
     const command = parseUsageCommand(text);
     const messages =
       command.kind === 'hint'
         ? [renderNote(command.text, 'failure')]
-        : await this.runUsage(command, client, teamId, userId);
+        : await this.runUsage(command, client, teamId, userId, channelId);
     for (const message of messages) await respond({ ...message, response_type: 'ephemeral' });
     this.log.info(
       { event: 'slack.replied', ref, command: 'twin-usage', kind: command.kind, messages: messages.length },
@@ -210,6 +214,7 @@ export class SlackReplies {
     client: webApi.WebClient,
     teamId: string,
     userId: string,
+    channelId?: string,
   ): Promise<SlackMessage[]> {
     const asker = {
       platform: 'slack' as const,
@@ -218,6 +223,10 @@ export class SlackReplies {
       isPlatformAdmin: await this.isWorkspaceAdmin(client, userId),
     };
     try {
+      if (command.kind === 'alerts' || command.kind === 'dashboard') {
+        const result = await runOperatorCommand(this.twin, command, asker, channelId);
+        return result.kind === 'done' ? renderReport(result.text) : [renderNote(result.message, 'failure')];
+      }
       if (command.kind === 'quota') {
         const result = await this.twin.setQuota({ ...asker, change: command.change });
         return result.kind === 'updated' ? renderReport(result.text) : [renderNote(result.message, 'failure')];

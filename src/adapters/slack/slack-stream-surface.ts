@@ -2,7 +2,7 @@
  * One Slack reply streamed with Slack's native streaming (chat.startStream / appendStream / stopStream), as the
  * core's surface port. Progress goes to the assistant status (with rotating loading messages); the first text
  * starts the stream, later text is appended (only what is new), and the final answer closes it with the footer
- * blocks (sources; feedback buttons later). None of these calls spends the workspace's chat.update budget, so an
+ * blocks (sources, 👍/👎 and follow-up buttons: `answerFooterBlocks`). None of these calls spends the workspace's chat.update budget, so an
  * answer never waits behind other answers' edits.
  *
  * When Slack refuses the stream, or the assistant status, the reply continues on the post-and-update path (a
@@ -17,9 +17,15 @@ import type { FinalPart, LiveView, ReplySurface, SurfaceLimits } from '../../cor
 import type { Failure } from '../../core/types.js';
 import type { WriteBudget } from '../../core/write-budget.js';
 import { slackErrorCode } from './slack-errors.js';
-import { answerFooterBlocks, MARKDOWN_LIMIT, neutraliseMentions } from './slack-render.js';
+import {
+  answerFooterBlocks,
+  MARKDOWN_LIMIT,
+  neutraliseMentions,
+  type QuestionHeader,
+  renderQuestion,
+} from './slack-render.js';
 import { loadingMessages } from './slack-status.js';
-import type { ReplyOutcome, SlackSurface } from './slack-surface.js';
+import { type ReplyOutcome, SAFE_POST, type SlackSurface } from './slack-surface.js';
 import { EXPIRED, STREAM_REFUSALS, STREAM_SAFE_CHARS, streamableEnd } from './stream-rules.js';
 
 export interface SlackStreamSurfaceOptions {
@@ -31,6 +37,11 @@ export interface SlackStreamSurfaceOptions {
   recipient?: { userId: string; teamId: string };
   /** The post-and-update path: takes over when streaming is refused or expires, and posts later parts. */
   fallback: SlackSurface;
+  /**
+   * Who asked what, when nobody typed the question (a follow-up click): posted in the thread just before the stream
+   * starts, as the question the answer replies to. The fallback, given the same header, draws it on its own.
+   */
+  header?: QuestionHeader;
   /** Least time between two appends of one answer (the first text does not wait). */
   appendIntervalMs: number;
   /**
@@ -57,6 +68,8 @@ export class SlackStreamSurface implements ReplySurface {
   private statusShown?: string;
   private statusSet = false;
   private started = false;
+  /** The header's own message, once posted (`header`). */
+  private headerTs?: string;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(options: SlackStreamSurfaceOptions) {
@@ -120,7 +133,7 @@ export class SlackStreamSurface implements ReplySurface {
         // The streamed text is not where this part begins (a cut before its end): it is replaced cleanly. With
         // nothing streamed, one ordinary post carries the whole part.
         if (this.ts !== undefined) await this.discard();
-        this.mode = 'fallback';
+        if (this.mode === 'stream') this.toFallback();
       }
       await this.o.fallback.finish(part);
       await this.clearStatus();
@@ -134,7 +147,7 @@ export class SlackStreamSurface implements ReplySurface {
   fail(failure: Failure): Promise<void> {
     return this.run(async () => {
       if (this.mode === 'stream' && this.ts !== undefined) await this.discard();
-      this.mode = 'fallback';
+      if (this.mode === 'stream') this.toFallback();
       await this.o.fallback.fail(failure);
       await this.clearStatus();
     });
@@ -176,6 +189,7 @@ export class SlackStreamSurface implements ReplySurface {
   }
 
   private async start(delta: string, view: LiveView): Promise<void> {
+    await this.postHeader();
     try {
       const res = await this.o.client.chat.startStream({
         channel: this.o.channel,
@@ -197,7 +211,7 @@ export class SlackStreamSurface implements ReplySurface {
       const code = slackErrorCode(err);
       this.o.logger.info({ event: 'slack.stream_refused', code }, 'native streaming refused; using post-and-update');
       if (code !== undefined && STREAM_REFUSALS.has(code)) this.o.refused(code);
-      this.mode = 'fallback';
+      this.toFallback();
       await this.o.fallback.show(view);
     }
   }
@@ -242,6 +256,31 @@ export class SlackStreamSurface implements ReplySurface {
       await this.discard();
       return false;
     }
+  }
+
+  /** Posts the header (`header`) once, before the first stream; a failure here leaves it to the fallback. */
+  private async postHeader(): Promise<void> {
+    if (!this.o.header || this.headerTs !== undefined) return;
+    try {
+      const res = await this.o.client.chat.postMessage({
+        channel: this.o.channel,
+        thread_ts: this.o.threadTs,
+        ...renderQuestion(this.o.header),
+        ...SAFE_POST,
+      });
+      this.headerTs = res.ts;
+    } catch (err) {
+      this.o.logger.info({ event: 'slack.header_failed', code: slackErrorCode(err) }, 'could not post the question');
+    }
+  }
+
+  /**
+   * The post-and-update path takes over with no stream to keep: it edits the header's message when there is one
+   * (which it draws with the header again), so the question is never shown twice.
+   */
+  private toFallback(): void {
+    if (this.headerTs !== undefined) this.o.fallback.adopt(this.headerTs, this.o.threadTs);
+    this.mode = 'fallback';
   }
 
   /**

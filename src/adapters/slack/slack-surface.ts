@@ -72,7 +72,7 @@ export interface ReplyOutcome {
 /** why: these mean the bot cannot write in this conversation; a response_url still works there. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
-const SAFE_POST = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
+export const SAFE_POST = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
 
 export class SlackSurface implements ReplySurface {
   readonly limits: SurfaceLimits;

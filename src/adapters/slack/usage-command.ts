@@ -7,11 +7,12 @@
 import { DOLLAR_FLAGS, QUOTA_LIMITS, quotaLimitByFlag } from '../../core/quota-limits.js';
 import type { QuotaChangeRequest, TenantQuota, UsageWindow } from '../../core/types.js';
 import { parseWindow } from '../../core/usage-windows.js';
+import { type OperatorCommand, parseOperatorCommand } from './operator-command.js';
 
 export type UsageCommand =
   | { kind: 'report'; window: UsageWindow }
   | { kind: 'quota'; change: QuotaChangeRequest['change'] }
-  | { kind: 'hint'; text: string };
+  | OperatorCommand;
 
 export const REPORT_HINT =
   'Try /twin-usage, /twin-usage 7d or /twin-usage 30d for the report, or /twin-usage quota to change this workspace’s quota.';
@@ -44,6 +45,8 @@ function readQuota(words: string[]): UsageCommand {
 
 /** Reads the command text; `requests-per-day=100` and `requests-per-day:100` read like `requests-per-day 100`. */
 export function parseUsageCommand(text: string): UsageCommand {
+  const operator = parseOperatorCommand(text);
+  if (operator) return operator;
   const words = text.trim().toLowerCase().replace(/[=:]/g, ' ').split(/\s+/).filter(Boolean);
   const [first, ...rest] = words;
   if (first === 'quota') return readQuota(rest);

@@ -30,6 +30,8 @@ export interface Ticket {
   enqueuedAt: number;
   /** Models this call must not use any more. */
   readonly skip: Set<string>;
+  /** The models this call may use, preferred first; absent: every model, in the configured order. */
+  readonly models?: readonly string[];
   /** Tokens to reserve on a model: estimated prompt + max completion. */
   costFor(model: string): number;
   grant?: Grant;
@@ -161,15 +163,20 @@ export class AdmissionControl {
 
   /** Whether every model this ticket may use has spent a day budget: waiting means waiting for tomorrow. */
   dayExhausted(ticket: Ticket): boolean {
-    const usable = this.o.models.filter((m) => !ticket.skip.has(m) && !this.isGone(m));
+    const usable = this.modelsOf(ticket).filter((m) => !ticket.skip.has(m) && !this.isGone(m));
     return (
       usable.length > 0 && usable.every((m) => (this.o.budgets.get(m) as ModelBudget).dayWaitMs(ticket.costFor(m)) > 0)
     );
   }
 
-  /** Whether any model other than those in `skip` could still serve a call. */
-  hasUsableModel(skip: ReadonlySet<string>): boolean {
-    return this.o.models.some((m) => !skip.has(m) && !this.isGone(m));
+  /** Whether any model other than those in `skip` could still serve a call (among `models`, default all). */
+  hasUsableModel(skip: ReadonlySet<string>, models: readonly string[] = this.o.models): boolean {
+    return models.some((m) => !skip.has(m) && !this.isGone(m));
+  }
+
+  /** The models a ticket may use, in its order of preference. */
+  private modelsOf(ticket: Ticket): readonly string[] {
+    return ticket.models ?? this.o.models;
   }
 
   /** Fails every queued ticket with `error` (key refused, shutting down). */
@@ -286,7 +293,7 @@ export class AdmissionControl {
   private choose(ticket: Ticket): Choice {
     const now = this.o.clock.now();
     let soonest = Number.POSITIVE_INFINITY;
-    for (const model of this.o.models) {
+    for (const model of this.modelsOf(ticket)) {
       if (ticket.skip.has(model) || this.isGone(model)) continue;
       const budget = this.o.budgets.get(model) as ModelBudget;
       const cost = ticket.costFor(model);
@@ -307,7 +314,7 @@ export class AdmissionControl {
       return { model, waitMs: budget.minuteWaitMs(cost) };
     }
     if (soonest === Number.POSITIVE_INFINITY) {
-      const names = this.o.models.join(', ');
+      const names = this.modelsOf(ticket).join(', ');
       return {
         none: new TwinError('model_gone', `None of the configured models (${names}) is served by Groq any more`),
       };

@@ -23,6 +23,8 @@ export class CallTicket implements Ticket {
     private readonly messages: readonly LlmMessage[],
     private readonly maxTokens: number,
     private readonly estimate: PromptEstimator,
+    /** The models this call may use, preferred first (LlmCall.models); absent: the gateway's, in its order. */
+    readonly models?: readonly string[],
   ) {}
 
   /** Estimated prompt tokens + the completion limit, counted once per model. */

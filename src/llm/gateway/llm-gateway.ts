@@ -172,8 +172,9 @@ export class LlmGateway implements LlmClient {
     const maxTokens = call.maxTokens ?? this.maxTokens;
     const vocabularies = this.estimate === estimatePromptTokens ? loadTokenizers(this.models) : undefined;
     if (vocabularies) await vocabularies;
-    const ticket = new CallTicket(call.tenantId, call.deadline, call.messages, maxTokens, this.estimate);
-    ticket.costFor(this.models[0] as string);
+    const models = this.callModels(call);
+    const ticket = new CallTicket(call.tenantId, call.deadline, call.messages, maxTokens, this.estimate, models);
+    ticket.costFor((models ?? this.models)[0] as string);
     const onAbort = () => {
       ticket.failure ??= new TwinError('aborted', 'The question was cancelled');
       this.admission.remove(ticket);
@@ -283,7 +284,7 @@ export class LlmGateway implements LlmClient {
     if (error.code === 'model_gone') {
       this.admission.markGone(model, now + this.modelGoneMs);
       ticket.skip.add(model);
-      if (!this.admission.hasUsableModel(ticket.skip)) throw error;
+      if (!this.admission.hasUsableModel(ticket.skip, ticket.models)) throw error;
       return 0;
     }
     if (error.code === 'rate_limited' && error.limitScope === 'day') {
@@ -300,6 +301,23 @@ export class LlmGateway implements LlmClient {
     }
     if (now + delayMs + this.admission.expectedAnswerMs > ticket.deadline) throw error;
     return delayMs;
+  }
+
+  /**
+   * A call's own model order (an experiment arm's), checked against the gateway's: every model needs a budget here,
+   * which main.ts gives by building the gateway with every arm's models.
+   */
+  private callModels(call: LlmCall): readonly string[] | undefined {
+    if (!call.models) return undefined;
+    const models = [...new Set(call.models)];
+    const unknown = models.filter((m) => !this.budgets.has(m));
+    if (models.length === 0 || unknown.length > 0) {
+      throw new TwinError(
+        'config',
+        `The gateway has no budget for ${unknown.join(', ') || 'an empty model list'}: build it with every model a call may name`,
+      );
+    }
+    return models;
   }
 
   private blockAuth(error: TwinError): void {

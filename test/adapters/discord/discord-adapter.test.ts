@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TwinError } from '../../../src/core/errors.js';
 import { fromError } from '../../../src/core/failure-messages.js';
+import { FLAG_COMPONENTS_V2, textDisplays } from '../../fakes/discord/fake-discord-components.js';
 import { PERMISSIONS } from '../../fakes/discord/fake-discord-server.js';
 import { runAdapterScenarios } from '../adapter-scenarios.js';
 import {
@@ -14,13 +15,18 @@ import {
   type DiscordRig,
   runMessage,
   runSlash,
+  shownText,
   startDiscordRig,
+  writes,
 } from './discord-driver.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 const ORIGINAL = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/;
 const FOLLOW_UP = /^\/webhooks\/\d+\/[^/]+$/;
 const GENERIC_FAILURE = fromError(new TwinError('internal', 'x'), 0).message;
+/** The text a call's Components V2 body shows. */
+// biome-ignore lint/suspicious/noExplicitAny: a recorded call's JSON body
+const sentText = (body: any) => textDisplays(body?.components ?? []).join('\n');
 
 /** About `chars` characters of first-person prose in paragraphs, numbered so nothing can go missing unnoticed. */
 function longAnswer(chars: number): string {
@@ -64,7 +70,7 @@ describe('discord adapter', () => {
     assert.equal(identify.intents, 1 | 512 | 4096);
   });
 
-  test('slash ask: defer first, one live edit, then the final content with the sources line', async () => {
+  test('slash ask: defer first, one live edit, then the final Components V2 answer with the sources line', async () => {
     const text = longAnswer(600);
     rig.groq.reset();
     rig.groq.script({ kind: 'answer', text });
@@ -74,38 +80,60 @@ describe('discord adapter', () => {
     assert.equal(interaction.callbacks.length, 1);
     const edits = calls.filter((c) => c.method === 'PATCH' && ORIGINAL.test(c.path));
     assert.equal(edits.length, 2, 'a live preview and the final answer, nothing in between within the interval');
-    assert.ok(text.startsWith(edits[0]?.body.content.trimEnd()), 'the preview is the start of the answer');
+    assert.ok(text.startsWith(sentText(edits[0]?.body).trimEnd()), 'the preview is the start of the answer');
+    for (const edit of edits) assert.equal(edit.body.content, undefined, 'no content beside components');
     const [original] = rig.fake.interactionMessages(interaction.token);
-    assert.ok(original?.content.startsWith(text));
+    assert.ok(original && (original.flags & FLAG_COMPONENTS_V2) !== 0, 'the answer is a Components V2 message');
+    assert.equal(original.content, '');
+    assert.ok(shownText(original).startsWith(text));
     assert.equal(rig.fake.interactionMessages(interaction.token).length, 1);
-    assert.match(original?.content ?? '', /\n\n-# Sources: Project: \S/);
+    assert.match(shownText(original), /\n-# Sources: Project: \S/);
+    // The answer and its small print sit in one container, the small print under a separator; under it the action
+    // rows of 👍/👎 and follow-up questions (discord-feedback.test.ts reads them).
+    assert.deepEqual(
+      original.components.map((c) => (c as { type: number }).type),
+      [17, 1, 1],
+    );
+    const inside = (original.components[0] as { components: { type: number }[] }).components.map((c) => c.type);
+    assert.deepEqual(inside, [10, 14, 10]);
     assert.ok(callsNotifyNobody(calls));
   });
 
-  test('a 4 500-character answer is split into messages of at most 2 000 characters with nothing lost', async () => {
-    const text = longAnswer(4_500);
+  test('a 9 000-character answer arrives whole as Components V2 parts of at most 4 000 characters', async () => {
+    const text = longAnswer(9_000);
     rig.groq.reset();
     rig.groq.script({ kind: 'answer', text });
-    const { interaction } = await runSlash(rig, 'ask-twin', { question: 'What programming languages do you know?' });
+    const { interaction, calls } = await runSlash(rig, 'ask-twin', {
+      question: 'What programming languages do you know?',
+    });
     const messages = rig.fake.interactionMessages(interaction.token);
     assert.equal(messages.length, 3);
-    for (const m of messages) assert.ok(m.content.length <= 2_000, `${m.content.length} characters`);
-    assert.ok(squash(messages.map((m) => m.content).join('')).includes(squash(text)));
-    assert.match(messages.at(-1)?.content ?? '', /Sources: /);
+    for (const m of messages) {
+      assert.ok((m.flags & FLAG_COMPONENTS_V2) !== 0, 'every part is Components V2');
+      assert.ok(shownText(m).length <= 4_000, `${shownText(m).length} characters`);
+    }
+    assert.ok(squash(messages.map(shownText).join('')).includes(squash(text)), 'nothing truncated or lost');
+    assert.match(shownText(messages.at(-1)!), /\n-# Sources: /);
+    assert.doesNotMatch(shownText(messages[0]!), /Sources: /, 'the sources line is on the last part only');
+    assert.ok(writes(calls).length >= 4 && callsNotifyNobody(calls), 'every edit and follow-up pings nobody');
   });
 
   test('a long answer to a mention arrives whole as a reply and plain follow-ups', async () => {
-    const text = longAnswer(4_500);
+    const text = longAnswer(9_000);
     rig.groq.reset();
     rig.groq.script({ kind: 'answer', text });
-    const { message, replies } = await runMessage(rig, { content: `<@${rig.fake.bot.id}> Tell me about your work` });
+    const { message, replies, calls } = await runMessage(rig, {
+      content: `<@${rig.fake.bot.id}> Tell me about your work`,
+    });
     assert.equal(replies.length, 3);
     assert.equal(replies[0]?.message_reference?.message_id, message.id);
-    assert.ok(squash(replies.map((m) => m.content).join('')).includes(squash(text)));
+    assert.ok(replies.every((m) => (m.flags & FLAG_COMPONENTS_V2) !== 0));
+    assert.ok(squash(replies.map(shownText).join('')).includes(squash(text)));
+    assert.ok(callsNotifyNobody(calls));
   });
 
   test('a 429 from Discord REST is waited out by discord.js: nothing lost, nothing doubled', async () => {
-    const text = longAnswer(4_500);
+    const text = longAnswer(9_000);
     rig.groq.reset();
     rig.groq.script({ kind: 'answer', text });
     rig.fake.rateLimitOnce('PATCH', ORIGINAL, { retryAfterS: 0.05, skip: 1 }); // the final edit
@@ -120,7 +148,7 @@ describe('discord adapter', () => {
     assert.equal(ok('POST', FOLLOW_UP), 2, 'each follow-up once');
     const messages = rig.fake.interactionMessages(interaction.token);
     assert.equal(messages.length, 3);
-    assert.ok(squash(messages.map((m) => m.content).join('')).includes(squash(text)), 'in order, nothing lost');
+    assert.ok(squash(messages.map(shownText).join('')).includes(squash(text)), 'in order, nothing lost');
   });
 
   test('a Groq failure after text was shown replaces the partial answer', async () => {
@@ -133,11 +161,11 @@ describe('discord adapter', () => {
     });
     const edits = calls.filter((c) => c.method === 'PATCH' && ORIGINAL.test(c.path));
     assert.ok(edits.length >= 2);
-    assert.match(edits[0]?.body.content, /^Sentence 1: /, 'the partial answer was on screen');
+    assert.match(sentText(edits[0]?.body), /^Sentence 1: /, 'the partial answer was on screen');
     const messages = rig.fake.interactionMessages(interaction.token);
     assert.equal(messages.length, 1);
-    assert.match(messages[0]?.content ?? '', /isn't responding/);
-    assert.doesNotMatch(messages[0]?.content ?? '', /Sentence/);
+    assert.match(shownText(messages[0]!), /isn't responding/);
+    assert.doesNotMatch(shownText(messages[0]!), /Sentence/);
   });
 
   test('when Discord refuses the final edit, the interaction is still completed with a plain failure', async () => {
@@ -149,7 +177,7 @@ describe('discord adapter', () => {
       body: { message: 'Invalid Form Body', code: 50035, errors: {} },
     });
     const { interaction } = await runSlash(rig, 'ask-twin', { question: 'Which languages do you use?' });
-    assert.equal(rig.fake.interactionMessages(interaction.token)[0]?.content, GENERIC_FAILURE);
+    assert.equal(shownText(rig.fake.interactionMessages(interaction.token)[0]!), GENERIC_FAILURE);
     assert.ok(rig.harness.logs.events('discord.reply_failed').length >= 1);
     assert.ok(!rig.harness.logs.text().includes(interaction.token), 'interaction tokens are kept out of the logs');
   });
@@ -164,7 +192,7 @@ describe('discord adapter', () => {
     assert.equal(replies.length, 1);
     assert.equal(replies[0]?.channel_id, rig.fake.dmChannelOf(rig.member.id));
     assert.equal(replies[0]?.message_reference?.message_id, message.id);
-    assert.match(replies[0]?.content ?? '', /TypeScript and Go/);
+    assert.match(shownText(replies[0]!), /TypeScript and Go/);
     const record = rig.harness.logs.events('twin.usage').at(-1);
     assert.equal(record?.tenantId, `discord:dm:${rig.member.id}`);
     assert.equal(record?.command, 'dm');
@@ -181,7 +209,8 @@ describe('discord adapter', () => {
     );
     const [reply] = rig.fake.interactionMessages(interaction.token);
     assert.equal(reply?.channel_id, rig.fake.dmChannelOf(rig.member.id));
-    assert.match(reply?.content ?? '', /PostgreSQL/);
+    assert.match(shownText(reply!), /PostgreSQL/);
+    assert.deepEqual(interaction.owners, { '0': '0' }, "the server install reaches the bot's own DM");
     const record = rig.harness.logs.events('twin.usage').at(-1);
     assert.equal(record?.tenantId, `discord:dm:${rig.member.id}`);
     assert.equal(record?.command, 'ask-twin');
@@ -228,12 +257,12 @@ describe('discord adapter', () => {
     const { replies, calls } = await runMessage(rig, {
       content: `<@${rig.fake.bot.id}> What did you study at university?`,
     });
-    assert.match(replies[0]?.content ?? '', /Hi @\u200beveryone and @\u200bhere/);
+    assert.match(shownText(replies[0]!), /Hi @\u200beveryone and @\u200bhere/);
     assert.ok(callsNotifyNobody(calls));
   });
 
   test('a masked link or an image address from the model shows its address and unfurls into nothing', async () => {
-    const text = `Verify here: [Click to verify](https://evil.example/login) and see https://evil.example/me.png. ${longAnswer(2_400)}`;
+    const text = `Verify here: [Click to verify](https://evil.example/login) and see https://evil.example/me.png. ${longAnswer(4_400)}`;
     rig.groq.reset();
     rig.groq.script({ kind: 'answer', text }, { kind: 'answer', text });
     const slash = await runSlash(rig, 'ask-twin', { question: 'Tell me about the projects you built recently' });
@@ -244,16 +273,14 @@ describe('discord adapter', () => {
     ];
     assert.ok(
       shown.length >= 4,
-      `the answers were split, so follow-ups were checked too: ${JSON.stringify(shown.map((s) => s.m.content.slice(0, 80)))}`,
+      `the answers were split, so follow-ups were checked too: ${JSON.stringify(shown.map((s) => shownText(s.m).slice(0, 80)))}`,
     );
     for (const { m } of shown) {
       assert.deepEqual(m.embeds, [], 'no preview card or image');
       assert.ok((m.flags & 4) !== 0, 'SuppressEmbeds is set');
     }
-    assert.match(shown[0]!.m.content, /Click to verify \(https:\/\/evil\.example\/login\)/);
-    const sent = [...slash.calls, ...mention.calls].filter(
-      (c) => (c.method === 'POST' || c.method === 'PATCH') && typeof c.body?.content === 'string',
-    );
+    assert.match(shownText(shown[0]!.m), /Click to verify \(https:\/\/evil\.example\/login\)/);
+    const sent = writes([...slash.calls, ...mention.calls]);
     assert.ok(sent.length >= 6, 'edits and follow-ups were sent');
     for (const c of sent) assert.ok((Number(c.body.flags) & 4) !== 0, `${c.method} ${c.path} suppresses embeds`);
   });

@@ -4,6 +4,7 @@
  */
 import { DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
 import { registerCommands } from '../../../src/adapters/discord/discord-commands.js';
+import { FLAG_COMPONENTS_V2, textDisplays } from '../../fakes/discord/fake-discord-components.js';
 import type { FakeMessage, FakeUser } from '../../fakes/discord/fake-discord-payloads.js';
 import {
   FakeDiscord,
@@ -11,6 +12,7 @@ import {
   type FakeInteraction,
   PERMISSIONS,
   type RecordedCall,
+  type SlashCommandInput,
 } from '../../fakes/discord/fake-discord-server.js';
 import type { SlashValue } from '../../fakes/discord/fake-slash-options.js';
 import type { FakeGroq } from '../../fakes/groq/fake-groq-server.js';
@@ -37,15 +39,32 @@ export function maskedLinksIn(content: string): string[] {
   return found;
 }
 
-/** True when every message and every call that sent content suppressed embeds and hid no link behind a label. */
-function linksShownIn(messages: readonly FakeMessage[], calls: readonly RecordedCall[]): boolean {
-  const sent = calls.filter(
-    (c) => (c.method === 'POST' || c.method === 'PATCH') && typeof c.body?.content === 'string',
+/** What a person reads in a message: its content, or with Components V2 its text displays, one per line. */
+export function shownText(message: FakeMessage): string {
+  return message.flags & FLAG_COMPONENTS_V2 ? textDisplays(message.components).join('\n') : message.content;
+}
+
+/** The text a call sent: its content, or the text displays of its components. */
+function sentText(call: RecordedCall): string {
+  if (typeof call.body?.content === 'string') return call.body.content;
+  return Array.isArray(call.body?.components) ? textDisplays(call.body.components).join('\n') : '';
+}
+
+/** The calls that wrote a message: posts and edits with content or components. */
+export function writes(calls: readonly RecordedCall[]): RecordedCall[] {
+  return calls.filter(
+    (c) =>
+      (c.method === 'POST' || c.method === 'PATCH') &&
+      (typeof c.body?.content === 'string' || Array.isArray(c.body?.components)),
   );
+}
+
+/** True when every message and every call that wrote one suppressed embeds and hid no link behind a label. */
+function linksShownIn(messages: readonly FakeMessage[], calls: readonly RecordedCall[]): boolean {
   return (
-    sent.every(
-      (c) => (Number(c.body?.flags ?? 0) & SUPPRESS_EMBEDS) !== 0 && maskedLinksIn(c.body.content).length === 0,
-    ) && messages.every((m) => m.embeds.length === 0 && maskedLinksIn(m.content).length === 0)
+    writes(calls).every(
+      (c) => (Number(c.body?.flags ?? 0) & SUPPRESS_EMBEDS) !== 0 && maskedLinksIn(sentText(c)).length === 0,
+    ) && messages.every((m) => m.embeds.length === 0 && maskedLinksIn(shownText(m)).length === 0)
   );
 }
 
@@ -67,11 +86,9 @@ export function bodyNotifiesNobody(body: { allowed_mentions?: Record<string, unk
   );
 }
 
-/** Every call since `since` that sent message content carried allowed_mentions that notify nobody. */
+/** Every call that wrote a message (content or components) carried allowed_mentions that notify nobody. */
 export function callsNotifyNobody(calls: readonly RecordedCall[]): boolean {
-  return calls
-    .filter((c) => (c.method === 'POST' || c.method === 'PATCH') && typeof c.body?.content === 'string')
-    .every((c) => bodyNotifiesNobody(c.body));
+  return writes(calls).every((c) => bodyNotifiesNobody(c.body));
 }
 
 export interface DiscordActors {
@@ -88,8 +105,9 @@ export interface DiscordRig extends DiscordActors {
 }
 
 /**
- * A twin (real TwinService + fake Groq), a fake Discord with the bot's commands registered in its guild (so the
- * fake types option values by their definitions), and a started DiscordAdapter between them.
+ * A twin (real TwinService + fake Groq), a fake Discord with the bot's commands registered in its guild and globally
+ * (so the fake types option values by their definitions, and offers each command only where its contexts and
+ * integration types allow), and a started DiscordAdapter between them.
  * why maxTokens 4 000: the long-answer scenarios need more than the harness's default 500 completion tokens.
  */
 export async function startDiscordRig(
@@ -97,12 +115,9 @@ export async function startDiscordRig(
 ): Promise<DiscordRig> {
   const harness = await startTwinHarness({ groq: {}, options: { maxTokens: 4_000 }, ...options.harness });
   const fake = await FakeDiscord.start(options.fake);
-  await registerCommands({
-    token: fake.token,
-    applicationId: fake.applicationId,
-    apiUrl: fake.apiUrl,
-    guildId: fake.guild.id,
-  });
+  const credentials = { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl };
+  await registerCommands({ ...credentials, guildId: fake.guild.id });
+  await registerCommands(credentials);
   const adapter = new DiscordAdapter({
     twin: harness.twin,
     token: fake.token,
@@ -135,7 +150,7 @@ export async function runSlash(
   actors: DiscordActors,
   command: string,
   options: Record<string, SlashValue>,
-  extra: { permissions?: string; dm?: boolean; user?: FakeUser } = {},
+  extra: Pick<SlashCommandInput, 'permissions' | 'dm' | 'where' | 'userInstalled'> & { user?: FakeUser } = {},
 ): Promise<{ interaction: FakeInteraction; calls: RecordedCall[] }> {
   const { fake, adapter } = actors;
   const since = fake.calls.length;
@@ -175,7 +190,7 @@ export function botMessagesAfter(fake: FakeDiscord, message: FakeMessage): FakeM
 
 function visibleOf(messages: readonly FakeMessage[], calls: readonly RecordedCall[]): Visible {
   return {
-    text: messages.map((m) => m.content).join('\n'),
+    text: messages.map(shownText).join('\n'),
     messages: messages.length,
     notifiesNobody:
       messages.every((m) => bodyNotifiesNobody({ allowed_mentions: m.allowedMentions as never })) &&

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type DiscordRig, startDiscordRig } from './discord-driver.js';
+import { type DiscordRig, shownText, startDiscordRig } from './discord-driver.js';
 
 const RATE = { writes: 3, perMs: 1_000 };
 
@@ -58,6 +58,6 @@ describe('discord edit budget', () => {
     const channel = asks[0]!.channel_id;
     const finals = rig.fake.channelMessages(channel).filter((m) => m.author.id === rig.fake.bot.id);
     assert.equal(finals.length, 6);
-    for (const m of finals) assert.match(m.content, /Sentence \d+: .*\n\n-# Sources: /s);
+    for (const m of finals) assert.match(shownText(m), /Sentence \d+: .*\n-# Sources: /s);
   });
 });

@@ -9,7 +9,7 @@ import { registerCommands } from '../../../src/adapters/discord/discord-commands
 import { TwinError } from '../../../src/core/errors.js';
 import { FakeDiscord } from '../../fakes/discord/fake-discord-server.js';
 import { startTwinHarness, type TwinHarness } from '../../support/twin-harness.js';
-import { type DiscordRig, runMessage, runSlash, startDiscordRig } from './discord-driver.js';
+import { type DiscordRig, runMessage, runSlash, shownText, startDiscordRig } from './discord-driver.js';
 
 const REFUSED = 'discord: the bot token was refused (401). Check DISCORD_TOKEN.';
 const SECRET = 'Zm9vYmFy.secret-token-value';
@@ -91,7 +91,9 @@ describe('discord adapter start-up', () => {
       assert.ok(put.authorized);
       const [ask, usage] = put.body;
       assert.equal(ask.name, 'ask-twin');
-      assert.deepEqual(ask.contexts, [0, 1]);
+      // /ask-twin travels with a person's User Install to any server or DM; /twin-usage stays with servers.
+      assert.deepEqual(ask.integration_types, [0, 1]);
+      assert.deepEqual(ask.contexts, [0, 1, 2]);
       assert.deepEqual(
         { type: ask.options[0].type, name: ask.options[0].name, required: ask.options[0].required },
         { type: 3, name: 'question', required: true },
@@ -99,7 +101,7 @@ describe('discord adapter start-up', () => {
       assert.equal(ask.options[0].max_length, 2_000);
       assert.equal(usage.name, 'twin-usage');
       assert.equal(usage.default_member_permissions, '32'); // ManageGuild
-      assert.equal(usage.dm_permission, false);
+      assert.deepEqual(usage.integration_types, [0]);
       assert.deepEqual(usage.contexts, [0]);
       // One command, two subcommands (type 1): report [window] and quota [limits…] [clear].
       const [report, quota] = usage.options;
@@ -175,7 +177,7 @@ describe('discord adapter with MessageContent and a short edit interval', () => 
     // Upper bound from the interval (+1 for the first edit, +1 for the final one); no assertion on speed itself.
     assert.ok(edits <= Math.ceil(elapsed / 250) + 2, `${edits} edits in ${elapsed} ms`);
     assert.ok(edits >= 3, `expected live edits between the first and the final, got ${edits}`);
-    assert.ok(rig.fake.interactionMessages(interaction.token)[0]?.content.startsWith(text));
+    assert.ok(shownText(rig.fake.interactionMessages(interaction.token)[0]!).startsWith(text));
   });
 
   test('a reply to the bot without the ping still continues the conversation', async () => {
@@ -191,7 +193,7 @@ describe('discord adapter with MessageContent and a short edit interval', () => 
       replyTo: answer.id,
       pingReply: false,
     });
-    assert.match(second.replies[0]?.content ?? '', /TypeScript and SQLite/);
+    assert.match(shownText(second.replies[0]!), /TypeScript and SQLite/);
     const history = rig.groq.requests.at(-1)?.body.messages.map((m) => m.content) ?? [];
     assert.ok(history.includes('Quillmark is a markdown notes app I built.'));
   });
@@ -200,7 +202,7 @@ describe('discord adapter with MessageContent and a short edit interval', () => 
     rig.groq.script({ kind: 'answer', text: 'I know my way around PostgreSQL.' });
     const content = `<@&${rig.fake.guild.botRoleId}> What databases have you worked with?`;
     const { replies } = await runMessage(rig, { content });
-    assert.match(replies[0]?.content ?? '', /PostgreSQL/);
+    assert.match(shownText(replies[0]!), /PostgreSQL/);
     const asked = String(rig.groq.requests.at(-1)?.body.messages.at(-1)?.content);
     assert.match(asked, /What databases have you worked with\?/);
     assert.doesNotMatch(asked, /<@&/);

@@ -1,11 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PermissionsBitField } from 'discord.js';
-import { answerTextOf, isGuildAdmin, questionOf, tenantOf } from '../../../src/adapters/discord/discord-facts.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionsBitField } from 'discord.js';
+import {
+  COMPONENTS_TEXT_LIMIT,
+  finalAnswerMessage,
+  textOfComponents,
+} from '../../../src/adapters/discord/discord-components.js';
+import {
+  answerTextOf,
+  inInstalledGuild,
+  interactionTenant,
+  isGuildAdmin,
+  questionOf,
+  tenantOf,
+} from '../../../src/adapters/discord/discord-facts.js';
 import { inertMentions, sourcesLine, unmaskLinks, usagePieces } from '../../../src/adapters/discord/discord-render.js';
-import { answerPieces, previewContent } from '../../../src/adapters/discord/discord-surface.js';
+import { answerPieces, DiscordSurface, previewContent } from '../../../src/adapters/discord/discord-surface.js';
 import { scrubTokens } from '../../../src/adapters/discord/safe-error.js';
+import { finalParts } from '../../../src/core/reply-presenter.js';
+import type { FinalPart } from '../../../src/core/reply-surface.js';
 import type { UsageSummary } from '../../../src/core/types.js';
+import { componentsProblem } from '../../fakes/discord/fake-discord-components.js';
 import { maskedLinksIn } from './discord-driver.js';
 
 describe('discord rendering', () => {
@@ -28,10 +43,10 @@ describe('discord rendering', () => {
     assert.equal(piece, 'Like this:\n```ts\nconst x = 1;\n```');
   });
 
-  test('a long preview is the first piece of the answer and fits one message', () => {
-    const text = 'I build reliable systems. '.repeat(200);
+  test('a long preview is the first piece of the answer and fits one Components V2 message', () => {
+    const text = 'I build reliable systems. '.repeat(400);
     const preview = previewContent(text);
-    assert.ok(preview.length <= 2_000);
+    assert.ok(preview.length <= 4_000 && preview.length > 3_000, `${preview.length} characters`);
     assert.ok(text.startsWith(preview));
     assert.equal(answerPieces({ text, sources: [], mode: 'llm' })[0], preview);
   });
@@ -92,10 +107,77 @@ describe('discord rendering', () => {
   });
 });
 
+describe('discord answers as Components V2', () => {
+  const part = (text: string, notes: string[] = []): FinalPart => ({
+    text,
+    index: 0,
+    last: true,
+    notes,
+    answer: { text, sources: [], mode: 'llm' },
+  });
+
+  test('a final part is a container: the answer, a separator, the small print; Discord’s rules hold', () => {
+    const message = finalAnswerMessage(part('I write Go.', ['Sources: Skills', 'A notice']));
+    assert.deepEqual(
+      message.map((c) => c.type),
+      [17],
+    );
+    assert.equal(textOfComponents(message), 'I write Go.\n-# Sources: Skills\n-# A notice');
+    assert.equal(componentsProblem(message, true), undefined);
+  });
+
+  test('a full-length final part still leaves room for a row of five buttons (feedback, follow-ups)', () => {
+    const sources = ['Skills', 'Experience at Northwind'].map((title) => ({ chunkId: title, title, score: 1 }));
+    const parts = finalParts(
+      { text: 'I plan rollbacks first. '.repeat(400), sources, mode: 'llm' },
+      new DiscordSurface({ edits: false, show: async () => undefined, append: async () => undefined }, 'c', 0),
+    );
+    const last = finalAnswerMessage(parts.at(-1)!);
+    assert.match(textOfComponents(last), /-# Sources: Skills, Experience at Northwind$/);
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      Array.from({ length: 5 }, (_, i) =>
+        new ButtonBuilder()
+          .setCustomId(`twin:${'x'.repeat(90)}:${i}`)
+          .setLabel(`Ask ${i}`)
+          .setStyle(ButtonStyle.Secondary),
+      ),
+    );
+    const withButtons = [...last, row.toJSON()];
+    assert.ok(parts.length >= 3, 'the long answer was split');
+    assert.equal(componentsProblem(withButtons, true), undefined);
+    for (const p of parts) {
+      const message = finalAnswerMessage(p);
+      assert.ok(textOfComponents(message).length <= COMPONENTS_TEXT_LIMIT);
+      assert.equal(componentsProblem(message, true), undefined);
+    }
+  });
+
+  test('an empty part shows only its small print; nothing is ever an empty text display', () => {
+    assert.equal(textOfComponents(finalAnswerMessage(part('', ['Sources: Skills']))), '-# Sources: Skills');
+    assert.equal(textOfComponents(finalAnswerMessage(part(''))), '…');
+  });
+});
+
 describe('discord facts', () => {
   test('tenants: a guild, or the user’s own DM tenant', () => {
     assert.equal(tenantOf('123', 'u1'), 'discord:123');
     assert.equal(tenantOf(null, 'u1'), 'discord:dm:u1');
+  });
+
+  test('an interaction’s tenant: the server when its install authorised it, else the person’s own', () => {
+    const at = (guildId: string | null, installedIn: string | null) => ({
+      guildId,
+      user: { id: 'u1' },
+      authorizingIntegrationOwners: { guildId: installedIn },
+    });
+    assert.equal(interactionTenant(at('g1', 'g1')).key, 'discord:g1');
+    assert.equal(inInstalledGuild(at('g1', 'g1')), true);
+    // A user-installed command in a server that never added the bot: the person's tenant, not the server's.
+    assert.equal(interactionTenant(at('g2', null)).key, 'discord:dm:u1');
+    assert.equal(inInstalledGuild(at('g2', null)), false);
+    // The bot's DM under the server install ("0": "0"), or a group DM through the user install.
+    assert.equal(interactionTenant(at(null, '0')).key, 'discord:dm:u1');
+    assert.equal(interactionTenant(at(null, null)).key, 'discord:dm:u1');
   });
 
   test('the question is the text without the bot’s user or role mention', () => {

@@ -1,8 +1,9 @@
 /** The core's reply presenter on a Discord surface: what a person sees, edit by edit (issue 18.1). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { textOfComponents } from '../../../src/adapters/discord/discord-components.js';
 import { DiscordSurface } from '../../../src/adapters/discord/discord-surface.js';
-import type { DiscordTarget } from '../../../src/adapters/discord/discord-targets.js';
+import type { DiscordBody, DiscordTarget } from '../../../src/adapters/discord/discord-targets.js';
 import type { Logger } from '../../../src/core/ports.js';
 import { ReplyPresenter } from '../../../src/core/reply-presenter.js';
 import type { Answer, ReplyEvent } from '../../../src/core/types.js';
@@ -11,18 +12,24 @@ import { flush, ManualTime } from '../../core/manual-time.js';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
-/** Records what a person would see: the live message's successive contents and any extra messages. */
+/** The text a person reads in a body: plain text, or the text displays of Components V2, one per line. */
+const textOf = (body: DiscordBody) => ('text' in body ? body.text : textOfComponents(body.components));
+
+/** Records what a person would see: the live message's successive texts and any extra messages, and the bodies. */
 class RecordingTarget implements DiscordTarget {
   readonly shown: string[] = [];
   readonly appended: string[] = [];
+  readonly bodies: DiscordBody[] = [];
   get edits(): boolean {
     return this.shown.length > 0;
   }
-  async show(content: string): Promise<void> {
-    this.shown.push(content);
+  async show(body: DiscordBody): Promise<void> {
+    this.bodies.push(body);
+    this.shown.push(textOf(body));
   }
-  async append(content: string): Promise<void> {
-    this.appended.push(content);
+  async append(body: DiscordBody): Promise<void> {
+    this.bodies.push(body);
+    this.appended.push(textOf(body));
   }
 }
 
@@ -66,7 +73,7 @@ describe('the reply presenter on Discord', () => {
       ]),
     );
     assert.deepEqual(outcome, { kind: 'final', parts: 1 });
-    assert.deepEqual(target.shown, ['I write Go.', 'I write Go.\n\n-# Sources: Skills']);
+    assert.deepEqual(target.shown, ['I write Go.', 'I write Go.\n-# Sources: Skills']);
   });
 
   test('a place in line is shown, then replaced by "Thinking…" and the answer', async () => {
@@ -85,7 +92,7 @@ describe('the reply presenter on Discord', () => {
     await flush();
     open();
     await done;
-    assert.deepEqual(target.shown, ["-# You're number 4 in line…", '-# Thinking…', 'Done.\n\n-# Sources: Skills']);
+    assert.deepEqual(target.shown, ["-# You're number 4 in line…", '-# Thinking…', 'Done.\n-# Sources: Skills']);
   });
 
   test('a reset clears the text on screen back to the progress note', async () => {
@@ -106,7 +113,7 @@ describe('the reply presenter on Discord', () => {
     assert.deepEqual(target.shown, ['First try', '-# Thinking…']);
     open();
     await done;
-    assert.deepEqual(target.shown, ['First try', '-# Thinking…', 'Second\n\n-# Sources: Skills']);
+    assert.deepEqual(target.shown, ['First try', '-# Thinking…', 'Second\n-# Sources: Skills']);
   });
 
   test('a stream that ends without a final event ends in the generic failure sentence', async () => {
@@ -131,7 +138,7 @@ describe('the reply presenter on Discord', () => {
 
   test('a long answer fills the live message, then follow-ups in order, nothing lost', async () => {
     const { target, present } = rig(60_000);
-    const text = Array.from({ length: 60 }, (_, i) => `Point ${i}: I shipped something useful that quarter.`).join(
+    const text = Array.from({ length: 120 }, (_, i) => `Point ${i}: I shipped something useful that quarter.`).join(
       '\n\n',
     );
     const outcome = await present(
@@ -144,10 +151,12 @@ describe('the reply presenter on Discord', () => {
     const messages = [target.shown.at(-1) ?? '', ...target.appended];
     assert.equal(messages.length, outcome.kind === 'final' ? outcome.parts : 0);
     assert.ok(messages.length >= 2);
-    for (const m of messages) assert.ok(m.length <= 2_000);
+    // why: Components V2 text displays take 4 000 characters in a message (plain content 2 000).
+    for (const m of messages) assert.ok(m.length <= 4_000);
     const squash = (s: string) => s.replace(/\s+/g, '');
     assert.ok(squash(messages.join('')).includes(squash(text)));
     assert.match(messages.at(-1) ?? '', /-# Sources: Skills\n-# I am answering without a language model\.$/);
-    assert.ok((target.shown[0]?.length ?? 0) <= 2_000, 'the live preview fits one message too');
+    assert.ok((target.shown[0]?.length ?? 0) <= 4_000, 'the live preview fits one message too');
+    for (const body of target.bodies) assert.ok('components' in body, 'every message of an answer is Components V2');
   });
 });

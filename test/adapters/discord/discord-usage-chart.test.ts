@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DiscordAdapter } from '../../../src/adapters/discord/discord-adapter.js';
+import { DiscordAdapter, USAGE_ONLY_IN_SERVERS } from '../../../src/adapters/discord/discord-adapter.js';
 import { TwinService } from '../../../src/core/twin-service.js';
 import type { UsageRecord } from '../../../src/core/types.js';
 import { EmbeddedProfileRetriever } from '../../../src/retrieval/embedded-profile-retriever.js';
@@ -42,49 +42,64 @@ function record(tenantId: string, i: number, at: number): UsageRecord {
   };
 }
 
+interface ChartRig {
+  harness: TwinHarness;
+  fake: FakeDiscord;
+  adapter: DiscordAdapter;
+  actors: DiscordActors;
+  operator: FakeUser;
+}
+
+/** A twin with the real chart renderer behind a started adapter; `records` usage rows in the guild's ledger. */
+async function startChartRig(records: number): Promise<ChartRig> {
+  const harness = await startTwinHarness();
+  const fake = await FakeDiscord.start();
+  const operator = fake.user('olga');
+  const twin = new TwinService({
+    profile: harness.twin.profile,
+    retriever: new EmbeddedProfileRetriever(harness.twin.profile.chunks),
+    usage: harness.usage,
+    logger: harness.logger,
+    chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
+    options: {
+      deadlineMs: 10_000,
+      userRate: { perMinute: 100, concurrent: 10 },
+      admins: [operator.id],
+      maxTokens: 500,
+    },
+  });
+  const now = Date.now();
+  for (let i = 0; i < records; i++)
+    await harness.usage.record(record(`discord:${fake.guild.id}`, i, now - (i % 6) * HOUR));
+  const adapter = new DiscordAdapter({
+    twin,
+    token: fake.token,
+    applicationId: fake.applicationId,
+    apiUrl: fake.apiUrl,
+    logger: harness.logger,
+  });
+  await adapter.start();
+  return { harness, fake, adapter, operator, actors: { fake, adapter, member: fake.user('ada') } };
+}
+
+async function closeChartRig(rig: ChartRig): Promise<void> {
+  await rig.adapter.stop();
+  await rig.fake.close();
+  await rig.harness.close();
+}
+
 describe('discord /twin-usage with a chart', () => {
+  let rig: ChartRig;
   let harness: TwinHarness;
   let fake: FakeDiscord;
-  let adapter: DiscordAdapter;
   let actors: DiscordActors;
-  let operator: FakeUser;
 
   before(async () => {
-    harness = await startTwinHarness();
-    fake = await FakeDiscord.start();
-    operator = fake.user('olga');
-    const twin = new TwinService({
-      profile: harness.twin.profile,
-      retriever: new EmbeddedProfileRetriever(harness.twin.profile.chunks),
-      usage: harness.usage,
-      logger: harness.logger,
-      chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
-      options: {
-        deadlineMs: 10_000,
-        userRate: { perMinute: 100, concurrent: 10 },
-        admins: [operator.id],
-        maxTokens: 500,
-      },
-    });
-    const now = Date.now();
-    for (let i = 0; i < 12; i++)
-      await harness.usage.record(record(`discord:${fake.guild.id}`, i, now - (i % 6) * HOUR));
-    adapter = new DiscordAdapter({
-      twin,
-      token: fake.token,
-      applicationId: fake.applicationId,
-      apiUrl: fake.apiUrl,
-      logger: harness.logger,
-    });
-    await adapter.start();
-    actors = { fake, adapter, member: fake.user('ada') };
+    rig = await startChartRig(12);
+    ({ harness, fake, actors } = rig);
   });
 
-  after(async () => {
-    await adapter.stop();
-    await fake.close();
-    await harness.close();
-  });
+  after(() => closeChartRig(rig));
 
   test('an admin gets the report and the chart as a PNG file on the same ephemeral message', async () => {
     const { interaction, calls } = await runSlash(
@@ -152,12 +167,13 @@ describe('discord /twin-usage with a chart', () => {
     );
   });
 
-  test('with no requests in the window there is no chart: text only, as before', async () => {
-    // The operator (TWIN_ADMINS) asks from a DM: their own tenant, which has no records.
-    const { interaction, calls } = await runSlash(actors, 'twin-usage report', {}, { dm: true, user: operator });
-    const [m] = fake.interactionMessages(interaction.token);
-    assert.match(m?.content ?? '', /Requests: 0/);
-    assert.equal(m?.attachments.length, 0);
+  test('outside a server (an older registration that still offers it in DMs) the report is refused politely', async () => {
+    const { interaction, calls } = await runSlash(actors, 'twin-usage report', {}, { dm: true, user: rig.operator });
+    const [m, ...rest] = fake.interactionMessages(interaction.token);
+    assert.equal(rest.length, 0);
+    assert.ok(m && (m.flags & EPHEMERAL) !== 0, 'only the asker sees it');
+    assert.equal(m.content, USAGE_ONLY_IN_SERVERS);
+    assert.doesNotMatch(m.content, /\d/, 'no numbers');
     assert.ok(calls.every((c) => c.files === undefined));
   });
 
@@ -181,5 +197,22 @@ describe('discord /twin-usage with a chart', () => {
     assert.match(m?.content ?? '', /Requests: 12[\s\S]*Requests over time: /);
     assert.equal(m?.attachments.length, 0);
     assert.equal(harness.logs.events('discord.chart_not_sent').length, 1);
+  });
+});
+
+describe('discord /twin-usage with an empty ledger', () => {
+  let rig: ChartRig;
+  before(async () => {
+    rig = await startChartRig(0);
+  });
+  after(() => closeChartRig(rig));
+
+  test('with no requests in the window there is no chart: text only, as before', async () => {
+    // The operator (TWIN_ADMINS) asks in the server, which has no records.
+    const { interaction, calls } = await runSlash(rig.actors, 'twin-usage report', {}, { user: rig.operator });
+    const [m] = rig.fake.interactionMessages(interaction.token);
+    assert.match(m?.content ?? '', /Requests: 0/);
+    assert.equal(m?.attachments.length, 0);
+    assert.ok(calls.every((c) => c.files === undefined));
   });
 });

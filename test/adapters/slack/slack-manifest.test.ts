@@ -12,7 +12,7 @@ test('the app manifest asks for exactly the scopes the install flow requests, an
   for (const command of ['/ask-twin', '/twin-usage']) assert.match(manifest, new RegExp(`command: ${command}\\n`));
   assert.match(
     manifest,
-    /usage_hint: "\[report\] \[24h\|7d\|30d\] \| quota requests-per-day 100 usd-per-month 5 \| quota clear"/,
+    /usage_hint: "\[report\] \[24h\|7d\|30d\] \| quota requests-per-day 100 usd-per-month 5 \| quota clear \| alerts #channel \| dashboard"/,
   );
   for (const event of [
     'app_mention',
@@ -30,4 +30,6 @@ test('the app manifest asks for exactly the scopes the install flow requests, an
   assert.match(manifest, /^ {2}agent_view:\n {4}agent_description: \S/m);
   assert.doesNotMatch(manifest, /^ {2}assistant_view:/m);
   assert.ok(BOT_SCOPES.includes('assistant:write'));
+  // Feedback and follow-up buttons arrive as interactive payloads.
+  assert.match(manifest, /interactivity:\n\s+is_enabled: true/);
 });

@@ -77,7 +77,7 @@ describe('slack-render', () => {
       ...renderNote('x', 'failure').blocks,
     ]) {
       if (block.type === 'markdown') continue;
-      const objects = block.type === 'section' ? [block.text] : block.elements;
+      const objects = block.type === 'section' ? [block.text] : block.type === 'context' ? block.elements : [];
       for (const o of objects) assert.equal(o.verbatim, true);
     }
   });

@@ -104,9 +104,17 @@ const visible = (s: string) => s.replace(/\u200b/g, '');
 
 function textObjects(blocks: unknown): TextObject[] {
   if (!Array.isArray(blocks)) return [];
+  // why: a button's or feedback button's label is a text object inside the element, not the element itself.
+  const inside = (e: Record<string, unknown>) =>
+    [
+      e,
+      e.text,
+      (e.positive_button as { text?: unknown })?.text,
+      (e.negative_button as { text?: unknown })?.text,
+    ].filter((o): o is TextObject => typeof (o as TextObject | undefined)?.text === 'string');
   return (blocks as Block[]).flatMap((b) => [
     ...(b.text && typeof b.text !== 'string' ? [b.text] : []),
-    ...(b.elements ?? []),
+    ...((b.elements ?? []) as Record<string, unknown>[]).flatMap(inside),
   ]);
 }
 

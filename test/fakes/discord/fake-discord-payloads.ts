@@ -29,12 +29,16 @@ export interface FakeMessage {
   mention_roles: string[];
   attachments: FakeAttachment[];
   embeds: unknown[];
+  /** Message components as Discord stores them (numbered); with IS_COMPONENTS_V2 the text is in text displays. */
+  components: unknown[];
   pinned: boolean;
   type: number;
   flags: number;
   webhook_id?: string;
   application_id?: string;
   message_reference?: { message_id: string; channel_id: string; guild_id?: string; type?: number };
+  /** On an interaction response: the interaction it answers. */
+  interaction_metadata?: Record<string, unknown>;
   /** Not Discord's: the `allowed_mentions` of the last create or edit (absent when the sender gave none). */
   allowedMentions?: AllowedMentions;
   /** Not Discord's: how many times the message was edited. */
@@ -65,6 +69,7 @@ export interface AllowedMentions {
 
 export const CHANNEL_GUILD_TEXT = 0;
 export const CHANNEL_DM = 1;
+export const CHANNEL_GROUP_DM = 3;
 export const MESSAGE_DEFAULT = 0;
 export const MESSAGE_REPLY = 19;
 export const MESSAGE_CHAT_INPUT_COMMAND = 20;
@@ -72,6 +77,8 @@ export const MESSAGE_CHAT_INPUT_COMMAND = 20;
 export const FLAG_SUPPRESS_EMBEDS = 4;
 export const FLAG_EPHEMERAL = 64;
 export const FLAG_LOADING = 128;
+/** IS_COMPONENTS_V2: the message is made of components only (no content, no embeds); an edit cannot clear it. */
+export { FLAG_COMPONENTS_V2 } from './fake-discord-components.js';
 
 /** Gateway intents the fake enforces (Discord's bit values). */
 export const INTENT = {
@@ -107,6 +114,7 @@ export function newMessage(
     mention_roles: [],
     attachments: [],
     embeds: [],
+    components: [],
     pinned: false,
     type: fields.message_reference ? MESSAGE_REPLY : MESSAGE_DEFAULT,
     flags: 0,
@@ -196,62 +204,84 @@ export function guildCreateJson(guild: FakeGuild, bot: FakeUser): Record<string,
   };
 }
 
+/** Where an interaction comes from (Discord's interaction context types: 0 guild, 1 bot DM, 2 private channel). */
+export type InteractionPlace =
+  | { context: 0; guild: FakeGuild; channelId: string; permissions: string }
+  | { context: 1; channelId: string }
+  | { context: 2; channelId: string; recipients: FakeUser[] };
+
 export interface InteractionJsonInput {
   id: string;
   token: string;
   applicationId: string;
-  commandId: string;
-  name: string;
-  /** `data.options`, already typed (fake-slash-options.ts). */
-  options: SlashOptionJson[];
   user: FakeUser;
-  channelId: string;
-  /** Absent in a DM. */
-  guild?: FakeGuild;
-  /** The member's permissions bitfield, as a decimal string. */
-  permissions: string;
+  place: InteractionPlace;
+  /** `authorizing_integration_owners`: "0" (guild install) -> guild id or "0" in the bot's DM; "1" -> the user. */
+  owners: Record<string, string>;
+  /** Type 2 (application command), 3 (message component) or 5 (modal submit), with its `data`. */
+  type: 2 | 3 | 5;
+  data: Record<string, unknown>;
+  /** For a component interaction (or a modal opened from one): the message the component is on. */
+  message?: Record<string, unknown>;
 }
 
-/** INTERACTION_CREATE data of a chat input (slash) command. */
+/** The `data` of a chat input (slash) command. `options` already typed (fake-slash-options.ts). */
+export function commandData(commandId: string, name: string, options: SlashOptionJson[]): Record<string, unknown> {
+  return { id: commandId, name, type: 1, options };
+}
+
+/** INTERACTION_CREATE data: a slash command, a component click or a modal submission, from a guild, the bot's DM or a private channel. */
 export function interactionJson(i: InteractionJsonInput): Record<string, unknown> {
   const base = {
     id: i.id,
     application_id: i.applicationId,
-    type: 2,
+    type: i.type,
     token: i.token,
     version: 1,
     locale: 'en-US',
     app_permissions: '2248473465835073',
     entitlements: [],
     attachment_size_limit: 10_485_760,
-    data: {
-      id: i.commandId,
-      name: i.name,
-      type: 1,
-      options: i.options,
-    },
+    data: i.data,
+    ...(i.message && { message: i.message }),
+    context: i.place.context,
+    authorizing_integration_owners: i.owners,
+    channel_id: i.place.channelId,
   };
-  if (!i.guild) {
+  const place = i.place;
+  if (place.context === 1) {
     return {
       ...base,
-      channel_id: i.channelId,
-      channel: { id: i.channelId, type: CHANNEL_DM, recipients: [i.user], last_message_id: null, flags: 0 },
+      channel: { id: place.channelId, type: CHANNEL_DM, recipients: [i.user], last_message_id: null, flags: 0 },
       user: i.user,
-      context: 1,
-      authorizing_integration_owners: { '1': i.user.id },
+    };
+  }
+  if (place.context === 2) {
+    return {
+      ...base,
+      channel: {
+        id: place.channelId,
+        type: CHANNEL_GROUP_DM,
+        recipients: place.recipients,
+        name: null,
+        icon: null,
+        owner_id: i.user.id,
+        last_message_id: null,
+        flags: 0,
+      },
+      user: i.user,
     };
   }
   return {
     ...base,
-    guild_id: i.guild.id,
+    guild_id: place.guild.id,
     guild_locale: 'en-US',
-    guild: { id: i.guild.id, locale: 'en-US', features: [] },
-    channel_id: i.channelId,
-    channel: { id: i.channelId, type: CHANNEL_GUILD_TEXT, guild_id: i.guild.id, name: 'general', flags: 0 },
+    guild: { id: place.guild.id, locale: 'en-US', features: [] },
+    channel: { id: place.channelId, type: CHANNEL_GUILD_TEXT, guild_id: place.guild.id, name: 'general', flags: 0 },
     member: {
       user: i.user,
       roles: [],
-      permissions: i.permissions,
+      permissions: place.permissions,
       joined_at: isoNow(),
       deaf: false,
       mute: false,
@@ -261,7 +291,5 @@ export function interactionJson(i: InteractionJsonInput): Record<string, unknown
       premium_since: null,
       pending: false,
     },
-    context: 0,
-    authorizing_integration_owners: { '0': i.guild.id },
   };
 }

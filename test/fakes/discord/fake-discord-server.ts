@@ -9,14 +9,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
+import { COMPONENT, modalSubmitData, walkComponents } from './fake-discord-components.js';
 import { FakeDiscordGateway } from './fake-discord-gateway.js';
 import {
   CHANNEL_DM,
   CHANNEL_GUILD_TEXT,
+  commandData,
   type FakeGuild,
   type FakeMessage,
   type FakeUser,
   INTENT,
+  type InteractionPlace,
   interactionJson,
   messageJson,
   newMessage,
@@ -24,6 +27,8 @@ import {
 } from './fake-discord-payloads.js';
 import { type RouteContext, routeRest } from './fake-discord-routes.js';
 import type {
+  ButtonClickInput,
+  CommandPlace,
   FailRule,
   FakeDiscordOptions,
   FakeInteraction,
@@ -41,6 +46,8 @@ export class FakeDiscord implements RouteContext {
   readonly applicationId: string;
   readonly bot: FakeUser;
   readonly guild: FakeGuild;
+  /** A server the bot was never added to: only a user-installed command reaches it, and the bot cannot see it. */
+  readonly foreignGuild: FakeGuild;
   readonly gateway: FakeDiscordGateway;
   readonly messages = new Map<string, FakeMessage>();
   readonly interactions = new Map<string, FakeInteraction>();
@@ -49,6 +56,8 @@ export class FakeDiscord implements RouteContext {
   readonly failRules: FailRule[] = [];
   readonly users = new Map<string, FakeUser>();
   private readonly dmChannels = new Map<string, string>();
+  /** Group DMs between people, one per user who runs a command there (the bot is not a recipient). */
+  private readonly privateChannels = new Map<string, string>();
   private readonly server: Server;
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   apiUrl = '';
@@ -62,6 +71,13 @@ export class FakeDiscord implements RouteContext {
     this.guild = {
       id: snowflake(),
       name: 'Test Guild',
+      ownerId: snowflake(),
+      channelId: snowflake(),
+      botRoleId: snowflake(),
+    };
+    this.foreignGuild = {
+      id: snowflake(),
+      name: 'Elsewhere',
       ownerId: snowflake(),
       channelId: snowflake(),
       botRoleId: snowflake(),
@@ -110,6 +126,20 @@ export class FakeDiscord implements RouteContext {
     return [...this.dmChannels.values()].includes(channelId);
   }
 
+  /** The group DM `userId` runs commands in with a friend; the bot is not in it. */
+  privateChannelOf(userId: string): string {
+    let id = this.privateChannels.get(userId);
+    if (!id) {
+      id = snowflake();
+      this.privateChannels.set(userId, id);
+    }
+    return id;
+  }
+
+  isUnseenChannel(channelId: string): boolean {
+    return channelId === this.foreignGuild.channelId || [...this.privateChannels.values()].includes(channelId);
+  }
+
   /**
    * The next `method` call whose path matches (after `skip` matching calls) answers 429 and does nothing, as
    * Discord's limiter would: `retry-after` header (seconds), `x-ratelimit-*` headers and the JSON body.
@@ -154,41 +184,178 @@ export class FakeDiscord implements RouteContext {
     });
   }
 
-  /** Someone runs a slash command: dispatches INTERACTION_CREATE. */
+  /**
+   * Someone runs a slash command: dispatches INTERACTION_CREATE. As Discord's client would, it refuses (throws) a
+   * command the bot's registration does not offer there: its `contexts` leave the place out, or no installation
+   * reaches it (`integration_types`: the guild install reaches the guild and the bot's DM; the user install every
+   * place, for a person who added the app).
+   */
   slashCommand(input: SlashCommandInput): FakeInteraction {
     this.users.set(input.user.id, input.user);
+    const where: CommandPlace = input.where ?? (input.dm ? 'bot_dm' : 'guild');
+    const definition = this.registeredCommand(input.name, where !== 'guild');
+    const place = this.placeOf(where, input.user, input.permissions);
+    const owners = this.ownersFor(input.name, definition, where, input.user, input.userInstalled ?? false);
+    const interaction = this.newInteraction(input.name, input.user, place, owners, input.subcommand);
+    const options = slashOptionsJson(input.options ?? {}, input.subcommand, definition);
+    const data = commandData(snowflake(), input.name, options);
+    this.gateway.dispatch('INTERACTION_CREATE', this.interactionPayload(interaction, place, 2, data));
+    return interaction;
+  }
+
+  /**
+   * Someone clicks a button on one of the bot's messages: dispatches a MESSAGE_COMPONENT interaction (type 3) with
+   * the button's custom_id and the message. Throws when the message has no such enabled button.
+   */
+  clickButton(input: ButtonClickInput): FakeInteraction {
+    this.users.set(input.user.id, input.user);
+    const button = walkComponents(input.message.components).find(
+      (c) => c.type === COMPONENT.button && c.custom_id === input.customId,
+    );
+    if (!button) throw new Error(`message ${input.message.id} has no button ${input.customId}`);
+    if (button.disabled) throw new Error(`button ${input.customId} is disabled`);
+    const where = this.placeOfChannel(input.message.channel_id);
+    const place = this.placeOf(where, input.user, input.permissions);
+    // why: on a user-installed command's answer the owner is the person who installed the app, not the clicker.
+    const source = [...this.interactions.values()].find(
+      (i) => i.original === input.message || i.followups.includes(input.message),
+    );
+    const owners: Record<string, string> = source
+      ? { ...source.owners }
+      : where === 'guild'
+        ? { '0': this.guild.id }
+        : { '0': '0' };
+    if (input.userInstalled) owners['1'] = input.user.id;
+    const interaction = this.newInteraction(input.customId, input.user, place, owners);
+    interaction.kind = 'component';
+    interaction.message = input.message;
+    const data = { custom_id: input.customId, component_type: COMPONENT.button, id: button.id };
+    const payload = this.interactionPayload(interaction, place, 3, data, messageJson(input.message));
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    return interaction;
+  }
+
+  /**
+   * The person who saw a modal (opened as the answer to `opener`) submits it with `values` by input custom_id:
+   * dispatches a MODAL_SUBMIT interaction (type 5) from the same place, with the same installation owners, and the
+   * message when the modal was opened from a click on one. Throws when no modal was opened, or where Discord's client
+   * would not submit (a required input empty, a value outside its length limits).
+   */
+  submitModal(input: {
+    opener: FakeInteraction;
+    values: Record<string, string>;
+    permissions?: string;
+  }): FakeInteraction {
+    const { opener } = input;
+    if (!opener.modal || opener.callbacks[0]?.type !== 9) {
+      throw new Error('fake discord: no modal was opened for that interaction');
+    }
+    const data = modalSubmitData(opener.modal, input.values);
+    const place = this.placeOf(this.placeOfChannel(opener.channelId), opener.user, input.permissions);
+    const interaction = this.newInteraction(String(opener.modal.custom_id), opener.user, place, { ...opener.owners });
+    interaction.kind = 'modal';
+    if (opener.message) interaction.message = opener.message;
+    const message = opener.message && messageJson(opener.message);
+    this.gateway.dispatch('INTERACTION_CREATE', this.interactionPayload(interaction, place, 5, data, message));
+    return interaction;
+  }
+
+  /** The command as the bot last registered it: in the guild (guild commands stay there), else globally. */
+  registeredCommand(name: string, outsideGuild = false): Record<string, unknown> | undefined {
+    const inGuild = outsideGuild ? undefined : this.commands.get(this.guild.id)?.find((c) => c.name === name);
+    return inGuild ?? this.commands.get('global')?.find((c) => c.name === name);
+  }
+
+  private placeOfChannel(channelId: string): CommandPlace {
+    if (this.isDmChannel(channelId)) return 'bot_dm';
+    if (channelId === this.foreignGuild.channelId) return 'foreign_guild';
+    if ([...this.privateChannels.values()].includes(channelId)) return 'private_channel';
+    return 'guild';
+  }
+
+  private placeOf(where: CommandPlace, user: FakeUser, permissions?: string): InteractionPlace {
+    const perms = permissions ?? PERMISSIONS.member;
+    switch (where) {
+      case 'guild':
+        return { context: 0, guild: this.guild, channelId: this.guild.channelId, permissions: perms };
+      case 'foreign_guild':
+        return { context: 0, guild: this.foreignGuild, channelId: this.foreignGuild.channelId, permissions: perms };
+      case 'bot_dm':
+        return { context: 1, channelId: this.dmChannelOf(user.id) };
+      case 'private_channel': {
+        const friend: FakeUser = { id: snowflake(), username: 'friend', global_name: 'Friend', discriminator: '0' };
+        return { context: 2, channelId: this.privateChannelOf(user.id), recipients: [user, friend] };
+      }
+    }
+  }
+
+  /** `authorizing_integration_owners` for a command run `where`, as Discord computes it; throws where none reaches. */
+  private ownersFor(
+    name: string,
+    definition: Record<string, unknown> | undefined,
+    where: CommandPlace,
+    user: FakeUser,
+    userInstalled: boolean,
+  ): Record<string, string> {
+    const context = where === 'guild' || where === 'foreign_guild' ? 0 : where === 'bot_dm' ? 1 : 2;
+    const contexts = definition?.contexts as number[] | null | undefined;
+    if (contexts && !contexts.includes(context)) {
+      throw new Error(`Discord does not offer /${name} in ${where}: its contexts are [${contexts.join(', ')}]`);
+    }
+    // why: without integration_types a command has the app's default installation, the guild install.
+    const types = (definition?.integration_types as number[] | undefined) ?? [0];
+    const owners: Record<string, string> = {};
+    if (types.includes(0) && where === 'guild') owners['0'] = this.guild.id;
+    if (types.includes(0) && where === 'bot_dm') owners['0'] = '0';
+    if (types.includes(1) && userInstalled) owners['1'] = user.id;
+    if (Object.keys(owners).length === 0) {
+      throw new Error(`Discord does not offer /${name} in ${where}: no installation of the app reaches it`);
+    }
+    return owners;
+  }
+
+  private newInteraction(
+    name: string,
+    user: FakeUser,
+    place: InteractionPlace,
+    owners: Record<string, string>,
+    subcommand?: string,
+  ): FakeInteraction {
     const interaction: FakeInteraction = {
       id: snowflake(),
       token: `itok_${randomBytes(24).toString('hex')}`,
-      name: input.name,
-      ...(input.subcommand && { subcommand: input.subcommand }),
-      user: input.user,
-      channelId: input.dm ? this.dmChannelOf(input.user.id) : this.guild.channelId,
-      guildId: input.dm ? undefined : this.guild.id,
+      name,
+      ...(subcommand && { subcommand }),
+      user,
+      channelId: place.channelId,
+      guildId: place.context === 0 ? place.guild.id : undefined,
+      context: place.context,
+      owners,
       callbacks: [],
       followups: [],
     };
     this.interactions.set(interaction.token, interaction);
-    const data = interactionJson({
-      id: interaction.id,
-      token: interaction.token,
-      applicationId: this.applicationId,
-      commandId: snowflake(),
-      name: input.name,
-      options: slashOptionsJson(input.options ?? {}, input.subcommand, this.registeredCommand(input.name, input.dm)),
-      user: input.user,
-      channelId: interaction.channelId,
-      guild: input.dm ? undefined : this.guild,
-      permissions: input.permissions ?? PERMISSIONS.member,
-    });
-    this.gateway.dispatch('INTERACTION_CREATE', data);
     return interaction;
   }
 
-  /** The command as the bot last registered it: in the guild (not in a DM), else globally. */
-  registeredCommand(name: string, dm = false): Record<string, unknown> | undefined {
-    const inGuild = dm ? undefined : this.commands.get(this.guild.id)?.find((c) => c.name === name);
-    return inGuild ?? this.commands.get('global')?.find((c) => c.name === name);
+  private interactionPayload(
+    interaction: FakeInteraction,
+    place: InteractionPlace,
+    type: 2 | 3 | 5,
+    data: Record<string, unknown>,
+    message?: Record<string, unknown>,
+  ): Record<string, unknown> {
+    return interactionJson({
+      id: interaction.id,
+      token: interaction.token,
+      applicationId: this.applicationId,
+      user: interaction.user,
+      place,
+      owners: interaction.owners,
+      type,
+      data,
+      ...(message && { message }),
+    });
   }
 
   /** Someone posts a message: stores it and dispatches MESSAGE_CREATE (subject to intents). */
@@ -265,6 +432,7 @@ export class FakeDiscord implements RouteContext {
   /** MESSAGE_CREATE as Discord sends it: per intents, and without content when MESSAGE_CONTENT is missing. */
   dispatchMessage(message: FakeMessage, replied?: FakeMessage, type = 'MESSAGE_CREATE'): void {
     if (message.flags & 64) return; // ephemeral messages are never dispatched
+    if (this.isUnseenChannel(message.channel_id)) return; // the bot is not there to hear it
     const dm = this.isDmChannel(message.channel_id);
     const json = {
       ...messageJson(message, replied),
@@ -277,7 +445,7 @@ export class FakeDiscord implements RouteContext {
     this.gateway.dispatch(type, json, dm ? INTENT.directMessages : INTENT.guildMessages, (data, intents) =>
       visibleToAll || (intents & INTENT.messageContent) !== 0
         ? data
-        : { ...(data as object), content: '', embeds: [], attachments: [] },
+        : { ...(data as object), content: '', embeds: [], attachments: [], components: [] },
     );
   }
 

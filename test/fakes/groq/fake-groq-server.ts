@@ -232,6 +232,11 @@ export async function startFakeGroq(options: FakeGroqOptions = {}): Promise<Fake
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return "'messages' : minimum number of items is 1";
     }
+    // why: Groq refuses a temperature outside [0, 2] with a 400, like OpenAI's API does.
+    const t = body.temperature;
+    if (t !== undefined && t !== null && (typeof t !== 'number' || t < 0 || t > 2)) {
+      return "'temperature' : number must be at most 2 and at least 0";
+    }
     return undefined;
   }
 

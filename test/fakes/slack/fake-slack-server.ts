@@ -10,6 +10,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
+import { blocksProblem, TriggerIds, viewProblem } from './slack-interactions.js';
 import { type FakeStreams, streamHandlers } from './slack-streams.js';
 
 export interface FakeBot {
@@ -118,6 +119,10 @@ export interface FakeSlack {
   files: FakeFile[];
   /** Direct-message channels opened with conversations.open, by user id. */
   ims: Map<string, string>;
+  /** Trigger ids handed out with interactive payloads, each exchanged once by views.open. */
+  triggers: TriggerIds;
+  /** Modals opened with views.open, in order. */
+  views: Record<string, unknown>[];
   /** A response_url for a command; posts to it land in `responses`. */
   responseUrl(id: string): string;
   /** A person's message, as if typed in Slack (for threads read back with conversations.replies). */
@@ -130,7 +135,16 @@ const DEFAULT_BOTS: Record<string, FakeBot> = {
   'xoxb-test': { teamId: 'T1', teamName: 'Fake Workspace', botUserId: 'UBOT', botId: 'BBOT' },
 };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'chunks', 'loading_messages', 'prompts']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'metadata',
+  'files',
+  'chunks',
+  'loading_messages',
+  'prompts',
+  'view',
+]);
 
 /** why: Slack refuses uploads over 1 GB; the fake keeps the same rule. */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -177,6 +191,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     methodErrors: new Map(),
     files: [],
     ims: new Map(),
+    triggers: new TriggerIds(),
+    views: [],
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
     addMessage(m) {
       const message: FakeMessage = { ...m, ts: nextTs(), edits: 0, versions: [{ text: m.text }] };
@@ -214,6 +230,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!bot) return 'invalid_auth';
       if (fake.notInChannel.has(channel)) return 'not_in_channel';
       if (!p.text && !p.blocks) return 'no_text';
+      const badBlocks = blocksProblem(p.blocks);
+      if (badBlocks) return badBlocks;
       const message: FakeMessage = {
         channel,
         ts: nextTs(),
@@ -237,6 +255,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (message.user !== bot.botUserId) return 'cant_update_message';
       // why: a message still streaming changes only through chat.appendStream / chat.stopStream.
       if (message.stream?.state === 'open') return 'cant_update_message';
+      const badBlocks = blocksProblem(p.blocks);
+      if (badBlocks) return badBlocks;
       message.text = String(p.text ?? '');
       message.blocks = p.blocks as unknown[] | undefined;
       message.edits += 1;
@@ -330,6 +350,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         };
       });
       return { files: shared };
+    },
+    'views.open': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const problem = fake.triggers.exchange(p.trigger_id) ?? viewProblem(p.view);
+      if (problem) return problem;
+      const view = { id: `V${String(fake.views.length + 1).padStart(8, '0')}`, ...(p.view as object) };
+      fake.views.push(view);
+      return { view };
     },
     'reactions.add': (p) => (p.name && p.channel && p.timestamp ? {} : 'invalid_arguments'),
     'assistant.threads.setStatus': (p) => {

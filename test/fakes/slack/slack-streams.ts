@@ -3,11 +3,13 @@
  * open, chat.appendStream adds markdown to it, chat.stopStream closes it with optional markdown and blocks. The
  * argument rules are Slack's: a thread to reply in, the recipient's user and team ids outside a DM, at most 12 000
  * characters of markdown per call (as `markdown_text` or `markdown_text` chunks, the way the SDK's chatStream sends
- * them), at most 50 blocks at stop; appending to or stopping a stream that is closed or expired answers
+ * them), and at stop the same Block Kit rules as chat.postMessage (`blocksProblem`: at most 50 blocks, feedback
+ * buttons inside `context_actions`); appending to or stopping a stream that is closed or expired answers
  * `message_not_in_streaming_state`. Two switches: a workspace that refuses streaming, and streams that expire after
  * N appends (Slack expires a stream left idle).
  */
 import type { FakeBot, FakeMessage, FakeSlack } from './fake-slack-server.js';
+import { blocksProblem } from './slack-interactions.js';
 
 export interface FakeStreams {
   /** Workspaces (team ids) whose chat.startStream answers this error, e.g. `feature_not_enabled`. */
@@ -18,7 +20,6 @@ export interface FakeStreams {
 
 /** why: the markdown_text limit of every streaming method (and of the markdown block). */
 export const STREAM_TEXT_LIMIT = 12_000;
-const MAX_STOP_BLOCKS = 50;
 
 type Handler = (p: Record<string, unknown>, bot: FakeBot | undefined) => object | string;
 
@@ -102,8 +103,10 @@ export function streamHandlers(fake: FakeSlack, nextTs: () => string): Record<st
       if (typeof message === 'string') return message;
       const text = markdownOf(p) ?? '';
       if (text.length > STREAM_TEXT_LIMIT) return 'invalid_arguments';
+      // why: stop takes the same Block Kit as chat.postMessage (at most 50 blocks, e.g. feedback buttons).
+      const badBlocks = blocksProblem(p.blocks);
+      if (badBlocks) return badBlocks;
       const blocks = p.blocks as unknown[] | undefined;
-      if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > MAX_STOP_BLOCKS)) return 'invalid_blocks';
       if (expired(message)) return 'message_not_in_streaming_state';
       message.text += text;
       message.stream!.state = 'stopped';

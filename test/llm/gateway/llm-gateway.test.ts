@@ -35,7 +35,13 @@ afterEach(async () => {
 });
 
 async function rig(
-  options: { fake?: FakeGroqOptions; gateway?: Partial<LlmGatewayOptions>; apiKey?: string } = {},
+  options: {
+    fake?: FakeGroqOptions;
+    gateway?: Partial<LlmGatewayOptions>;
+    apiKey?: string;
+    /** why: short only where a stall is the point; elsewhere a slow, busy machine must not look like a stall. */
+    stallTimeoutMs?: number;
+  } = {},
 ): Promise<Rig> {
   const fake = await startFakeGroq(options.fake);
   const sink = new LogSink();
@@ -48,7 +54,7 @@ async function rig(
     fallbackModels: models.slice(1),
     temperature: 0.7,
     maxTokens: 200,
-    stallTimeoutMs: 200,
+    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
     logger,
   });
   const gateway = new LlmGateway({
@@ -229,7 +235,7 @@ describe('LlmGateway', () => {
   });
 
   it('retries a stall before any text, without a restart', async () => {
-    const { fake, gateway } = await rig();
+    const { fake, gateway } = await rig({ stallTimeoutMs: 200 });
     fake.script({ kind: 'stall' });
     const { events, error } = await run(gateway);
     assert.equal(error, undefined);

@@ -1,8 +1,11 @@
-/** The KeyValueStore port on the ledger's own database (table kv_entries, migration 3). */
-import type { Client } from '@libsql/client';
+/**
+ * The KeyValueStore port on the ledger's own database (table kv_entries, migration 3), embedded or PostgreSQL.
+ * Every claim is one statement, so it is atomic between processes on either engine.
+ */
 import { TwinError } from '../core/errors.js';
 import type { Clock, KeyValueStore } from '../core/ports.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { SqlClient } from './sql-client.js';
 
 function storageError(err: unknown, action: string): TwinError {
   return new TwinError(
@@ -14,9 +17,9 @@ function storageError(err: unknown, action: string): TwinError {
   );
 }
 
-export class LibsqlKeyValueStore implements KeyValueStore {
+export class SqlKeyValueStore implements KeyValueStore {
   constructor(
-    private readonly client: Client,
+    private readonly client: SqlClient,
     private readonly clock: Clock,
   ) {}
 
@@ -71,16 +74,25 @@ export class LibsqlKeyValueStore implements KeyValueStore {
     try {
       // why: one statement, so it is atomic even between processes on one database file: either every key is
       // claimed or none is. Two steps let each of two replicas win one key and lose the other, and both skip.
-      // (`WHERE` before `ON CONFLICT` is also what SQLite needs to parse an upsert from a SELECT.)
-      const rs = await this.client.execute({
+      // (`WHERE` before `ON CONFLICT` is also what SQLite needs to parse an upsert from a SELECT.) On PostgreSQL
+      // the casts type the parameters, which a SELECT list leaves as text.
+      const pg = this.client.dialect === 'postgres';
+      const claim = {
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at)
-              SELECT ?, k.column1, ?, ? FROM (VALUES ${unique.map(() => '(?)').join(', ')}) AS k
+              SELECT ${pg ? 'CAST(? AS TEXT), k.column1, CAST(? AS TEXT), CAST(? AS BIGINT)' : '?, k.column1, ?, ?'}
+              FROM (VALUES ${unique.map(() => (pg ? '(CAST(? AS TEXT))' : '(?)')).join(', ')}) AS k
               WHERE NOT EXISTS (SELECT 1 FROM kv_entries e WHERE e.namespace = ? AND e.key IN (${marks})
                 AND (e.expires_at IS NULL OR e.expires_at > ?))
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
         args: [namespace, value, this.expiry(ttlMs), ...unique, namespace, ...unique, this.clock.now()],
-      });
-      return rs.rowsAffected > 0;
+      };
+      if (!pg) return (await this.client.execute(claim)).rowsAffected > 0;
+      // why: SQLite runs one writer at a time, so its NOT EXISTS sees every earlier claim. PostgreSQL runs two claims
+      // side by side, each seeing neither, and both would "win" (the later overwriting the earlier). A transaction
+      // lock per namespace makes claims of one namespace take turns; each statement then sees the claims before it.
+      const lock = { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', args: [`twinbot kv ${namespace}`] };
+      const [, claimed] = await this.client.batch([lock, claim]);
+      return (claimed?.rowsAffected ?? 0) > 0;
     } catch (err) {
       throw storageError(err, 'writing');
     }
@@ -100,11 +112,16 @@ export class LibsqlKeyValueStore implements KeyValueStore {
 
   async deletePrefix(namespace: string, prefix: string): Promise<number> {
     try {
-      // why: a range instead of LIKE, so '%' or '_' in ids mean nothing special.
-      const rs = await this.client.execute({
-        sql: 'DELETE FROM kv_entries WHERE namespace = ? AND key >= ? AND key < ?',
-        args: [namespace, prefix, `${prefix}\uffff`],
-      });
+      // why: a range instead of LIKE, so '%' or '_' in ids mean nothing special. PostgreSQL says it directly
+      // (and its keys are byte-ordered, see migrations.ts, so both agree).
+      const rs = await this.client.execute(
+        this.client.dialect === 'postgres'
+          ? { sql: 'DELETE FROM kv_entries WHERE namespace = ? AND starts_with(key, ?)', args: [namespace, prefix] }
+          : {
+              sql: 'DELETE FROM kv_entries WHERE namespace = ? AND key >= ? AND key < ?',
+              args: [namespace, prefix, `${prefix}\uffff`],
+            },
+      );
       return rs.rowsAffected;
     } catch (err) {
       throw storageError(err, 'deleting');
