@@ -17,6 +17,10 @@ const BENCHES: Bench[] = [
   { name: 'ledger', run: (args) => runLedgerBench(args) },
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
   { name: 'startup', run: () => runStartupBench() },
+  {
+    name: 'slack-stream',
+    run: async (args) => (await import('./slack-stream-bench.js')).runSlackStreamBench(args),
+  },
 ];
 
 async function main(argv: string[]): Promise<void> {

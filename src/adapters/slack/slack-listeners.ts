@@ -1,7 +1,8 @@
 /**
  * Reads the platform facts from each Slack payload (tenant, user, question without the mention, thread history)
  * and hands the request to `SlackReplies`: `/ask-twin`, `/twin-usage`, @mentions, follow-ups in the twin's threads
- * and direct messages; deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
+ * and direct messages (assistant threads of the app's DM / agent view included, whose start gets suggested prompts);
+ * deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
  */
 import { type App, ErrorCode, type InstallationStore, type webApi } from '@slack/bolt';
 import { notInstalled } from '../../core/failure-messages.js';
@@ -140,8 +141,19 @@ export class SlackListeners {
           question: questionText(m.text ?? '', self.botUserId),
           history,
           threadTs: inThread ? m.thread_ts : undefined,
+          dm,
+          messageTs: m.ts,
           ref: body.event_id,
         });
+      }),
+    );
+
+    // why: the app's DM / agent view opens a thread with this event; suggested prompts show what the twin knows.
+    app.event('assistant_thread_started', ({ event, body, client, context }) =>
+      this.track('assistant_thread_started', async () => {
+        const thread = event.assistant_thread;
+        if (await this.duplicate(body, `${thread.channel_id}:${thread.thread_ts}:started`, context.retryNum)) return;
+        await this.deps.replies.threadStarted(client, thread.channel_id, thread.thread_ts, body.event_id);
       }),
     );
 
