@@ -180,3 +180,11 @@ export interface Logger {
 
 /** Estimated USD cost of one call; from the dated price table in usage/. */
 export type CostEstimator = (model: string, promptTokens: number, completionTokens: number) => number;
+
+/**
+ * A connection to Redis as the shared stores use it (budgets, key-value state, the Discord leader lock): one raw
+ * command and its raw reply. Rejects at once, or after a short timeout, while Redis cannot be reached.
+ */
+export interface RedisCommands {
+  sendCommand(args: string[]): Promise<unknown>;
+}
