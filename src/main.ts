@@ -10,7 +10,9 @@ import { scrubSecrets } from './core/scrub-secrets.js';
 import { TenantQuotaGuard } from './core/tenant-quota-guard.js';
 import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
+import type { AccountBudget } from './llm/gateway/account-budget.js';
 import { LlmGateway } from './llm/gateway/llm-gateway.js';
+import { RedisAccountBudget } from './llm/gateway/redis-account-budget.js';
 import { GroqLlmClient } from './llm/groq-llm-client.js';
 import { estimateCostUsd, modelChain, modelLimits, modelWarnings } from './llm/model-catalog.js';
 import { loadProfile } from './profile/load-profile.js';
@@ -19,6 +21,7 @@ import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever
 import { GuidedProfileRetriever } from './retrieval/guided-profile-retriever.js';
 import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
 import { namespaceFor } from './retrieval/upstash-connection.js';
+import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
 import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
 import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
@@ -32,6 +35,8 @@ export interface App {
   usage: LibsqlUsageStore;
   retriever: ProfileRetriever;
   llm?: LlmClient;
+  /** The connection to Redis that replicas share (REDIS_URL), when set. */
+  redis?: RedisConnection;
   close(): Promise<void>;
 }
 
@@ -87,8 +92,16 @@ async function buildSearchRetriever(config: Config, profile: TwinProfile, logger
   return new FallbackProfileRetriever(upstash, embedded, logger);
 }
 
-/** The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. */
-export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger: Logger): LlmClient | undefined {
+/**
+ * The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. With `shared` (REDIS_URL)
+ * the gateway's last gate is the account's budget in Redis, so replicas together keep to the account's limits.
+ */
+export function buildLlm(
+  groq: Config['groq'],
+  maxQueuePerTenant: number,
+  logger: Logger,
+  shared?: { redis: RedisConnection; replicas: number },
+): LlmClient | undefined {
   if (!groq.apiKey) return undefined;
   const models = modelChain(groq.model, groq.fallbackModels);
   for (const warning of modelWarnings([groq.model, ...groq.fallbackModels])) {
@@ -109,10 +122,14 @@ export function buildLlm(groq: Config['groq'], maxQueuePerTenant: number, logger
     logger,
   });
   const limits = Object.fromEntries(models.map((m) => [m, modelLimits(m, groq.limits)]));
+  const account: AccountBudget | undefined = shared
+    ? new RedisAccountBudget({ redis: shared.redis, limits, replicas: shared.replicas, logger })
+    : undefined;
   return new LlmGateway({
     inner,
     models,
     limits,
+    account,
     maxTokens: groq.maxTokens,
     maxConcurrent: groq.maxConcurrent,
     maxQueuePerTenant,
@@ -136,9 +153,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     logger,
     abandonedAfterMs: abandonedAfterMs(config),
   });
+  const { redisUrl } = config.replicas;
+  const redis = redisUrl ? connectRedis(redisUrl, logger) : undefined;
   try {
     const retriever = await buildRetriever(config, profile, logger);
-    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger);
+    const shared = redis ? { redis, replicas: config.replicas.count } : undefined;
+    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger, shared);
     const twin = new TwinService({
       profile,
       retriever,
@@ -163,13 +183,16 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       usage,
       retriever,
       llm,
+      redis,
       async close() {
         await llm?.close?.();
         await usage.close();
+        await redis?.close();
       },
     };
   } catch (err) {
     await usage.close();
+    await redis?.close();
     throw err;
   }
 }
