@@ -109,11 +109,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     min: 1,
     max: 1_000,
   }),
-  v('DISCORD_LEADER_TTL_S', 'number', 'seconds a dead Discord leader keeps the gateway before another replica takes it', {
-    default: 15,
-    min: 1,
-    max: 300,
-  }),
+  v(
+    'DISCORD_LEADER_TTL_S',
+    'number',
+    'seconds a dead Discord leader keeps the gateway before another replica takes it',
+    {
+      default: 15,
+      min: 1,
+      max: 300,
+    },
+  ),
   v('LOG_LEVEL', 'choice', 'pino level', { choices: LOG_LEVELS }),
 ];
 

@@ -16,12 +16,12 @@ import { RedisAccountBudget } from './llm/gateway/redis-account-budget.js';
 import { GroqLlmClient } from './llm/groq-llm-client.js';
 import { estimateCostUsd, modelChain, modelLimits, modelWarnings } from './llm/model-catalog.js';
 import { loadProfile } from './profile/load-profile.js';
+import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
 import { GuidedProfileRetriever } from './retrieval/guided-profile-retriever.js';
 import { checkIndexVersion, syncProfile } from './retrieval/profile-sync.js';
 import { namespaceFor } from './retrieval/upstash-connection.js';
-import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.js';
 import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
 import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
@@ -37,6 +37,8 @@ export interface App {
   llm?: LlmClient;
   /** The connection to Redis that replicas share (REDIS_URL), when set. */
   redis?: RedisConnection;
+  /** With REDIS_URL and a Groq key: whether the Groq budgets are shared now, or this replica keeps to its share. */
+  budgetMode?: () => 'shared' | 'local';
   close(): Promise<void>;
 }
 
@@ -101,7 +103,7 @@ export function buildLlm(
   maxQueuePerTenant: number,
   logger: Logger,
   shared?: { redis: RedisConnection; replicas: number },
-): LlmClient | undefined {
+): LlmGateway | undefined {
   if (!groq.apiKey) return undefined;
   const models = modelChain(groq.model, groq.fallbackModels);
   for (const warning of modelWarnings([groq.model, ...groq.fallbackModels])) {
@@ -184,6 +186,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       retriever,
       llm,
       redis,
+      budgetMode: llm && redis ? () => llm.gauges().account?.mode ?? 'local' : undefined,
       async close() {
         await llm?.close?.();
         await usage.close();

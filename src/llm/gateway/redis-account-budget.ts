@@ -85,7 +85,10 @@ export class RedisAccountBudget implements AccountBudget {
 
   settle(lease: AccountLease, usedTokens: number): void {
     if (lease.settled) return;
-    if (lease.store === 'local') return this.fallback.settle(lease, usedTokens);
+    if (lease.store === 'local') {
+      this.fallback.settle(lease, usedTokens);
+      return;
+    }
     lease.settled = true;
     const refund = lease.tokens - usedTokens;
     if (refund !== 0) this.send(lease.model, 'add', [0, refund, 0, refund]);
@@ -93,7 +96,10 @@ export class RedisAccountBudget implements AccountBudget {
 
   cancel(lease: AccountLease, options: { keepRequest?: boolean } = {}): void {
     if (lease.settled) return;
-    if (lease.store === 'local') return this.fallback.cancel(lease, options);
+    if (lease.store === 'local') {
+      this.fallback.cancel(lease, options);
+      return;
+    }
     lease.settled = true;
     const requests = options.keepRequest ? 0 : 1;
     this.send(lease.model, 'add', [requests, lease.tokens, requests, lease.tokens]);
@@ -112,7 +118,10 @@ export class RedisAccountBudget implements AccountBudget {
   }
 
   requestsEmpty(lease: AccountLease): void {
-    if (lease.store === 'local') return this.fallback.requestsEmpty(lease);
+    if (lease.store === 'local') {
+      this.fallback.requestsEmpty(lease);
+      return;
+    }
     this.send(lease.model, 'clamp', [1, 0, 'r', lease.requestMark]);
   }
 

@@ -37,7 +37,14 @@ describe('the shared budget script', { skip }, () => {
     const clock = new FakeClock();
     const keyPrefix = `test:${process.pid}:${++n}:`;
     const make = () =>
-      new RedisAccountBudget({ redis: connection, limits: { [MODEL]: limits }, replicas: 2, clock, keyPrefix, logger: silentLogger });
+      new RedisAccountBudget({
+        redis: connection,
+        limits: { [MODEL]: limits },
+        replicas: 2,
+        clock,
+        keyPrefix,
+        logger: silentLogger,
+      });
     return { clock, a: make(), b: make() };
   };
   const leaseOf = (admission: AccountAdmission): AccountLease => {

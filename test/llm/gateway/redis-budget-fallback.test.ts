@@ -17,7 +17,9 @@ import { waitFor } from '../../support/wait-for.js';
 const MODEL = 'openai/gpt-oss-20b';
 const LIMITS = { rpm: 30, tpm: 100_000, rpd: 1_000, tpd: 1_000_000 };
 
-describe('the shared budget when Redis goes away', { skip: hasRedisServer() ? false : 'no redis-server binary' }, () => {
+describe('the shared budget when Redis goes away', {
+  skip: hasRedisServer() ? false : 'no redis-server binary',
+}, () => {
   test('falls back to a third of the limits with 3 replicas, logs it once, and shares again once Redis is back', async () => {
     const port = await freePort();
     let server = await spawnRedisServer(port);
