@@ -35,6 +35,11 @@ export interface RedisAccountBudgetOptions {
   keyPrefix?: string;
   /** While Redis is unreachable, it is tried again at most this often (default 1 000 ms). */
   retryMs?: number;
+  /**
+   * The longest expected time from admission to the call's arrival at Groq: a full bucket starts refilling this
+   * long after a call is taken from it (see redis-budget-script.ts). Default 500 ms.
+   */
+  arrivalMs?: number;
 }
 
 export class RedisAccountBudget implements AccountBudget {
@@ -47,6 +52,7 @@ export class RedisAccountBudget implements AccountBudget {
   private readonly prefix: string;
   private readonly retryMs: number;
   private readonly replicas: number;
+  private readonly arrivalMs: number;
   private mode: 'shared' | 'local' = 'shared';
   /** While in local mode: when Redis may be tried again. */
   private retryAt = 0;
@@ -59,6 +65,7 @@ export class RedisAccountBudget implements AccountBudget {
     this.prefix = options.keyPrefix ?? 'twinbot:budget:';
     this.retryMs = options.retryMs ?? 1_000;
     this.replicas = options.replicas;
+    this.arrivalMs = options.arrivalMs ?? 500;
     for (const [model, limits] of Object.entries(options.limits)) this.limits.set(model, { ...limits });
     this.fallback = new InProcessAccountBudget({
       limits: Object.fromEntries(Object.entries(options.limits).map(([m, l]) => [m, shareOf(l, options.replicas)])),
@@ -72,7 +79,7 @@ export class RedisAccountBudget implements AccountBudget {
     if (this.mode === 'local' && this.clock.now() < this.retryAt) return this.fallback.take(model, tokens);
     let reply: number[];
     try {
-      reply = (await this.run(model, 'take', [tokens])) as number[];
+      reply = (await this.run(model, 'take', [tokens, this.arrivalMs])) as number[];
     } catch (err) {
       this.down(err);
       return this.fallback.take(model, tokens);

@@ -4,8 +4,13 @@
  * the same maths as `ModelBudget`: a bucket starts full, refills `capacity` per period, and may go below zero when a
  * call used more than it reserved. The caller passes the time (its clock) and the capacities in force.
  *
+ * One difference: a bucket that was full when a call is taken starts refilling only `arrivalMs` later. why: Groq's
+ * bucket starts refilling when the call arrives there, which can be later than its admission here (the first call
+ * of a process opens a connection); later calls arriving sooner after admission would otherwise find Groq's
+ * bucket behind this one and meet a 429. A full bucket is rare under load, so this costs a burst almost nothing.
+ *
  * KEYS[1] = the model's hash. ARGV = op, now, rpm, tpm, rpd, tpd, windowMs, then per op:
- *   take   tokens                     -> {1, tokenMark, requestMark} or {0, minuteWaitMs, dayWaitMs}
+ *   take   tokens, arrivalMs          -> {1, tokenMark, requestMark} or {0, minuteWaitMs, dayWaitMs}
  *   add    d_rpm, d_tpm, d_rpd, d_tpd -> {1}   (positive gives back, negative charges more)
  *   clamp  dim, remaining, mark kind ('t' | 'r'), mark -> {1}  (level := min(level, remaining - admitted after mark))
  *   gate   field ('closed' | 'exhausted'), until -> {1}
@@ -33,17 +38,20 @@ for i = 1, 4 do
   end
   levels[i] = math.min(caps[i], level)
 end
-local function save()
+local function save(startAt)
   for i = 1, 4 do
-    local t = tonumber(h[dims[i] .. ':t']) or now
-    redis.call('HSET', key, dims[i], tostring(levels[i]), dims[i] .. ':t', tostring(math.max(t, now)))
+    local t = math.max(tonumber(h[dims[i] .. ':t']) or now, now)
+    if startAt and startAt[i] then t = startAt[i] end
+    redis.call('HSET', key, dims[i], tostring(levels[i]), dims[i] .. ':t', tostring(t))
   end
   redis.call('PEXPIRE', key, math.floor(2 * periods[3]))
 end
 local function waitFor(i, amount)
   local missing = math.min(amount, caps[i]) - levels[i]
   if missing <= 0 then return 0 end
-  return math.ceil(missing * periods[i] / caps[i])
+  -- a bucket whose refill starts later (the arrival allowance) waits for that start too
+  local starts = math.max(0, (tonumber(h[dims[i] .. ':t']) or now) - now)
+  return math.ceil(starts + missing * periods[i] / caps[i])
 end
 if op == 'take' then
   local tokens = tonumber(ARGV[8])
@@ -52,11 +60,15 @@ if op == 'take' then
   local minute = math.max(0, closed, waitFor(1, 1), waitFor(2, tokens))
   local day = math.max(0, exhausted, waitFor(3, 1), waitFor(4, tokens))
   if minute > 0 or day > 0 then return {0, math.ceil(minute), math.ceil(day)} end
+  local startAt = {}
+  for i = 1, 4 do
+    if levels[i] >= caps[i] then startAt[i] = now + tonumber(ARGV[9]) end
+  end
   levels[1] = levels[1] - 1
   levels[2] = levels[2] - tokens
   levels[3] = levels[3] - 1
   levels[4] = levels[4] - tokens
-  save()
+  save(startAt)
   local tmark = redis.call('HINCRBY', key, 'tmark', tokens)
   local rmark = redis.call('HINCRBY', key, 'rmark', 1)
   return {1, tmark, rmark}

@@ -57,28 +57,30 @@ describe('the shared budget script', { skip }, () => {
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).take(MODEL, 10)));
     assert.equal(results.filter((r) => 'lease' in r).length, 10);
     const refused = results.find((r) => !('lease' in r)) as { minuteWaitMs: number; dayWaitMs: number };
-    assert.deepEqual(refused, { minuteWaitMs: WINDOW / LIMITS.rpm, dayWaitMs: 0 });
+    // One refill, after the 500 ms the bucket waits before refilling once a call was taken from it full.
+    assert.deepEqual(refused, { minuteWaitMs: 500 + WINDOW / LIMITS.rpm, dayWaitMs: 0 });
     assert.equal(a.state().mode, 'shared');
   });
 
-  test('the buckets refill continuously with the clock', async () => {
+  test('the buckets refill continuously with the clock, a full one only after the arrival allowance', async () => {
     const { clock, a, b } = replicas();
     for (let i = 0; i < 10; i++) leaseOf(await a.take(MODEL, 10));
-    clock.advance(WINDOW / LIMITS.rpm - 1);
-    assert.ok(!('lease' in (await b.take(MODEL, 10))));
+    // The bucket was full at the first call: it refills from 500 ms later (the default arrival allowance).
+    clock.advance(500 + WINDOW / LIMITS.rpm - 1);
+    assert.deepEqual(await b.take(MODEL, 10), { minuteWaitMs: 1, dayWaitMs: 0 });
     clock.advance(1);
     leaseOf(await b.take(MODEL, 10));
     const left = await a.read(MODEL);
     assert.equal(left.rpm, 0);
-    assert.equal(left.tpm, 1_000 - 110 + 1_000 * (WINDOW / LIMITS.rpm / WINDOW));
+    assert.equal(left.tpm, 1_000 - 110 + (1_000 * (WINDOW / LIMITS.rpm)) / WINDOW);
   });
 
   test('tokens cost the estimate; the wait is the refill of what is missing', async () => {
     const { a, b } = replicas();
     leaseOf(await a.take(MODEL, 700));
     const refused = await b.take(MODEL, 400);
-    // 100 tokens missing at 1 000 a minute: 6 s.
-    assert.deepEqual(refused, { minuteWaitMs: 6_000, dayWaitMs: 0 });
+    // 100 tokens missing at 1 000 a minute: 6 s, once the bucket taken from full starts refilling (500 ms).
+    assert.deepEqual(refused, { minuteWaitMs: 6_500, dayWaitMs: 0 });
   });
 
   test('settling gives back what the call did not use; cancelling gives back the request too', async () => {
@@ -122,7 +124,7 @@ describe('the shared budget script', { skip }, () => {
   test('a spent day budget is a day wait, told apart from a minute wait', async () => {
     const { clock, a, b } = replicas({ rpm: 100, tpm: 100_000, rpd: 3, tpd: 1_000_000 });
     for (let i = 0; i < 3; i++) leaseOf(await a.take(MODEL, 10));
-    assert.deepEqual(await b.take(MODEL, 10), { minuteWaitMs: 0, dayWaitMs: (WINDOW * 1_440) / 3 });
+    assert.deepEqual(await b.take(MODEL, 10), { minuteWaitMs: 0, dayWaitMs: 500 + (WINDOW * 1_440) / 3 });
     b.exhaustUntil(MODEL, clock.now() + 100_000_000);
     await waitFor(async () => (await a.read(MODEL)).exhaustedUntil > 0, 'the day gate to reach Redis');
     assert.deepEqual(await a.take(MODEL, 10), { minuteWaitMs: 0, dayWaitMs: 100_000_000 });
