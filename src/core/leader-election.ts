@@ -100,9 +100,9 @@ export class LeaderElection {
       }
     }
     if (held) this.renewedAt = asked;
-    // why: without an answer a leader keeps leading only while its lease surely outlasts the next renewal.
-    const wants =
-      held ?? (this.wants && this.o.clock.now() + this.intervalMs < this.renewedAt + this.o.ttlMs - this.intervalMs);
+    // why: without an answer a leader keeps leading only while its lease outlasts the next attempt by half an
+    // interval, time enough to disconnect before another replica may take the lock.
+    const wants = held ?? (this.wants && this.o.clock.now() + this.intervalMs * 1.5 < this.renewedAt + this.o.ttlMs);
     if (wants === this.wants || this.stopped) return;
     this.wants = wants;
     this.changes = this.changes
