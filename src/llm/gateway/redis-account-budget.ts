@@ -37,7 +37,7 @@ export interface RedisAccountBudgetOptions {
   retryMs?: number;
   /**
    * The longest expected time from admission to the call's arrival at Groq: a full bucket starts refilling this
-   * long after a call is taken from it (see redis-budget-script.ts). Default 500 ms.
+   * long after a call is taken from it (see redis-budget-script.ts). Default 500 ms, scaled with `windowMs`.
    */
   arrivalMs?: number;
 }
@@ -65,7 +65,7 @@ export class RedisAccountBudget implements AccountBudget {
     this.prefix = options.keyPrefix ?? 'twinbot:budget:';
     this.retryMs = options.retryMs ?? 1_000;
     this.replicas = options.replicas;
-    this.arrivalMs = options.arrivalMs ?? 500;
+    this.arrivalMs = options.arrivalMs ?? (500 * this.windowMs) / DEFAULT_WINDOW_MS;
     for (const [model, limits] of Object.entries(options.limits)) this.limits.set(model, { ...limits });
     this.fallback = new InProcessAccountBudget({
       limits: Object.fromEntries(Object.entries(options.limits).map(([m, l]) => [m, shareOf(l, options.replicas)])),
