@@ -156,7 +156,8 @@ export class AdmissionControl {
     const budgetMs = budget.drainMs(place.ahead + 1, place.ahead * cost * this.costRatio + cost);
     const free = this.slots.available;
     const waves = Math.ceil(Math.max(0, place.ahead + 1 - free) / this.slots.maxConcurrent);
-    return Math.max(budgetMs, waves * this.answerMs);
+    // why: choice.waitMs holds the shared account's "wait", which the local budget's refill knows nothing of.
+    return Math.max(budgetMs, waves * this.answerMs, choice.waitMs);
   }
 
   /** Feeds the estimates with one finished answer. */
