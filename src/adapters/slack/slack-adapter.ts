@@ -14,6 +14,7 @@ import { ReplyPresenter } from '../../core/reply-presenter.js';
 import { systemTimers, type Timers } from '../../core/timers.js';
 import type { TwinService } from '../../core/twin-service.js';
 import { WriteBudgets, type WriteRate } from '../../core/write-budget.js';
+import type { AnsweredThreads } from './answered-threads.js';
 import { boltLogger } from './bolt-logger.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { MemoryEventDedupeStore } from './event-dedupe.js';
@@ -59,6 +60,8 @@ export interface SlackAdapterOptions {
   timers?: Timers;
   /** Where handled event ids are remembered; default in memory for an hour. */
   dedupe?: EventDedupeStore;
+  /** Threads the twin answered in; default in memory (shared by replicas when on the shared store). */
+  threads?: AnsweredThreads;
   /** Retries of one Web API call (network errors, 5xx, 429). Default 2. */
   clientRetries?: number;
   /** Timeout of one Web API call. Default 10 000 ms. */
@@ -160,6 +163,7 @@ export class SlackAdapter implements PlatformAdapter {
     new SlackListeners({
       replies,
       dedupe: this.dedupe,
+      threads: this.o.threads,
       identity: () => this.identity,
       installationStore: this.o.oauth?.installationStore,
       track: (what, work) => this.track(what, work),

@@ -8,23 +8,22 @@ import { type App, ErrorCode, type InstallationStore, type webApi } from '@slack
 import { notInstalled } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { Turn } from '../../core/types.js';
+import { type AnsweredThreads, MemoryAnsweredThreads } from './answered-threads.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { slackErrorCode } from './slack-errors.js';
 import { renderNote } from './slack-render.js';
 import type { Respond, SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
 import { fetchThreadTurns, questionText, THREAD_LIMITS } from './thread-history.js';
-import { TtlSet } from './ttl-set.js';
 
 /** Bolt's error handler that receives the body too (its type is not exported; the last overload of `error`). */
 type ExtendedErrorHandler = Parameters<App['error']>[0];
 
-/** Threads the twin answered in, remembered so replies there count as follow-ups. */
-const THREAD_MEMORY_MS = 7 * 86_400_000;
-
 export interface ListenerDeps {
   replies: SlackReplies;
   dedupe: EventDedupeStore;
+  /** Threads the twin answered in (replies there are follow-ups); default in this process only. */
+  threads?: AnsweredThreads;
   /** The bot's identity from auth.test (single-workspace set-up); installations carry their own. */
   identity: () => BotIdentity;
   installationStore?: InstallationStore;
@@ -34,13 +33,14 @@ export interface ListenerDeps {
 }
 
 export class SlackListeners {
-  private readonly threads = new TtlSet(THREAD_MEMORY_MS, 100_000);
+  private readonly threads: AnsweredThreads;
   private readonly log: Logger;
   private readonly track: ListenerDeps['track'];
 
   constructor(private readonly deps: ListenerDeps) {
     this.log = deps.log;
     this.track = deps.track;
+    this.threads = deps.threads ?? new MemoryAnsweredThreads();
   }
 
   register(app: App): void {
@@ -88,7 +88,7 @@ export class SlackListeners {
         const history = event.thread_ts
           ? await this.history(client, event.channel, event.thread_ts, event.ts, self)
           : undefined;
-        this.threads.add(`${body.team_id}:${event.channel}:${threadTs}`);
+        await this.threads.add(`${body.team_id}:${event.channel}:${threadTs}`);
         await this.deps.replies.ask({
           client,
           teamId: body.team_id ?? context.teamId ?? '',
@@ -126,7 +126,8 @@ export class SlackListeners {
           // why: a reply that mentions the bot also arrives as app_mention, which answers it.
           if (!inThread || (self.botUserId && (m.text ?? '').includes(`<@${self.botUserId}`))) return;
           const ours =
-            m.parent_user_id === self.botUserId || this.threads.has(`${body.team_id}:${m.channel}:${m.thread_ts}`);
+            m.parent_user_id === self.botUserId ||
+            (await this.threads.has(`${body.team_id}:${m.channel}:${m.thread_ts}`));
           if (!ours) return;
         }
         if (await this.duplicate(body, `${m.channel}:${m.ts}`, context.retryNum)) return;
