@@ -7,12 +7,14 @@
 import { planAnswer } from '../test/fakes/groq/fake-groq-answer.js';
 import { type ChatRequestBody, type FakeGroq, startFakeGroq } from '../test/fakes/groq/fake-groq-server.js';
 import { countPromptTokens } from '../test/fakes/groq/groq-wire.js';
+import { startTestRedis } from '../test/support/redis-server.js';
 import {
   API_KEY,
   bottleneckContender,
   type Contender,
   naiveContender,
   requestBody,
+  type SharedBudgetStats,
   twinbotContender,
 } from './gateway/contenders.js';
 import {
@@ -44,13 +46,25 @@ const RUN_LIMIT_MS = 150 * WINDOW_MS;
 /** twinbot's per-question deadline: long enough that the bench measures admission, not refusals. */
 const DEADLINE_MS = 140 * WINDOW_MS;
 
-type ContenderKind = 'naive' | 'bottleneck' | 'twinbot';
+type ContenderKind = 'naive' | 'bottleneck' | 'twinbot' | 'twinbot-redis' | 'twinbot-x3-redis' | 'twinbot-x3-alone';
 const CONTENDERS: ContenderKind[] = ['naive', 'bottleneck', 'twinbot'];
+/** Run when a Redis is at hand (test/support/redis-server.ts): the shared budget, and 3 replicas with and without. */
+const REDIS_CONTENDERS: ContenderKind[] = ['twinbot-redis', 'twinbot-x3-redis', 'twinbot-x3-alone'];
 
-function makeContender(kind: ContenderKind, url: string, scenario: Scenario): Contender {
+/** The Redis of this bench run, when there is one. */
+let redisUrl: string | undefined;
+
+function makeContender(
+  kind: ContenderKind,
+  url: string,
+  scenario: Scenario,
+): Contender & { shared?: SharedBudgetStats } {
   if (kind === 'naive') return naiveContender(url);
   if (kind === 'bottleneck') return bottleneckContender(url, scenario.configured);
-  return twinbotContender(url, scenario.configured, DEADLINE_MS);
+  if (kind === 'twinbot') return twinbotContender(url, scenario.configured, DEADLINE_MS);
+  const replicas = kind === 'twinbot-redis' ? 1 : 3;
+  const shared = kind === 'twinbot-x3-alone' ? undefined : redisUrl;
+  return twinbotContender(url, scenario.configured, DEADLINE_MS, { replicas, redisUrl: shared });
 }
 
 /** Sends every question at its time and collects what happened to it. */
@@ -181,7 +195,7 @@ function quietFloorMs(scenario: Scenario, holdMs: number): number {
 async function runOnce(
   kind: ContenderKind,
   scenario: Scenario,
-): Promise<{ figures: RunFigures; records: RequestRecord[] }> {
+): Promise<{ figures: RunFigures; records: RequestRecord[]; shared?: SharedBudgetStats }> {
   const fake = await startFakeGroq({
     limits: LIMITS,
     windowMs: WINDOW_MS,
@@ -201,11 +215,20 @@ async function runOnce(
       charged: charged(fake),
       answerMs: shortestAnswerMs(fake),
     };
-    return { figures: figures(contender.name, records, server, LIMITS, WINDOW_MS), records };
+    return { figures: figures(contender.name, records, server, LIMITS, WINDOW_MS), records, shared: contender.shared };
   } finally {
     await contender.close();
     await fake.close();
   }
+}
+
+/** The shared budget's side of a run: admissions a second over the makespan, Redis round trips, take latency. */
+function admissionRow(run: RunFigures, shared: SharedBudgetStats): string {
+  const perSecond = run.makespanMs > 0 ? (shared.takes * 1000) / run.makespanMs : Number.NaN;
+  const perRequest = run.requestsSent > 0 ? shared.roundTrips / run.requestsSent : Number.NaN;
+  const p50 = percentile(shared.takeMs, 50);
+  const p99 = percentile(shared.takeMs, 99);
+  return `| ${run.contender} | ${perSecond.toFixed(1)} | ${perRequest.toFixed(2)} | ${p50.toFixed(2)} / ${p99.toFixed(2)} |`;
 }
 
 /** twinbot's targets from issue 5, checked against its row. */
@@ -257,17 +280,36 @@ export async function runGatewayBench(keys: string[] = []): Promise<string> {
       'minus time queued, for answers that took one attempt. twinbot: maxConcurrent 8, per-tenant queue 1000, ' +
       `deadline ${DEADLINE_MS / 1000} s; a question still open ${IDLE_LIMIT_MS / 1000} s after the last reply is lost.`,
   ];
-  for (const kind of CONTENDERS) await warmUp(kind);
-  for (const scenario of scenarios().filter((s) => keys.length === 0 || keys.includes(s.key))) {
-    const rows: RunFigures[] = [];
-    let twin: { figures: RunFigures; records: RequestRecord[] } | undefined;
-    for (const kind of CONTENDERS) {
-      const result = await runOnce(kind, scenario);
-      rows.push(result.figures);
-      if (kind === 'twinbot') twin = result;
+  const redis = await startTestRedis().catch((err: Error) => ({ skip: err.message }));
+  redisUrl = 'url' in redis ? redis.url : undefined;
+  const kinds = redisUrl ? [...CONTENDERS, ...REDIS_CONTENDERS] : CONTENDERS;
+  if (!redisUrl)
+    out.push('', `Without Redis (${'skip' in redis ? redis.skip : ''}): the shared-budget rows are left out.`);
+  try {
+    for (const kind of kinds) await warmUp(kind);
+    for (const scenario of scenarios().filter((s) => keys.length === 0 || keys.includes(s.key))) {
+      const rows: RunFigures[] = [];
+      const admissions: string[] = [];
+      let twin: { figures: RunFigures; records: RequestRecord[] } | undefined;
+      for (const kind of kinds) {
+        const result = await runOnce(kind, scenario);
+        rows.push(result.figures);
+        if (kind === 'twinbot') twin = result;
+        if (result.shared) admissions.push(admissionRow(result.figures, result.shared));
+      }
+      out.push('', `### ${scenario.title}`, '', table(rows));
+      if (admissions.length > 0) {
+        out.push(
+          '',
+          '| contender | takes/s (admitted or told to wait) | Redis round trips per request sent | added admission latency (take) p50 / p99 ms |',
+          '|---|---|---|---|',
+          ...admissions,
+        );
+      }
+      if (twin) out.push('', 'twinbot targets:', ...verdicts(scenario, twin.figures, twin.records));
     }
-    out.push('', `### ${scenario.title}`, '', table(rows));
-    if (twin) out.push('', 'twinbot targets:', ...verdicts(scenario, twin.figures, twin.records));
+  } finally {
+    if ('stop' in redis) await redis.stop();
   }
   out.push('', `Bench wall time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   return out.join('\n');

@@ -18,6 +18,10 @@ const BENCHES: Bench[] = [
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
   { name: 'memory', run: async (args) => (await import('./memory-bench.js')).runMemoryBench(args) },
   { name: 'startup', run: (args) => runStartupBench(args) },
+  {
+    name: 'slack-stream',
+    run: async (args) => (await import('./slack-stream-bench.js')).runSlackStreamBench(args),
+  },
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -51,6 +51,20 @@ const FILLER =
   'event-driven design, which cut the nightly batch from four hours to twenty minutes and removed a whole ' +
   'class of double-charge bugs. I enjoy mentoring, writing design documents and pairing on hard problems.';
 
+/** The writes that show answer text: posts and edits, and Slack's native streaming (issue 16). */
+const ANSWER_WRITES = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.startStream',
+  'chat.appendStream',
+  'chat.stopStream',
+]);
+
+/** The answer text a write shows or adds: its blocks (or text), or the markdown it streams. */
+function writtenText(params: Record<string, unknown>): string {
+  return `${seenText(params)} ${typeof params.markdown_text === 'string' ? params.markdown_text : ''}`;
+}
+
 const qidOf = (text: string) => /\bq(\d{5})\b/.exec(text)?.[0];
 
 /** The fake Groq's answer: an opening marker, ~430 characters, a closing marker (both name the question). */
@@ -237,13 +251,13 @@ async function runPhase(app: Running, rate: number, slack: FakeSlack, groq: Fake
   const phaseCalls = () =>
     slack.calls
       .slice(callMark)
-      .filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.ok)
+      .filter((c) => ANSWER_WRITES.has(c.method) && c.ok)
       .filter((c) => channelOf.has(String(c.params.channel)));
   const answered = () => {
     const done = new Set<string>();
     for (const c of phaseCalls()) {
       const qid = channelOf.get(String(c.params.channel)) as string;
-      if (seenText(c.params).includes(`END-${qid}`)) done.add(qid);
+      if (writtenText(c.params).includes(`END-${qid}`)) done.add(qid);
     }
     return done;
   };
@@ -279,7 +293,7 @@ async function runPhase(app: Running, rate: number, slack: FakeSlack, groq: Fake
     const qid = channelOf.get(String(c.params.channel)) as string;
     const at = c.at ?? 0;
     lastWriteAt.set(qid, at);
-    if (!firstTextAt.has(qid) && seenText(c.params).includes(`ANS-${qid}`)) firstTextAt.set(qid, at);
+    if (!firstTextAt.has(qid) && writtenText(c.params).includes(`ANS-${qid}`)) firstTextAt.set(qid, at);
   }
   for (const qid of done) finalMs.push((lastWriteAt.get(qid) as number) - (sentAt.get(qid) as number));
 

@@ -121,8 +121,23 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   ),
   v('TWIN_ALERT_WEBHOOK_URL', 'url', 'JSON POST `{text}` for every quota and Groq-limit alert', { secret: true }),
   v('DATABASE_URL', 'custom', 'the usage ledger database'),
-  v('REDIS_URL', 'string', 'the Redis server replicas share (checked by `twinbot doctor`)', { secret: true }),
   v('TWIN_USAGE_RETENTION_DAYS', 'int', 'days of raw usage records kept', { default: 90, min: 31, max: 36_500 }),
+  v('REDIS_URL', 'custom', 'Redis shared by replicas: Groq budgets, Slack state, the Discord leader', { secret: true }),
+  v('TWIN_REPLICAS', 'int', 'replicas expected; each keeps to limit / this while Redis is unreachable', {
+    default: 1,
+    min: 1,
+    max: 1_000,
+  }),
+  v(
+    'DISCORD_LEADER_TTL_S',
+    'number',
+    'seconds a dead Discord leader keeps the gateway before another replica takes it',
+    {
+      default: 15,
+      min: 1,
+      max: 300,
+    },
+  ),
   v('LOG_LEVEL', 'choice', 'pino level', { choices: LOG_LEVELS }),
 ];
 

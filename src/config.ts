@@ -80,8 +80,15 @@ export interface Config {
    */
   encryptionKeys: Uint8Array[];
   databaseUrl: string;
-  /** REDIS_URL: the Redis server replicas share, e.g. redis://127.0.0.1:6379/0. */
-  redisUrl?: string;
+  /** Several replicas (README "Running several replicas"): what they share through Redis. */
+  replicas: {
+    /** REDIS_URL: when set, Groq budgets, Slack state and the Discord leader lock live there. */
+    redisUrl?: string;
+    /** TWIN_REPLICAS: replicas expected; each one's share of the Groq limits while Redis is unreachable. */
+    count: number;
+    /** DISCORD_LEADER_TTL_S in ms: how long the Discord gateway lock lasts unrenewed. */
+    discordLeaderTtlMs: number;
+  };
   /** Days of raw usage records kept before they are rolled up into daily totals. */
   usageRetentionDays: number;
   /** LOG_LEVEL when set; otherwise the caller picks (info, or warn under an interactive chat). */
@@ -269,6 +276,20 @@ function parseDatabaseUrl(r: Reader, cwd: string): string {
   return `file:${resolve(cwd, 'data', 'twinbot.db')}`;
 }
 
+/** REDIS_URL: redis:// or rediss://. Its value is never quoted back: it may hold a password. */
+function parseRedisUrl(r: Reader): string | undefined {
+  const raw = r.str('REDIS_URL');
+  if (raw === undefined) return undefined;
+  try {
+    const protocol = new URL(raw).protocol;
+    if (protocol === 'redis:' || protocol === 'rediss:') return raw;
+  } catch {
+    // reported below
+  }
+  r.problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+  return undefined;
+}
+
 /** Reads and validates the environment. Throws one TwinError('config') listing every problem. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const r = new Reader(env);
@@ -408,7 +429,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     operator,
     encryptionKeys,
     databaseUrl: parseDatabaseUrl(r, cwd),
-    redisUrl: r.str('REDIS_URL'),
+    replicas: {
+      redisUrl: parseRedisUrl(r),
+      count: r.num('TWIN_REPLICAS'),
+      discordLeaderTtlMs: r.num('DISCORD_LEADER_TTL_S') * 1_000,
+    },
     // why: at least 31 days so a 30-day report's percentiles stay exact (rolled-up days keep histograms only).
     usageRetentionDays: r.num('TWIN_USAGE_RETENTION_DAYS'),
     logLevel,

@@ -13,10 +13,13 @@ import { scrubSecrets } from './core/scrub-secrets.js';
 import { TenantQuotaGuard } from './core/tenant-quota-guard.js';
 import { TwinService } from './core/twin-service.js';
 import type { TwinProfile } from './core/types.js';
+import type { AccountBudget } from './llm/gateway/account-budget.js';
 import { LlmGateway } from './llm/gateway/llm-gateway.js';
+import { RedisAccountBudget } from './llm/gateway/redis-account-budget.js';
 import { GroqLlmClient } from './llm/groq-llm-client.js';
 import { estimateCostUsd, modelChain, modelLimits, modelWarnings } from './llm/model-catalog.js';
 import { loadProfile } from './profile/load-profile.js';
+import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { EmbeddedProfileRetriever } from './retrieval/embedded-profile-retriever.js';
 import { FallbackProfileRetriever } from './retrieval/fallback-profile-retriever.js';
 import { GuidedProfileRetriever } from './retrieval/guided-profile-retriever.js';
@@ -26,6 +29,7 @@ import { UpstashProfileRetriever } from './retrieval/upstash-profile-retriever.j
 import { PACKAGED_CHART_FONT } from './usage/chart-font.js';
 import { ChartJsUsageChart } from './usage/chart-js-usage-chart.js';
 import { openUsageStore } from './usage/open-usage-store.js';
+import { RedisKeyValueStore } from './usage/redis-key-value-store.js';
 import type { SqlUsageStore } from './usage/sql-usage-store.js';
 
 export interface App {
@@ -36,6 +40,10 @@ export interface App {
   usage: SqlUsageStore;
   retriever: ProfileRetriever;
   llm?: LlmClient;
+  /** The connection to Redis that replicas share (REDIS_URL), when set. */
+  redis?: RedisConnection;
+  /** With REDIS_URL and a Groq key: whether the Groq budgets are shared now, or this replica keeps to its share. */
+  budgetMode?: () => 'shared' | 'local';
   close(): Promise<void>;
 }
 
@@ -94,13 +102,16 @@ async function buildSearchRetriever(config: Config, profile: TwinProfile, logger
 /**
  * The LLM path: the Groq client behind the gateway, or nothing (offline mode) without a key. With an experiment, the
  * gateway also keeps budgets for every arm's model (and its fallbacks): a call in an arm names its own model order.
+ * With `shared` (REDIS_URL) the gateway's last gate is the account's budget in Redis, so replicas together keep to the
+ * account's limits.
  */
 export function buildLlm(
   groq: Config['groq'],
   maxQueuePerTenant: number,
   logger: Logger,
   experiment?: Experiment,
-): LlmClient | undefined {
+  shared?: { redis: RedisConnection; replicas: number },
+): LlmGateway | undefined {
   if (!groq.apiKey) return undefined;
   const armModels = (experiment?.arms ?? []).flatMap((a) => (a.model ? [a.model] : []));
   const models = [
@@ -127,10 +138,14 @@ export function buildLlm(
     logger,
   });
   const limits = Object.fromEntries(models.map((m) => [m, modelLimits(m, groq.limits)]));
+  const account: AccountBudget | undefined = shared
+    ? new RedisAccountBudget({ redis: shared.redis, limits, replicas: shared.replicas, logger })
+    : undefined;
   return new LlmGateway({
     inner,
     models,
     limits,
+    account,
     maxTokens: groq.maxTokens,
     maxConcurrent: groq.maxConcurrent,
     maxQueuePerTenant,
@@ -154,9 +169,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     logger,
     abandonedAfterMs: abandonedAfterMs(config),
   });
+  const { redisUrl } = config.replicas;
+  const redis = redisUrl ? connectRedis(redisUrl, logger) : undefined;
   try {
     const retriever = await buildRetriever(config, profile, logger);
-    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger, config.experiment);
+    const shared = redis ? { redis, replicas: config.replicas.count } : undefined;
+    const llm = buildLlm(config.groq, config.twin.maxQueuePerTenant, logger, config.experiment, shared);
     const twin = new TwinService({
       profile,
       retriever,
@@ -169,9 +187,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       chart: new ChartJsUsageChart({ fontFile: PACKAGED_CHART_FONT }),
       experiment: config.experiment,
       modelChain: (model) => modelChain(model, config.groq.fallbackModels),
-      // why: in the ledger's database today, a shared store after the Redis/PostgreSQL work: restarts and replicas
-      // reuse the same answers.
-      cacheStore: usage.keyValues,
+      // why: restarts and replicas reuse the same answers: Redis when replicas share one (REDIS_URL), else the ledger's
+      // database (shared too when it is PostgreSQL). Settings that must last (alert channels) stay in the database.
+      cacheStore: redis ? new RedisKeyValueStore(redis) : usage.keyValues,
       desk: { kv: usage.keyValues, links: operatorLinks(config) },
       options: {
         cacheTtlMs: config.twin.cacheTtlMs,
@@ -193,13 +211,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       usage,
       retriever,
       llm,
+      redis,
+      budgetMode: llm && redis ? () => llm.gauges().account?.mode ?? 'local' : undefined,
       async close() {
         await llm?.close?.();
         await usage.close();
+        await redis?.close();
       },
     };
   } catch (err) {
     await usage.close();
+    await redis?.close();
     throw err;
   }
 }

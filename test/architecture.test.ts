@@ -39,6 +39,7 @@ const SDKS: Record<string, RegExp[]> = {
   llm: [/^groq-sdk/, /^bottleneck$/, /^gpt-tokenizer/],
   retrieval: [/^@upstash\/vector/, /^minisearch$/],
   usage: [/^@libsql\/client/, /^pg$/, /^@napi-rs\/canvas/, /^chart\.js/, /^dejavu-fonts-ttf/],
+  replicas: [],
   'adapters/discord': [/^discord\.js$/, /^@discordjs\//],
   'adapters/slack': [/^@slack\//],
   'adapters/console': [],

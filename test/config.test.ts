@@ -91,6 +91,24 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, 'file:/srv/data/x.db');
   });
 
+  test('replicas: one process by default; REDIS_URL must be redis:// or rediss:// and is never quoted back', () => {
+    assert.deepEqual(loadConfig({}, '/tmp').replicas, { redisUrl: undefined, count: 1, discordLeaderTtlMs: 15_000 });
+    const c = loadConfig(
+      { REDIS_URL: 'rediss://:pw@redis.internal:6380/1', TWIN_REPLICAS: '3', DISCORD_LEADER_TTL_S: '2.5' },
+      '/tmp',
+    );
+    assert.deepEqual(c.replicas, {
+      redisUrl: 'rediss://:pw@redis.internal:6380/1',
+      count: 3,
+      discordLeaderTtlMs: 2_500,
+    });
+    assert.ok(c.secrets.includes('rediss://:pw@redis.internal:6380/1'), 'scrubbed from logs like any secret');
+    const err = configError({ REDIS_URL: 'http://user:hunter2@redis:6379', TWIN_REPLICAS: '0' });
+    assert.match(err.message, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.match(err.message, /TWIN_REPLICAS/);
+    assert.doesNotMatch(err.message, /hunter2/);
+  });
+
   test('GROQ_MAX_CONCURRENT is a whole number of at least 1', () => {
     assert.equal(loadConfig({ GROQ_MAX_CONCURRENT: '200' }, '/tmp').groq.maxConcurrent, 200);
     assert.match(configError({ GROQ_MAX_CONCURRENT: '0' }).message, /GROQ_MAX_CONCURRENT/);

@@ -5,10 +5,13 @@
 import Bottleneck from 'bottleneck';
 import Groq from 'groq-sdk';
 import type { ChatCompletionCreateParamsStreaming } from 'groq-sdk/resources/chat/completions';
-import type { LlmCall, LlmClient, LlmEvent } from '../../src/core/ports.js';
+import type { LlmCall, LlmClient, LlmEvent, Logger } from '../../src/core/ports.js';
+import type { AccountBudget } from '../../src/llm/gateway/account-budget.js';
 import { LlmGateway } from '../../src/llm/gateway/llm-gateway.js';
+import { RedisAccountBudget } from '../../src/llm/gateway/redis-account-budget.js';
 import { GroqLlmClient } from '../../src/llm/groq-llm-client.js';
 import { isReasoningModel, lowestReasoningEffort } from '../../src/llm/model-catalog.js';
+import { connectRedis, type RedisConnection } from '../../src/redis-connection.js';
 import { type LIMITS, MAX_TOKENS, MODEL, type Question, SCALE, WINDOW_MS } from './workload.js';
 
 export const API_KEY = 'gsk_benchkey000000000000';
@@ -145,36 +148,122 @@ class TimedClient implements LlmClient {
 // why: sub-millisecond timestamps, so queue waits and overhead are not rounded to Date.now()'s whole ms.
 const preciseClock = { now: () => performance.timeOrigin + performance.now() };
 
-/** twinbot's gateway over GroqLlmClient (SDK retries off), with the bench's shrunk minute. */
-export function twinbotContender(baseURL: string, configured: typeof LIMITS, deadlineMs: number): Contender {
-  const timed = new TimedClient(
-    new GroqLlmClient({
-      apiKey: API_KEY,
-      baseURL,
-      model: MODEL,
-      temperature: 0.7,
-      maxTokens: MAX_TOKENS,
-      // why: GROQ_TIMEOUT's 30 s at the bench's 60x speed.
-      stallTimeoutMs: 30_000 / SCALE,
-      clock: preciseClock,
-    }),
-  );
-  const gateway = new LlmGateway({
-    inner: timed,
-    models: [MODEL],
-    limits: { [MODEL]: configured },
-    maxTokens: MAX_TOKENS,
-    windowMs: WINDOW_MS,
-    maxConcurrent: 8,
-    // why: the bench measures admission, so the flood is queued whole instead of partly refused.
-    maxQueuePerTenant: 1_000,
-    // why: the fake answers in about 0.1 s; the production first guess (3 s) would overstate the queue's wait.
-    expectedAnswerMs: 200,
-    clock: preciseClock,
-  });
+/** How the twinbot contender runs: how many replicas, and whether they share the Groq budget in Redis. */
+export interface TwinbotSetup {
+  /** Gateways (replicas) the questions are spread over, round-robin. Default 1. */
+  replicas?: number;
+  /** Share the account's budget through this Redis (RedisAccountBudget); absent: each gateway on its own. */
+  redisUrl?: string;
+}
+
+/** Admission to the shared budget as the bench sees it: Redis commands sent, and how long each `take` took. */
+export interface SharedBudgetStats {
+  takes: number;
+  roundTrips: number;
+  takeMs: number[];
+}
+
+/** Counts what an AccountBudget asks of Redis and times its admissions, delegating everything. */
+function measured(account: AccountBudget, stats: SharedBudgetStats): AccountBudget {
   return {
-    name: 'twinbot gateway',
+    async take(model, tokens) {
+      const start = performance.now();
+      const admission = await account.take(model, tokens);
+      stats.takes += 1;
+      stats.takeMs.push(performance.now() - start);
+      return admission;
+    },
+    settle: (lease, used) => account.settle(lease, used),
+    cancel: (lease, options) => account.cancel(lease, options),
+    clamp: (lease, snapshot) => account.clamp(lease, snapshot),
+    requestsEmpty: (lease) => account.requestsEmpty(lease),
+    lowerLimit: (model, dimension, limit) => account.lowerLimit(model, dimension, limit),
+    closeUntil: (model, until) => account.closeUntil(model, until),
+    exhaustUntil: (model, until) => account.exhaustUntil(model, until),
+    state: () => account.state(),
+    close: () => account.close(),
+  };
+}
+
+/**
+ * twinbot's gateway over GroqLlmClient (SDK retries off), with the bench's shrunk minute; as several replicas (each
+ * with its own client and budgets) when `setup.replicas` > 1, sharing the budget in Redis when `setup.redisUrl` is set.
+ */
+export function twinbotContender(
+  baseURL: string,
+  configured: typeof LIMITS,
+  deadlineMs: number,
+  setup: TwinbotSetup = {},
+): Contender & { shared?: SharedBudgetStats } {
+  const replicas = setup.replicas ?? 1;
+  const shared: SharedBudgetStats | undefined = setup.redisUrl ? { takes: 0, roundTrips: 0, takeMs: [] } : undefined;
+  const connections: RedisConnection[] = [];
+  const gateways = Array.from({ length: replicas }, () => {
+    const timed = new TimedClient(
+      new GroqLlmClient({
+        apiKey: API_KEY,
+        baseURL,
+        model: MODEL,
+        temperature: 0.7,
+        maxTokens: MAX_TOKENS,
+        // why: GROQ_TIMEOUT's 30 s at the bench's 60x speed.
+        stallTimeoutMs: 30_000 / SCALE,
+        clock: preciseClock,
+      }),
+    );
+    let account: AccountBudget | undefined;
+    if (setup.redisUrl && shared) {
+      const connection = connectRedis(setup.redisUrl, SILENT);
+      connections.push(connection);
+      const counted = {
+        sendCommand: (args: string[]) => {
+          shared.roundTrips += 1;
+          return connection.sendCommand(args);
+        },
+      };
+      account = measured(
+        new RedisAccountBudget({
+          redis: counted,
+          limits: { [MODEL]: configured },
+          replicas,
+          windowMs: WINDOW_MS,
+          clock: preciseClock,
+          logger: SILENT,
+          keyPrefix: `bench:${process.pid}:${benchRun}:`,
+        }),
+        shared,
+      );
+    }
+    const gateway = new LlmGateway({
+      inner: timed,
+      models: [MODEL],
+      limits: { [MODEL]: configured },
+      maxTokens: MAX_TOKENS,
+      windowMs: WINDOW_MS,
+      // why: 8 in flight for the account, whether one replica or several.
+      maxConcurrent: Math.max(2, Math.round(8 / replicas)),
+      // why: the bench measures admission, so the flood is queued whole instead of partly refused.
+      maxQueuePerTenant: 1_000,
+      // why: the fake answers in about 0.1 s; the production first guess (3 s) would overstate the queue's wait.
+      expectedAnswerMs: 200,
+      clock: preciseClock,
+      account,
+    });
+    return { gateway, timed };
+  });
+  benchRun += 1;
+  let next = 0;
+  const name =
+    replicas === 1
+      ? setup.redisUrl
+        ? 'twinbot gateway, budget in Redis'
+        : 'twinbot gateway'
+      : `twinbot x${replicas}, ${setup.redisUrl ? 'budget in Redis' : 'budget per process'}`;
+  return {
+    name,
+    shared,
     async ask(question, signal) {
+      const { gateway, timed } = gateways[next++ % replicas] as (typeof gateways)[number];
       const messages = [...question.messages];
       const call: LlmCall = {
         tenantId: question.tenantId,
@@ -204,9 +293,17 @@ export function twinbotContender(baseURL: string, configured: typeof LIMITS, dea
         return { outcome: 'failed', end, modelMs, queueMs, attempts, code: errorCode(err) };
       }
     },
-    close: () => gateway.close(),
+    async close() {
+      for (const { gateway } of gateways) await gateway.close();
+      for (const connection of connections) await connection.close();
+    },
   };
 }
+
+/** Each run of a Redis contender uses fresh budget keys. */
+let benchRun = 0;
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => SILENT };
 
 function errorCode(err: unknown): string {
   const e = err as { code?: unknown; status?: unknown; name?: unknown };

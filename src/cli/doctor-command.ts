@@ -73,7 +73,7 @@ export async function runDoctor(config: Config, logger: Logger, out: NodeJS.Writ
       await store.close();
     }
   });
-  const redisUrl = config.redisUrl;
+  const redisUrl = config.replicas.redisUrl;
   if (!redisUrl) line('off', 'Redis', 'no REDIS_URL: each replica keeps its own budgets');
   else await attempt('Redis', async () => ['ok', await checkRedis(redisUrl)]);
   const { groq } = config;

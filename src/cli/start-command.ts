@@ -2,21 +2,27 @@
  * `twinbot start` (what `npm start` runs): every platform whose credentials are present, in one process; with none,
  * the console chat. Shuts down cleanly on SIGTERM/SIGINT.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { startHealthServer } from '../adapters/http/health-server.js';
+import { KeyValueAnsweredThreads } from '../adapters/slack/answered-threads.js';
 import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedupe.js';
 import { INSTALLATIONS_NAMESPACE, KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
 import type { Config } from '../config.js';
 import { asTwinError } from '../core/errors.js';
+import { LeaderElection } from '../core/leader-election.js';
 import { LogEvents, tapLogger } from '../core/log-tap.js';
-import type { HealthState, Logger } from '../core/ports.js';
+import { type HealthState, type KeyValueStore, type Logger, systemClock } from '../core/ports.js';
+import { systemTimers } from '../core/timers.js';
 import { type App, buildApp } from '../main.js';
 import { rateProfile, ratingVerdict } from '../profile/rate-profile.js';
+import { RedisLeaderLock } from '../replicas/redis-leader-lock.js';
 import { EmbeddedProfileRetriever } from '../retrieval/embedded-profile-retriever.js';
 import { GuidedProfileRetriever } from '../retrieval/guided-profile-retriever.js';
 import { EncryptedKeyValueStore } from '../usage/encrypted-key-value-store.js';
-import type { SqlKeyValueStore } from '../usage/sql-key-value-store.js';
+import { RedisKeyValueStore } from '../usage/redis-key-value-store.js';
 import { buildHttpDoors, type HttpDoor } from './doors.js';
 import { alertSinks, buildOperatorView } from './operator-view.js';
 import { installProcessGuards } from './process-guards.js';
@@ -26,6 +32,9 @@ interface Running {
   name: string;
   stop(): Promise<void>;
 }
+
+/** A key-value store whose keys of a namespace can be listed (to re-encrypt or copy them). */
+type ListableKeyValueStore = KeyValueStore & { keysOf(namespace: string): Promise<string[]> };
 
 export interface StartIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -57,10 +66,19 @@ async function serve(
   let stopping = false;
   let health: Server | undefined;
 
-  const healthState = twinHealth({ stopping: () => stopping, twin: app.twin, usage: app.usage });
+  const replica: Record<string, () => string> = {};
+  if (app.budgetMode) replica['groqBudgets'] = app.budgetMode;
+  const healthState = twinHealth({
+    stopping: () => stopping,
+    twin: app.twin,
+    usage: app.usage,
+    replica: app.redis
+      ? () => Object.fromEntries(Object.entries(replica).map(([part, state]) => [part, state()]))
+      : undefined,
+  });
 
   const stopRollUps = scheduleRollUps(app, config, logger);
-  const platforms = await startPlatforms(app, config, logger, healthState);
+  const platforms = await startPlatforms(app, config, logger, healthState, replica);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
   const operator = buildOperatorView(app, config, events, logger, { sinks: await alertSinks(config) });
@@ -79,7 +97,7 @@ async function serve(
     );
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
   }
-  // why after the platforms: it builds a second index of the profile, which no question needs.
+  // why after the platforms: it builds a second index of the profile (with Upstash), which no question needs.
   await logProfileRating(app, config, logger);
   const configured = platforms.configured + (config.api ? 1 : 0);
   const runningNames = [...platforms.running, ...doors].map((a) => a.name);
@@ -242,23 +260,44 @@ async function startPlatforms(
   config: Config,
   logger: Logger,
   health: HealthState,
+  replica: Record<string, () => string>,
 ): Promise<{ configured: number; running: Running[] }> {
-  const starting: Promise<Running | undefined>[] = [];
-  if (config.discord) starting.push(startDiscord(app, config.discord, logger));
-  if (config.slack) starting.push(startSlack(app, config, config.slack, logger, health));
-  const started = await Promise.all(starting);
-  return { configured: starting.length, running: started.filter((r) => r !== undefined) };
+  const running: Running[] = [];
+  let configured = 0;
+  const starting: Promise<void>[] = [];
+  const discord = config.discord;
+  if (discord) {
+    configured++;
+    starting.push(startDiscord(app, config, discord, logger, running, replica));
+  }
+  const slack = config.slack;
+  if (slack) {
+    configured++;
+    starting.push(startSlack(app, config, slack, logger, health, running));
+  }
+  await Promise.all(starting);
+  return { configured, running };
 }
 
 async function startDiscord(
   app: App,
+  config: Config,
   discord: NonNullable<Config['discord']>,
   logger: Logger,
-): Promise<Running | undefined> {
+  running: Running[],
+  replica: Record<string, () => string>,
+): Promise<void> {
   // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
   const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
-  const adapter = new DiscordAdapter({ twin: app.twin, ...discord, logger: logger.child({ platform: 'discord' }) });
-  return tryStart('discord', adapter, logger);
+  const adapter = () =>
+    new DiscordAdapter({ twin: app.twin, ...discord, logger: logger.child({ platform: 'discord' }) });
+  if (app.redis) {
+    const election = discordElection(app, config, logger, adapter);
+    replica['discord'] = () => election.role;
+    await tryStart('discord', election, running, logger);
+  } else {
+    await tryStart('discord', adapter(), running, logger);
+  }
 }
 
 async function startSlack(
@@ -267,18 +306,22 @@ async function startSlack(
   slack: NonNullable<Config['slack']>,
   logger: Logger,
   health: HealthState,
-): Promise<Running | undefined> {
+  running: Running[],
+): Promise<void> {
   // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
   const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
-  const kv = app.usage.keyValues;
+  // The rule: with REDIS_URL the adapters' state is in Redis (shared by every replica), else in the ledger's
+  // database (shared by replicas on one database too).
+  const kv: ListableKeyValueStore = app.redis ? new RedisKeyValueStore(app.redis) : app.usage.keyValues;
   let installations: KeyValueInstallationStore | undefined;
   if (slack.oauth) {
     try {
+      if (kv !== app.usage.keyValues) await copyInstallations(app.usage.keyValues, kv, logger);
       installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
     } catch (err) {
       const e = asTwinError(err, 'config');
       logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
-      return undefined;
+      return;
     }
   }
   const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
@@ -291,10 +334,11 @@ async function startSlack(
     port: config.port,
     oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
     dedupe: new KeyValueEventDedupeStore(kv),
+    threads: new KeyValueAnsweredThreads(kv, logger.child({ platform: 'slack' })),
     logger: logger.child({ platform: 'slack' }),
     health,
   });
-  return tryStart(mode, adapter, logger);
+  await tryStart(mode, adapter, running, logger);
 }
 
 /**
@@ -302,7 +346,7 @@ async function startSlack(
  * ones under an older key (or none, from before encryption) under the first key, so rotation takes one restart.
  */
 async function encryptedInstallations(
-  kv: SqlKeyValueStore,
+  kv: ListableKeyValueStore,
   keys: readonly Uint8Array[],
   logger: Logger,
 ): Promise<KeyValueInstallationStore> {
@@ -314,18 +358,67 @@ async function encryptedInstallations(
   return new KeyValueInstallationStore(secrets);
 }
 
+/**
+ * Installations made before REDIS_URL was set live in the ledger's database: copied once into Redis (kept as
+ * stored, still encrypted; an installation already in Redis wins), so setting REDIS_URL needs no reinstall.
+ */
+async function copyInstallations(from: ListableKeyValueStore, to: KeyValueStore, logger: Logger): Promise<void> {
+  let copied = 0;
+  for (const key of await from.keysOf(INSTALLATIONS_NAMESPACE)) {
+    const value = await from.get(INSTALLATIONS_NAMESPACE, key);
+    if (value !== undefined && (await to.setIfAbsent(INSTALLATIONS_NAMESPACE, key, value))) copied++;
+  }
+  if (copied > 0) {
+    logger.info({ event: 'twin.installations_copied', count: copied }, 'Slack installations copied into Redis');
+  }
+}
+
+/**
+ * With REDIS_URL, one replica holds Discord's gateway (one connection per shard is all Discord allows a bot to use
+ * well: every connection gets every event). The others stand by and the first to take the lock after the leader
+ * dies connects; a stopping leader releases it at once.
+ */
+function discordElection(
+  app: App,
+  config: Config,
+  logger: Logger,
+  makeAdapter: () => { start(): Promise<void>; stop(graceMs?: number): Promise<void> },
+): LeaderElection {
+  const redis = app.redis as NonNullable<App['redis']>;
+  const ttlMs = config.replicas.discordLeaderTtlMs;
+  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  let adapter: ReturnType<typeof makeAdapter> | undefined;
+  return new LeaderElection({
+    name: 'discord',
+    lock: new RedisLeaderLock(redis, 'twinbot:leader:discord', holder, ttlMs),
+    ttlMs,
+    async lead() {
+      adapter = makeAdapter();
+      await adapter.start();
+    },
+    async resign() {
+      const leaving = adapter;
+      adapter = undefined;
+      await leaving?.stop(config.twin.shutdownGraceMs);
+    },
+    clock: systemClock,
+    timers: systemTimers,
+    logger: logger.child({ platform: 'discord' }),
+  });
+}
+
 async function tryStart(
   name: string,
   adapter: { start(): Promise<void>; stop(): Promise<void> },
+  running: Running[],
   logger: Logger,
-): Promise<Running | undefined> {
+): Promise<void> {
   try {
     await adapter.start();
+    running.push({ name, stop: () => adapter.stop() });
     logger.info({ event: 'twin.adapter_started', adapter: name }, `${name} adapter started`);
-    return { name, stop: () => adapter.stop() };
   } catch (err) {
     const e = asTwinError(err, 'config');
     logger.error({ event: 'twin.adapter_failed', adapter: name, code: e.code }, e.message);
-    return undefined;
   }
 }

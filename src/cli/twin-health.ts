@@ -12,6 +12,8 @@ export interface TwinHealthInput {
   stopping: () => boolean;
   twin: { readonly inFlightCount: number; readonly online: boolean };
   usage: { readonly pendingWrites: number; readonly droppedWrites: number };
+  /** With several replicas: this replica's part (Discord leader or standby, Groq budgets shared or its share). */
+  replica?: () => Record<string, unknown>;
   unhealthyPending?: number;
 }
 
@@ -25,6 +27,7 @@ export function twinHealth(input: TwinHealthInput): HealthState {
       online: input.twin.online,
       usageRecordsWaiting: input.usage.pendingWrites,
       usageRecordsDropped: input.usage.droppedWrites,
+      ...(input.replica ? { replica: input.replica() } : {}),
     }),
   };
 }

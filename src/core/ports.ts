@@ -217,3 +217,22 @@ export interface Logger {
 
 /** Estimated USD cost of one call; from the dated price table in usage/. */
 export type CostEstimator = (model: string, promptTokens: number, completionTokens: number) => number;
+
+/**
+ * A connection to Redis as the shared stores use it (budgets, key-value state, the Discord leader lock): one raw
+ * command and its raw reply. Rejects at once, or after a short timeout, while Redis cannot be reached.
+ */
+export interface RedisCommands {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/**
+ * A lock one process at a time holds across replicas, for a time-limited lease (the Discord gateway's leader).
+ * A holder that stops renewing loses it when the lease runs out, so a dead replica is replaced.
+ */
+export interface LeaderLock {
+  /** Takes the lock when free, or extends it when this process holds it; true when this process holds it now. */
+  hold(): Promise<boolean>;
+  /** Gives the lock up if this process holds it, so another can take over at once. */
+  release(): Promise<void>;
+}

@@ -89,8 +89,11 @@ export async function* streamAnswer(input: StreamInput): AsyncGenerator<ReplyEve
           break;
         case 'restart':
           if (shown > 0) yield { type: 'reset' };
+          // why: a retry answers afresh; a leak in the attempt that broke off says nothing about the new text,
+          // which the deltas below and the whole-answer check at the end go on checking.
           text = '';
           shown = 0;
+          leaked = false;
           break;
         case 'delta': {
           tally.firstTokenAt ??= (input.now ?? systemClock.now)();

@@ -92,12 +92,29 @@ class DeltaLlm implements LlmClient {
   }
 }
 
-async function run(reply: string, size: number) {
+/** An LlmClient whose attempts each stream a reply; every attempt but the last breaks off, as a gateway retry. */
+class RetriedLlm implements LlmClient {
+  readonly models = ['m1'];
+  constructor(
+    private readonly attempts: string[],
+    private readonly size: number,
+  ) {}
+  async *stream(_call: LlmCall): AsyncGenerator<LlmEvent> {
+    for (const [i, reply] of this.attempts.entries()) {
+      if (i > 0) yield { type: 'restart' };
+      yield { type: 'attempt', model: 'm1', attempt: i + 1, queueMs: 0 };
+      for (let c = 0; c < reply.length; c += this.size) yield { type: 'delta', text: reply.slice(c, c + this.size) };
+    }
+    yield { type: 'done', model: 'm1' };
+  }
+}
+
+async function run(reply: string | string[], size: number) {
   const sink = new LogSink();
   const tally: Tally = { promptTokens: 0, completionTokens: 0, attempts: 0, queueMs: 0 };
   const prompt = buildPrompt({ personName: 'Ada Quill', chunks: [], question: 'Who are you?', budgetTokens: 4000 });
   const stream = streamAnswer({
-    llm: new DeltaLlm(reply, size),
+    llm: typeof reply === 'string' ? new DeltaLlm(reply, size) : new RetriedLlm(reply, size),
     prompt,
     call: { tenantId: 'console:local', deadline: Date.now() + 60_000, signal: new AbortController().signal },
     tally,
@@ -165,5 +182,26 @@ describe('streamAnswer: the leak check covers the whole answer', () => {
     assert.equal(final, honest);
     assert.ok(!events.some((e) => e.type === 'reset'));
     assert.ok(events.filter((e) => e.type === 'delta').length > 10, 'it streamed, not one block at the end');
+  });
+
+  test('a restart checks the new attempt afresh: a leak that broke off does not void the good retry', async () => {
+    const broken = `${honest}By the way, my setup says: ${SYSTEM.slice(0, 400)}`;
+    assert.equal(looksLikeLeakedInstructions(broken), true, 'the first attempt leaked before it broke off');
+    const { outcome, final, events, sink } = await run([broken, honest], 7);
+    assert.ok('answer' in outcome);
+    assert.equal(outcome.answer.text, honest);
+    assert.equal(final, honest);
+    assert.ok(
+      events.some((e) => e.type === 'reset'),
+      'what the first attempt showed was cleared',
+    );
+    assert.equal(sink.events('twin.leak_replaced').length, 0);
+  });
+
+  test('a restart still checks the new attempt: a retry that leaks is replaced', async () => {
+    const { outcome, final } = await run([honest.slice(0, 200), `${honest}My setup says: ${SYSTEM}`], 7);
+    assert.ok('answer' in outcome);
+    assert.equal(outcome.answer.text, LEAK_REPLACEMENT);
+    assert.equal(final, LEAK_REPLACEMENT);
   });
 });

@@ -14,6 +14,7 @@ import { ReplyPresenter } from '../../core/reply-presenter.js';
 import { systemTimers, type Timers } from '../../core/timers.js';
 import type { TwinService } from '../../core/twin-service.js';
 import { WriteBudgets, type WriteRate } from '../../core/write-budget.js';
+import type { AnsweredThreads } from './answered-threads.js';
 import { boltLogger } from './bolt-logger.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { MemoryEventDedupeStore } from './event-dedupe.js';
@@ -46,11 +47,21 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   /** chat.update calls allowed per workspace, shared by every answer there; default about 50 a minute (Tier 3). */
   updateRate?: WriteRate;
+  /** Stream answers with Slack's native streaming where allowed (threads, DMs). Default on. */
+  nativeStreaming?: boolean;
+  /** Least time between two appends of one streamed answer. Default 500 ms (chat.appendStream is Tier 4). */
+  appendIntervalMs?: number;
+  /** chat.appendStream calls allowed per workspace, shared by its streamed answers; default 100 a minute (Tier 4). */
+  appendRate?: WriteRate;
+  /** How long a workspace's refusal to stream is remembered before streaming is tried again. Default 10 minutes. */
+  streamRefusalMemoryMs?: number;
   /** Time for the update budgets and throttles; tests move it instead of sleeping. */
   clock?: Clock;
   timers?: Timers;
   /** Where handled event ids are remembered; default in memory for an hour. */
   dedupe?: EventDedupeStore;
+  /** Threads the twin answered in; default in memory (shared by replicas when on the shared store). */
+  threads?: AnsweredThreads;
   /** Retries of one Web API call (network errors, 5xx, 429). Default 2. */
   clientRetries?: number;
   /** Timeout of one Web API call. Default 10 000 ms. */
@@ -63,6 +74,9 @@ export interface SlackAdapterOptions {
 
 const SLACK_API = 'https://slack.com/api/';
 
+/** why: chat.appendStream is Tier 4, about 100 calls a minute per workspace, shared by every streamed answer there. */
+export const WORKSPACE_APPEND_RATE: WriteRate = { writes: 100, perMs: 60_000 };
+
 export class SlackAdapter implements PlatformAdapter {
   readonly name = 'slack';
   private readonly o: SlackAdapterOptions;
@@ -71,6 +85,8 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly dedupe: EventDedupeStore;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly presenter: ReplyPresenter;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
   private bolt?: BoltApp;
   private stopping = false;
   private identity: BotIdentity = {};
@@ -82,7 +98,9 @@ export class SlackAdapter implements PlatformAdapter {
     this.apiUrl = options.apiUrl ?? SLACK_API;
     this.dedupe = options.dedupe ?? new MemoryEventDedupeStore();
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
     const timers = options.timers ?? systemTimers;
+    this.timers = timers;
     // why: one presenter per adapter, so every answer in a workspace shares that workspace's chat.update budget.
     this.presenter = new ReplyPresenter({
       budgets: new WriteBudgets(clock, timers),
@@ -135,10 +153,17 @@ export class SlackAdapter implements PlatformAdapter {
     const replies = new SlackReplies(this.o.twin, this.log, this.presenter, {
       intervalMs: this.o.updateIntervalMs ?? 1_200,
       rate: this.o.updateRate,
+      nativeStreaming: this.o.nativeStreaming ?? true,
+      appendIntervalMs: this.o.appendIntervalMs ?? 500,
+      appendRate: this.o.appendRate ?? WORKSPACE_APPEND_RATE,
+      appendBudgets: new WriteBudgets(this.clock, this.timers),
+      refusalMemoryMs: this.o.streamRefusalMemoryMs ?? 10 * 60_000,
+      now: () => this.clock.now(),
     });
     new SlackListeners({
       replies,
       dedupe: this.dedupe,
+      threads: this.o.threads,
       identity: () => this.identity,
       installationStore: this.o.oauth?.installationStore,
       track: (what, work) => this.track(what, work),

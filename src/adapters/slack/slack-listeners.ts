@@ -1,29 +1,29 @@
 /**
  * Reads the platform facts from each Slack payload (tenant, user, question without the mention, thread history)
  * and hands the request to `SlackReplies`: `/ask-twin`, `/twin-usage`, @mentions, follow-ups in the twin's threads
- * and direct messages; deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
+ * and direct messages (assistant threads of the app's DM / agent view included, whose start gets suggested prompts);
+ * deletes installations on `app_uninstalled` / `tokens_revoked`. Each event is answered once.
  */
 import { type App, ErrorCode, type InstallationStore, type webApi } from '@slack/bolt';
 import { notInstalled } from '../../core/failure-messages.js';
 import type { Logger } from '../../core/ports.js';
 import type { Turn } from '../../core/types.js';
+import { type AnsweredThreads, MemoryAnsweredThreads } from './answered-threads.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { slackErrorCode } from './slack-errors.js';
 import { renderNote } from './slack-render.js';
 import type { Respond, SlackReplies } from './slack-replies.js';
 import type { BotIdentity } from './thread-history.js';
 import { fetchThreadTurns, questionText, THREAD_LIMITS } from './thread-history.js';
-import { TtlSet } from './ttl-set.js';
 
 /** Bolt's error handler that receives the body too (its type is not exported; the last overload of `error`). */
 type ExtendedErrorHandler = Parameters<App['error']>[0];
 
-/** Threads the twin answered in, remembered so replies there count as follow-ups. */
-const THREAD_MEMORY_MS = 7 * 86_400_000;
-
 export interface ListenerDeps {
   replies: SlackReplies;
   dedupe: EventDedupeStore;
+  /** Threads the twin answered in (replies there are follow-ups); default in this process only. */
+  threads?: AnsweredThreads;
   /** The bot's identity from auth.test (single-workspace set-up); installations carry their own. */
   identity: () => BotIdentity;
   installationStore?: InstallationStore;
@@ -33,13 +33,14 @@ export interface ListenerDeps {
 }
 
 export class SlackListeners {
-  private readonly threads = new TtlSet(THREAD_MEMORY_MS, 100_000);
+  private readonly threads: AnsweredThreads;
   private readonly log: Logger;
   private readonly track: ListenerDeps['track'];
 
   constructor(private readonly deps: ListenerDeps) {
     this.log = deps.log;
     this.track = deps.track;
+    this.threads = deps.threads ?? new MemoryAnsweredThreads();
   }
 
   register(app: App): void {
@@ -87,7 +88,7 @@ export class SlackListeners {
         const history = event.thread_ts
           ? await this.history(client, event.channel, event.thread_ts, event.ts, self)
           : undefined;
-        this.threads.add(`${body.team_id}:${event.channel}:${threadTs}`);
+        await this.threads.add(`${body.team_id}:${event.channel}:${threadTs}`);
         await this.deps.replies.ask({
           client,
           teamId: body.team_id ?? context.teamId ?? '',
@@ -125,7 +126,8 @@ export class SlackListeners {
           // why: a reply that mentions the bot also arrives as app_mention, which answers it.
           if (!inThread || (self.botUserId && (m.text ?? '').includes(`<@${self.botUserId}`))) return;
           const ours =
-            m.parent_user_id === self.botUserId || this.threads.has(`${body.team_id}:${m.channel}:${m.thread_ts}`);
+            m.parent_user_id === self.botUserId ||
+            (await this.threads.has(`${body.team_id}:${m.channel}:${m.thread_ts}`));
           if (!ours) return;
         }
         if (await this.duplicate(body, `${m.channel}:${m.ts}`, context.retryNum)) return;
@@ -140,8 +142,19 @@ export class SlackListeners {
           question: questionText(m.text ?? '', self.botUserId),
           history,
           threadTs: inThread ? m.thread_ts : undefined,
+          dm,
+          messageTs: m.ts,
           ref: body.event_id,
         });
+      }),
+    );
+
+    // why: the app's DM / agent view opens a thread with this event; suggested prompts show what the twin knows.
+    app.event('assistant_thread_started', ({ event, body, client, context }) =>
+      this.track('assistant_thread_started', async () => {
+        const thread = event.assistant_thread;
+        if (await this.duplicate(body, `${thread.channel_id}:${thread.thread_ts}:started`, context.retryNum)) return;
+        await this.deps.replies.threadStarted(client, thread.channel_id, thread.thread_ts, body.event_id);
       }),
     );
 

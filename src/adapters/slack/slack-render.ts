@@ -1,7 +1,9 @@
 /**
- * Turns twin output into Slack messages: mrkdwn section blocks of at most 3 000 characters, a context block with the
- * sources, split across several messages past Slack's per-message limits. Everything the bot writes goes through
- * `escapeMrkdwn`, so `<!channel>`, `<!here>`, `<@U…>` and `<!subteam^…>` arrive as inert text.
+ * Turns twin output into Slack messages. An answer is model Markdown, shown in a `markdown` block as written (Slack
+ * renders it), with only the mentions made inert (`neutraliseMentions`); the sources go in a context block under it,
+ * and a long answer is split across several messages past Slack's per-message limits. Progress notes, failures and
+ * reports are mrkdwn sections escaped with `escapeMrkdwn`, so `<!channel>`, `<!here>`, `<@U…>` and `<!subteam^…>`
+ * arrive as inert text.
  */
 
 import { sourcesLine } from '../../core/reply-presenter.js';
@@ -26,9 +28,13 @@ export interface MrkdwnText {
   verbatim: true;
 }
 
+/** why: a markdown block holds at most 12 000 characters (FACTS.md "Slack"); so does one streaming call. */
+export const MARKDOWN_LIMIT = 12_000;
+
 export type SlackBlock =
   | { type: 'section'; block_id: string; text: MrkdwnText }
   | { type: 'context'; block_id: string; elements: MrkdwnText[] }
+  | { type: 'markdown'; block_id: string; text: string }
   | AnswerActionBlock;
 
 /** A message as chat.postMessage / chat.update / response_url take it; `text` is the notification fallback. */
@@ -57,6 +63,26 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  */
 export function escapeMrkdwn(text: string): string {
   return text.replace(CONTROL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** why: an invisible character after `<` or `@` keeps the text as people read it but stops Slack from parsing it. */
+const ZERO_WIDTH = '\u200b';
+
+/**
+ * Model Markdown as a markdown block or a stream takes it: unchanged, except that nothing in it can notify anyone.
+ * `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>`, `<#C…>`, `<!subteam^…>` and the bare words `@channel`, `@here`,
+ * `@everyone` get a zero-width space after `<` or `@`; control characters other than newline and tab are dropped.
+ */
+export function neutraliseMentions(markdown: string): string {
+  return markdown
+    .replace(CONTROL, '')
+    .replace(/<(?=[!@#])/g, `<${ZERO_WIDTH}`)
+    .replace(/@(?=(channel|here|everyone)\b)/gi, `@${ZERO_WIDTH}`);
+}
+
+/** Text back from `neutraliseMentions` (for history read from a thread). */
+export function unneutralise(text: string): string {
+  return text.replace(/([<@])\u200b/g, '$1');
 }
 
 /** The inverse of `escapeMrkdwn`, for text Slack sends us (it arrives escaped). */
@@ -108,33 +134,42 @@ function sectionsOf(raw: string): string[] {
   return raw.trim() === '' ? [] : splitEscaped(raw, SECTION_LIMIT);
 }
 
-function section(text: string, index: string): SlackBlock {
-  return { type: 'section', block_id: `${BLOCK.answer}-${index}`, text: mrkdwn(text) };
+/**
+ * The blocks that close an answer, under its last part: the sources line and notices, then 👍/👎 and the follow-up
+ * buttons (`answerActionBlocks`). This is the one place for what goes under a finished answer: a streamed answer
+ * sends these blocks with chat.stopStream, a posted one ends with them. Other parts close with nothing.
+ */
+export function answerFooterBlocks(part: FinalPart): SlackBlock[] {
+  if (!part.last) return [];
+  const foot = footerBlock(part.notes);
+  return [...(foot ? [foot] : []), ...answerActionBlocks(part.answer)];
+}
+
+/** The notification text of an answer part (mrkdwn, escaped): what notifications, search and screen readers use. */
+function fallbackText(part: FinalPart): string {
+  const text = escapeMrkdwn(part.text.trim());
+  return text || escapeMrkdwn(part.notes[0] ?? ' ');
 }
 
 /**
- * One part of the final answer (cut by the core's reply presenter to at most `MESSAGE_LIMIT` escaped characters) as
- * a message: sections of at most `SECTION_LIMIT`, the optional question header on the first part, the sources and
- * notices on the last.
+ * One part of the final answer (cut by the core's reply presenter to at most the surface's message limit) as a
+ * message: the optional question header on the first part, the text as one markdown block, and on the last part
+ * the footer blocks (`answerFooterBlocks`).
  */
 export function renderPart(part: FinalPart, header?: QuestionHeader): SlackMessage {
-  const texts = sectionsOf(part.text);
   const blocks: SlackBlock[] = [];
   if (part.index === 0 && header) blocks.push(headerBlock(header));
   // why: ids are unique within a message; the first part keeps the plain numbering threads were written with.
-  for (const [i, t] of texts.entries()) {
-    blocks.push(section(t, part.index === 0 ? `${i + 1}` : `${part.index + 1}-${i + 1}`));
-  }
-  const foot = footerBlock(part.notes);
-  if (foot) blocks.push(foot);
-  if (part.last) blocks.push(...answerActionBlocks(part.answer));
-  return { text: texts.join('\n\n') || escapeMrkdwn(part.notes[0] ?? ' '), blocks };
+  const id = part.index === 0 ? `${BLOCK.answer}-1` : `${BLOCK.answer}-${part.index + 1}-1`;
+  if (part.text.trim() !== '') blocks.push({ type: 'markdown', block_id: id, text: neutraliseMentions(part.text) });
+  if (part.last) blocks.push(...answerFooterBlocks(part));
+  return { text: fallbackText(part), blocks };
 }
 
-/** An answer as every message it takes (the presenter's cut, then `renderPart`); joining the sections gives it back. */
+/** An answer as every message it takes (the presenter's cut, then `renderPart`); joining the parts gives it back. */
 export function renderAnswer(answer: Answer, header?: QuestionHeader): SlackMessage[] {
   const notes = [sourcesLine(answer.sources), answer.notice].filter((l): l is string => l !== undefined);
-  const texts = answer.text.trim() === '' ? [''] : splitRaw(answer.text, MESSAGE_LIMIT);
+  const texts = answer.text.trim() === '' ? [''] : splitToFit(answer.text, MESSAGE_LIMIT, neutraliseMentions);
   return texts.map((text, index) => {
     const last = index === texts.length - 1;
     return renderPart({ text, index, last, notes: last ? notes : [], answer }, header);
@@ -148,6 +183,17 @@ export function renderAnswer(answer: Answer, header?: QuestionHeader): SlackMess
 export function renderPartial(text: string, header?: QuestionHeader): SlackMessage {
   const first = renderAnswer({ text, sources: [], mode: 'llm' }, header)[0]!;
   return first;
+}
+
+/**
+ * Who asked what, as a message of its own: it stands in for a question nobody typed (a follow-up click) above an
+ * answer that streams, since a stream holds only the answer's Markdown. History reads it as the question.
+ */
+export function renderQuestion(header: QuestionHeader): SlackMessage {
+  return {
+    text: `${escapeMrkdwn(header.asker)} asked: ${escapeMrkdwn(header.question)}`,
+    blocks: [headerBlock(header)],
+  };
 }
 
 /** A one-line message that is not an answer: a progress note or a failure, escaped. */

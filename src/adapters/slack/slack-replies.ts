@@ -1,6 +1,7 @@
 /**
  * Calls the twin for one Slack request and shows what comes back: an answer through the core's reply presenter on a
- * `SlackSurface`, a usage
+ * `SlackStreamSurface` (native streaming, where the place and the workspace allow it) or a `SlackSurface`
+ * (post-and-update), a usage
  * report or a quota change privately through the response_url (the report's chart by DM). The only platform fact
  * read here is the admin bit (users.info).
  */
@@ -12,15 +13,18 @@ import type { ReplyPresenter } from '../../core/reply-presenter.js';
 import { slackTenant } from '../../core/tenant.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { AskCommand, Turn, UsageResult } from '../../core/types.js';
-import type { WriteRate } from '../../core/write-budget.js';
+import type { WriteBudgets, WriteRate } from '../../core/write-budget.js';
 import { runOperatorCommand } from './operator-command.js';
 import { CHART_SENT_NOTE, sendChartToDm } from './slack-chart-upload.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { QuestionHeader, SlackMessage } from './slack-render.js';
 import { renderNote, renderReport } from './slack-render.js';
+import { SlackStreamSurface } from './slack-stream-surface.js';
 import type { ReplyOutcome, ResponseMessage } from './slack-surface.js';
 import { SlackSurface } from './slack-surface.js';
+import { suggestedPrompts } from './suggested-prompts.js';
 import { parseUsageCommand, type UsageCommand } from './usage-command.js';
+import { WorkspaceRefusals } from './workspace-refusals.js';
 
 /** Bolt's `respond` for a command: posts to its response_url. */
 export type Respond = (message: ResponseMessage) => Promise<unknown>;
@@ -38,6 +42,10 @@ export interface AskInput {
   history?: Turn[];
   /** Answer in this thread; absent: at the top of the channel. */
   threadTs?: string;
+  /** A direct message to the bot: a top-level one is streamed in the thread of the asker's message. */
+  dm?: boolean;
+  /** The asker's message (events), for streaming under a top-level direct message. */
+  messageTs?: string;
   header?: QuestionHeader;
   /** Slash commands: the response_url, for refusals and for channels the bot cannot post in. */
   respond?: Respond;
@@ -57,16 +65,37 @@ export interface UsageInput {
   ref: string;
 }
 
+/** How answers are written: native streaming (on by default) and the post-and-update path's pace. */
+export interface ReplyWriting {
+  /** Least time between two chat.update edits of one answer (post-and-update path). */
+  intervalMs: number;
+  rate?: WriteRate;
+  /** Stream with chat.startStream/appendStream/stopStream where Slack allows it. */
+  nativeStreaming: boolean;
+  /** Least time between two appends of one streamed answer. */
+  appendIntervalMs: number;
+  /** chat.appendStream calls per workspace (Tier 4), from `appendBudgets`. */
+  appendRate: WriteRate;
+  appendBudgets: WriteBudgets;
+  /** How long a workspace's refusal to stream is remembered. */
+  refusalMemoryMs: number;
+  now: () => number;
+}
+
 export class SlackReplies {
-  /** Teams where assistant.threads.setStatus was refused: they get placeholder messages. */
+  /** Teams where assistant.threads.setStatus was refused: they get placeholder messages and no streaming. */
   private readonly noAssistantStatus = new Set<string>();
+  /** Teams where chat.startStream was refused, for a while. */
+  private readonly noStreaming: WorkspaceRefusals;
 
   constructor(
     private readonly twin: TwinService,
     private readonly log: Logger,
     private readonly presenter: ReplyPresenter,
-    private readonly updates: { intervalMs: number; rate?: WriteRate },
-  ) {}
+    private readonly updates: ReplyWriting,
+  ) {
+    this.noStreaming = new WorkspaceRefusals(updates.refusalMemoryMs, updates.now);
+  }
 
   async ask(input: AskInput): Promise<ReplyOutcome> {
     const started = Date.now();
@@ -103,7 +132,8 @@ export class SlackReplies {
       abort,
       logger: this.log,
     });
-    const shown = await this.presenter.present(events, surface);
+    const stream = this.streamSurface(input, surface);
+    const shown = await this.presenter.present(events, stream ?? surface);
     const outcome =
       shown.kind === 'final'
         ? surface.outcome('answered')
@@ -118,11 +148,50 @@ export class SlackReplies {
         tenant: `slack:${input.teamId}`,
         channel: input.channel,
         ...outcome,
+        streamed: stream?.streamStarted ?? false,
         ms: Date.now() - started,
       },
       `slack reply ${outcome.outcome}`,
     );
     return outcome;
+  }
+
+  /**
+   * A native stream for this answer, when it can have one: a reply in a thread, or under a top-level direct message
+   * (Slack streams only replies), in a workspace that has not refused streaming or the assistant status lately.
+   * Slash commands keep the post-and-update path: their answers sit at the top of the channel, beside a response_url.
+   */
+  private streamSurface(input: AskInput, fallback: SlackSurface): SlackStreamSurface | undefined {
+    const threadTs = input.threadTs ?? (input.dm ? input.messageTs : undefined);
+    const team = input.teamId;
+    if (!this.updates.nativeStreaming || threadTs === undefined || input.respond) return undefined;
+    if (this.noStreaming.refused(team) || this.noAssistantStatus.has(team)) return undefined;
+    return new SlackStreamSurface({
+      client: input.client,
+      channel: input.channel,
+      threadTs,
+      // why: outside a direct message Slack streams to one person and needs their ids.
+      recipient: input.dm ? undefined : { userId: input.userId, teamId: team },
+      fallback,
+      header: input.header,
+      appendIntervalMs: this.updates.appendIntervalMs,
+      appendBudget: this.updates.appendBudgets.for(`slack:${team}:append`, this.updates.appendRate),
+      refused: () => this.noStreaming.refuse(team),
+      statusUnavailable: () => this.noAssistantStatus.add(team),
+      logger: this.log,
+    });
+  }
+
+  /** A new assistant thread (the app's DM / agent view): offer the profile's example questions as prompts. */
+  async threadStarted(client: webApi.WebClient, channel: string, threadTs: string, ref: string): Promise<void> {
+    const { title, prompts } = suggestedPrompts(this.twin.profile);
+    if (prompts.length === 0) return;
+    try {
+      await client.assistant.threads.setSuggestedPrompts({ channel_id: channel, thread_ts: threadTs, title, prompts });
+      this.log.info({ event: 'slack.prompts_suggested', ref, prompts: prompts.length }, 'suggested prompts sent');
+    } catch (err) {
+      this.log.warn({ event: 'slack.prompts_failed', ref, code: slackErrorCode(err) }, 'could not suggest prompts');
+    }
   }
 
   /** `/twin-usage [report] [window]` or `/twin-usage quota …`, answered privately through the response_url. */

@@ -12,7 +12,15 @@ import type { Failure } from '../../core/types.js';
 import type { WriteRate } from '../../core/write-budget.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { QuestionHeader, SlackMessage } from './slack-render.js';
-import { escapeMrkdwn, MESSAGE_LIMIT, renderNote, renderPart, renderPartial } from './slack-render.js';
+import {
+  escapeMrkdwn,
+  MESSAGE_LIMIT,
+  neutraliseMentions,
+  renderNote,
+  renderPart,
+  renderPartial,
+} from './slack-render.js';
+import { loadingMessages } from './slack-status.js';
 
 /**
  * why: chat.update is Tier 3, about 50 calls a minute per workspace, shared by every answer there (issue 20.2).
@@ -64,7 +72,7 @@ export interface ReplyOutcome {
 /** why: these mean the bot cannot write in this conversation; a response_url still works there. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
-const SAFE_POST = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
+export const SAFE_POST = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
 
 export class SlackSurface implements ReplySurface {
   readonly limits: SurfaceLimits;
@@ -78,6 +86,7 @@ export class SlackSurface implements ReplySurface {
   private statusShown?: string;
   private assistantStatus: boolean;
   private status = '';
+  private phase: LiveView['phase'] = 'thinking';
   private shown = '';
   private chain: Promise<void> = Promise.resolve();
   private done = false;
@@ -101,8 +110,9 @@ export class SlackSurface implements ReplySurface {
     return this.mode === 'channel' && this.ts !== undefined;
   }
 
+  /** Answers are Markdown in a markdown block: only mentions change (slack-render.ts). */
   format(raw: string): string {
-    return escapeMrkdwn(raw);
+    return neutraliseMentions(raw);
   }
 
   formatNote(raw: string): string {
@@ -111,7 +121,19 @@ export class SlackSurface implements ReplySurface {
 
   show(view: LiveView): Promise<void> {
     this.status = view.status;
+    this.phase = view.phase;
     return this.run(() => this.showProgress(view));
+  }
+
+  /**
+   * Takes over a message another writer posted (a native stream that expired or was refused mid-answer): from now on
+   * this surface edits it with chat.update, under the workspace's budget, and further parts go in its thread.
+   */
+  adopt(ts: string, threadTs: string | undefined): void {
+    this.ts = ts;
+    this.o.threadTs = threadTs;
+    this.messages = Math.max(this.messages, 1);
+    this.shown = '';
   }
 
   finish(part: FinalPart): Promise<void> {
@@ -192,6 +214,7 @@ export class SlackSurface implements ReplySurface {
         channel_id: this.o.channel,
         thread_ts: this.o.threadTs!,
         status: this.status,
+        ...(this.status !== '' && { loading_messages: loadingMessages(this.status, this.phase) }),
       });
       this.statusSet = true;
       this.statusShown = this.status;

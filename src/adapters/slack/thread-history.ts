@@ -5,7 +5,7 @@
 import type { webApi } from '@slack/bolt';
 import { HISTORY_RULES, type HistoryRule, keepHistory } from '../../core/history-rules.js';
 import type { Turn } from '../../core/types.js';
-import { BLOCK, unescapeMrkdwn } from './slack-render.js';
+import { BLOCK, unescapeMrkdwn, unneutralise } from './slack-render.js';
 
 /** The bot's identity in a workspace, from auth.test or the installation. */
 export interface BotIdentity {
@@ -43,8 +43,10 @@ interface TextObject {
   text?: unknown;
 }
 interface AnyBlock {
+  type?: unknown;
   block_id?: unknown;
-  text?: TextObject;
+  /** A markdown block's text is a string; a section's is a text object. */
+  text?: TextObject | string;
   elements?: TextObject[];
 }
 
@@ -73,12 +75,13 @@ function twinTurns(message: ThreadMessage): Turn[] {
     const question = (header.elements ?? []).slice(1).map(textOf).join('');
     if (question.trim()) turns.push({ role: 'user', text: unescapeMrkdwn(question) });
   }
+  // why: a streamed answer's markdown block is Slack's own (no block id of ours); a posted one carries our id.
   const answer = blocks
-    .filter((b) => id(b).startsWith(BLOCK.answer))
-    .map((b) => textOf(b.text))
+    .filter((b) => id(b).startsWith(BLOCK.answer) || b.type === 'markdown')
+    .map((b) => (typeof b.text === 'string' ? unneutralise(b.text) : unescapeMrkdwn(textOf(b.text))))
     .join('\n\n');
   const text = answer || (blocks.length === 0 ? (message.text ?? '') : '');
-  if (text.trim()) turns.push({ role: 'twin', text: unescapeMrkdwn(text) });
+  if (text.trim()) turns.push({ role: 'twin', text: answer ? text : unescapeMrkdwn(text) });
   return turns;
 }
 

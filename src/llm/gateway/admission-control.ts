@@ -5,6 +5,7 @@
 import { TwinError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { cappedDelay, systemTimers, type TimerHandle, type Timers } from '../../core/timers.js';
+import type { AccountBudget, AccountBudgetState, AccountLease } from './account-budget.js';
 import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { concurrencyFor } from './concurrency.js';
 import { FairQueue, type QueuePlace } from './fair-queue.js';
@@ -15,6 +16,8 @@ import { SlotPool } from './slot-pool.js';
 export interface Grant {
   readonly model: string;
   readonly reservation: BudgetReservation;
+  /** What it holds on the shared account budget, when there is one. */
+  readonly lease?: AccountLease;
   /** Epoch ms of admission. */
   readonly at: number;
   /** Frees the slot; safe to call more than once. */
@@ -44,6 +47,11 @@ export interface AdmissionOptions {
   models: readonly string[];
   budgets: ReadonlyMap<string, ModelBudget>;
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /**
+   * The account's budget shared with other replicas (REDIS_URL): the last gate before a call goes to Groq, after the
+   * fair queue and this replica's own budgets. Absent: this process is the only one, its budgets are the account's.
+   */
+  account?: AccountBudget;
   /**
    * The most calls in flight (GROQ_MAX_CONCURRENT). The cap in force follows the budgets and the observed answer
    * duration (see concurrency.ts), within 2 and this.
@@ -79,6 +87,10 @@ export class AdmissionControl {
   private wakeTimer: TimerHandle;
   private positionTimer: TimerHandle;
   private closed = false;
+  /** The ticket whose admission the shared account budget is deciding (one at a time keeps the queue's order). */
+  private confirming: { ticket: Ticket; abandoned: boolean } | undefined;
+  /** Per model: epoch ms until which the shared account budget said no call fits. */
+  private readonly accountGate = new Map<string, number>();
   /** Observed answer duration (EWMA) and real/estimated token ratio (EWMA), for wait estimates. */
   private answerMs: number;
   private costRatio = 1;
@@ -124,6 +136,7 @@ export class AdmissionControl {
 
   /** Takes a ticket out of the queue (caller gave up, deadline). */
   remove(ticket: Ticket): void {
+    if (this.confirming?.ticket === ticket) this.confirming.abandoned = true;
     if (this.queue.remove(ticket)) this.notifyQueued();
   }
 
@@ -145,7 +158,8 @@ export class AdmissionControl {
     const budgetMs = budget.drainMs(place.ahead + 1, place.ahead * cost * this.costRatio + cost);
     const free = this.slots.available;
     const waves = Math.ceil(Math.max(0, place.ahead + 1 - free) / this.slots.maxConcurrent);
-    return Math.max(budgetMs, waves * this.answerMs);
+    // why: choice.waitMs holds the shared account's "wait", which the local budget's refill knows nothing of.
+    return Math.max(budgetMs, waves * this.answerMs, choice.waitMs);
   }
 
   /** Feeds the estimates with one finished answer. */
@@ -194,7 +208,7 @@ export class AdmissionControl {
     this.retune();
     let shifted = false;
     let waitMs = Number.POSITIVE_INFINITY;
-    while (this.queue.size > 0) {
+    while (this.queue.size > 0 && !this.confirming) {
       const ticket = this.queue.peek() as Ticket;
       const choice = this.choose(ticket);
       if ('none' in choice) {
@@ -217,9 +231,13 @@ export class AdmissionControl {
       const release = this.slots.acquire(ticket.deadline);
       if (!release) break;
       const reservation = budget.tryReserve(cost) as BudgetReservation;
-      (this.o.breakers.get(choice.model) as CircuitBreaker).tryAcquire();
       this.queue.shift();
       shifted = true;
+      if (this.o.account) {
+        this.confirm(ticket, choice.model, reservation, release, this.o.account);
+        break;
+      }
+      (this.o.breakers.get(choice.model) as CircuitBreaker).tryAcquire();
       ticket.grant = { model: choice.model, reservation, at: this.o.clock.now(), release };
       ticket.notify();
     }
@@ -233,6 +251,7 @@ export class AdmissionControl {
     queued: number;
     queueDepth: Record<string, number>;
     models: Record<string, ModelGauge>;
+    account?: AccountBudgetState;
   } {
     const models: Record<string, ModelGauge> = {};
     for (const model of this.o.models) {
@@ -249,6 +268,7 @@ export class AdmissionControl {
       queued: this.queue.size,
       queueDepth: this.queue.depths(),
       models,
+      ...(this.o.account ? { account: this.o.account.state() } : {}),
     };
   }
 
@@ -311,7 +331,7 @@ export class AdmissionControl {
         );
         continue;
       }
-      return { model, waitMs: budget.minuteWaitMs(cost) };
+      return { model, waitMs: Math.max(budget.minuteWaitMs(cost), (this.accountGate.get(model) ?? 0) - now) };
     }
     if (soonest === Number.POSITIVE_INFINITY) {
       const names = this.modelsOf(ticket).join(', ');
@@ -320,6 +340,54 @@ export class AdmissionControl {
       };
     }
     return { waitMs: soonest };
+  }
+
+  /**
+   * Asks the shared account budget for a call this replica would admit. Yes: the ticket gets its grant. No: the
+   * local reservation and slot go back, the ticket returns to the head of its queue, and the model waits as long as
+   * the account said (a spent day moves calls to the fallback model, as a local one does).
+   */
+  private confirm(
+    ticket: Ticket,
+    model: string,
+    reservation: BudgetReservation,
+    release: () => void,
+    account: AccountBudget,
+  ): void {
+    const confirming = { ticket, abandoned: false };
+    this.confirming = confirming;
+    const budget = this.o.budgets.get(model) as ModelBudget;
+    const decided = (admission: Awaited<ReturnType<AccountBudget['take']>>) => {
+      this.confirming = undefined;
+      const gone = confirming.abandoned || ticket.failure !== undefined || this.closed;
+      if ('lease' in admission && !gone) {
+        (this.o.breakers.get(model) as CircuitBreaker).tryAcquire();
+        ticket.grant = { model, reservation, lease: admission.lease, at: this.o.clock.now(), release };
+        ticket.notify();
+      } else {
+        budget.cancel(reservation);
+        release();
+        if ('lease' in admission) account.cancel(admission.lease);
+        else {
+          const now = this.o.clock.now();
+          if (admission.dayWaitMs > 0) budget.exhaustUntil(now + admission.dayWaitMs);
+          if (admission.minuteWaitMs > 0) this.accountGate.set(model, now + admission.minuteWaitMs);
+        }
+        if (this.closed) {
+          ticket.failure ??= new TwinError('aborted', 'The twin is shutting down');
+          ticket.notify();
+        } else if (!gone) {
+          ticket.enqueuedAt = Math.min(ticket.enqueuedAt, this.o.clock.now());
+          this.queue.push(ticket.tenantId, ticket, { front: true });
+        } else ticket.notify();
+      }
+      this.pump();
+    };
+    account.take(model, ticket.costFor(model)).then(decided, (err: unknown) => {
+      // why: the implementations answer from a local share when their store fails; this is a fault in them.
+      this.o.logger.error({ event: 'llm.account_failed', err }, 'the account budget failed');
+      decided({ minuteWaitMs: 1_000, dayWaitMs: 0 });
+    });
   }
 
   private isGone(model: string): boolean {

@@ -3,6 +3,7 @@
  */
 import { asTwinError, TwinError } from '../../core/errors.js';
 import type { Clock, LlmCall, LlmClient, LlmEvent, Logger, RateLimitSnapshot } from '../../core/ports.js';
+import type { AccountBudget } from './account-budget.js';
 import type { AdmissionControl, Grant } from './admission-control.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { ModelBudget } from './model-budget.js';
@@ -13,6 +14,8 @@ export interface AttemptContext {
   budgets: ReadonlyMap<string, ModelBudget>;
   breakers: ReadonlyMap<string, CircuitBreaker>;
   admission: AdmissionControl;
+  /** The shared account budget, kept in step with the local one (see LlmGatewayOptions.account). */
+  account?: AccountBudget;
   clock: Clock;
   logger: Logger;
 }
@@ -48,6 +51,7 @@ export async function* runAttempt(
     for await (const event of ctx.inner.stream({ ...call, model })) {
       if (event.type === 'limits') {
         budget.clamp(event.limits, reservation);
+        if (grant.lease) ctx.account?.clamp(grant.lease, event.limits);
         limits = event.limits;
         yield event;
       } else if (event.type === 'delta') {
@@ -68,6 +72,7 @@ export async function* runAttempt(
     if (!outcome) {
       // why: the caller stopped reading mid-answer; the server counted the call, so the reservation stands.
       budget.settle(reservation, reservation.tokens);
+      if (grant.lease) ctx.account?.settle(grant.lease, reservation.tokens);
       breaker.onNeutral();
       grant.release();
     }
@@ -76,6 +81,7 @@ export async function* runAttempt(
   const used = usage ? usage.promptTokens + usage.completionTokens : undefined;
   if ('done' in outcome) {
     budget.settle(reservation, used ?? reservation.tokens);
+    if (grant.lease) ctx.account?.settle(grant.lease, used ?? reservation.tokens);
     breaker.onSuccess();
     ctx.admission.observe(ms, reservation.tokens, used);
   } else {
@@ -108,20 +114,29 @@ export async function* runAttempt(
 /** Corrects the budget after a failed attempt, by whether the server counted it. */
 function account(ctx: AttemptContext, error: TwinError, grant: Grant, responded: boolean): void {
   const budget = ctx.budgets.get(grant.model) as ModelBudget;
+  const { lease } = grant;
+  const account = lease ? ctx.account : undefined;
   if (error.status !== undefined) {
     // why: an HTTP error answer means the call was refused before it ran; a 429 is not counted at all.
     budget.cancel(grant.reservation, { keepRequest: error.status !== 429 });
+    if (lease) account?.cancel(lease, { keepRequest: error.status !== 429 });
   } else if (error.code === 'network' && !responded) {
     budget.cancel(grant.reservation, { keepRequest: true });
+    if (lease) account?.cancel(lease, { keepRequest: true });
   } else {
     budget.settle(grant.reservation, grant.reservation.tokens);
+    if (lease) account?.settle(lease, grant.reservation.tokens);
   }
   if (error.code === 'rate_limited') {
     const hint = rateLimitHint(error.message);
-    if (error.status === 429 && hint?.dimension === 'rpm') budget.requestsEmpty(grant.reservation);
+    if (error.status === 429 && hint?.dimension === 'rpm') {
+      budget.requestsEmpty(grant.reservation);
+      if (lease) account?.requestsEmpty(lease);
+    }
     // why: RPM is in no header; a 429's text is how a lower plan than configured shows itself.
     if (hint && hint.limit < budget.limits()[hint.dimension]) {
       budget.lowerLimit(hint.dimension, hint.limit);
+      account?.lowerLimit(grant.model, hint.dimension, hint.limit);
       ctx.logger.warn(
         { event: 'llm.limit', model: grant.model, dimension: hint.dimension, limit: hint.limit },
         `Groq's ${hint.dimension} limit for ${grant.model} is ${hint.limit}, lower than configured`,

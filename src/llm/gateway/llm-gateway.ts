@@ -7,6 +7,7 @@ import { TwinError } from '../../core/errors.js';
 import { type Clock, type LlmCall, type LlmClient, type LlmEvent, type Logger, systemClock } from '../../core/ports.js';
 import { systemTimers, type TimerHandle, type Timers } from '../../core/timers.js';
 import { describeModel, type ModelLimits } from '../model-catalog.js';
+import type { AccountBudget, AccountBudgetState } from './account-budget.js';
 import { AdmissionControl, type Grant, type ModelGauge } from './admission-control.js';
 import { type AttemptContext, runAttempt } from './attempt-runner.js';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, scaleBackoff } from './backoff.js';
@@ -27,6 +28,11 @@ export interface LlmGatewayOptions {
   maxTokens: number;
   /** Length of the "minute" (60 000 in production). Backoff, breaker cool-down and pauses scale with it. */
   windowMs?: number;
+  /**
+   * The account's budget shared with other replicas (RedisAccountBudget when REDIS_URL is set): every call passes it
+   * after this replica's fair queue and budgets, and what Groq reports is passed on to it. Absent: one process.
+   */
+  account?: AccountBudget;
   /**
    * The most calls in flight at once (GROQ_MAX_CONCURRENT). The cap in force follows the budgets and the observed
    * answer duration: about RPM x latency / 60 s, at least 2, at most this. Default 64.
@@ -73,6 +79,8 @@ export interface GatewayGauges {
   queueDepth: Record<string, number>;
   /** Remaining budgets, limits in force, gates and breaker per model. */
   models: Record<string, ModelGauge>;
+  /** Whether the shared account budget is in use or this replica keeps to its share (absent: one process). */
+  account?: AccountBudgetState;
   /** Epoch ms until which calls fail with `auth` after Groq refused the key. */
   authBlockedUntil?: number;
 }
@@ -100,6 +108,7 @@ export class LlmGateway implements LlmClient {
   private readonly budgets = new Map<string, ModelBudget>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly admission: AdmissionControl;
+  private readonly account: AccountBudget | undefined;
   private authBlockedUntil = 0;
   private authError: TwinError | undefined;
   private readonly attemptContext: AttemptContext;
@@ -137,10 +146,12 @@ export class LlmGateway implements LlmClient {
         }),
       );
     }
+    this.account = options.account;
     this.admission = new AdmissionControl({
       models: this.models,
       budgets: this.budgets,
       breakers: this.breakers,
+      account: this.account,
       maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
       maxQueuePerTenant: options.maxQueuePerTenant,
       newcomerCredit: options.newcomerCredit ?? Math.min(options.maxConcurrent ?? 8, 8),
@@ -155,6 +166,7 @@ export class LlmGateway implements LlmClient {
       budgets: this.budgets,
       breakers: this.breakers,
       admission: this.admission,
+      account: this.account,
       clock: this.clock,
       logger: this.logger,
     };
@@ -224,6 +236,7 @@ export class LlmGateway implements LlmClient {
 
   async close(): Promise<void> {
     await this.admission.close();
+    await this.account?.close();
     await this.inner.close?.();
   }
 
@@ -290,6 +303,7 @@ export class LlmGateway implements LlmClient {
     if (error.code === 'rate_limited' && error.limitScope === 'day') {
       // why: a spent day budget moves calls to the fallback model; the gateway checks again after retry-after.
       budget.exhaustUntil(now + (error.retryAfterMs ?? budget.windowMs));
+      this.account?.exhaustUntil(model, now + (error.retryAfterMs ?? budget.windowMs));
       return 0;
     }
     if (!error.retryable || failures >= this.maxAttempts) throw error;
@@ -297,6 +311,8 @@ export class LlmGateway implements LlmClient {
     if (error.code === 'rate_limited') {
       // why: close the model's gate for everyone and requeue, instead of sleeping in a slot (issue 5).
       budget.closeUntil(now + delayMs);
+      // why: a 429 on one replica means the account is out: every replica waits, not only this one.
+      this.account?.closeUntil(model, now + delayMs);
       return 0;
     }
     if (now + delayMs + this.admission.expectedAnswerMs > ticket.deadline) throw error;

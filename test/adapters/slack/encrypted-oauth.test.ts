@@ -60,7 +60,7 @@ describe('Slack OAuth installations at rest', () => {
       });
       await rig.deliverEvent(callback);
       await rig.replied(callback.event_id);
-      assert.equal(rig.fake.callsOf('chat.postMessage').at(-1)?.token, 'xoxb-t2');
+      assert.equal(rig.fake.callsOf('chat.startStream').at(-1)?.token, 'xoxb-t2', 'streamed with its own token');
     } finally {
       await rig.close();
     }

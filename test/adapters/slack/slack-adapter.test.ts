@@ -243,42 +243,47 @@ describe('Slack adapter, HTTP mode: Slack behaviour', () => {
     assert.deepEqual(await res.json(), { status: 'ok' });
   });
 
-  test('a 7 000-character answer is split into sections and messages with nothing lost', async () => {
+  test('a 7 000-character answer is split into markdown blocks and messages with nothing lost', async () => {
     let long = '';
     for (let i = 1; long.length < 7_000; i++) long += `${LINE}${i % 5 === 0 ? '\n\n' : ''}`;
     rig.groq.script({ kind: 'answer', text: long });
     const mark = rig.mark();
     const seen = await rig.driver.slashAsk('Tell me about your experience at Kestrel');
     const posted = rig.fake.messages.slice(mark.messages).filter((m) => m.bot_id);
-    const sections = posted.flatMap((m) =>
-      (m.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section'),
+    const parts = posted.flatMap((m) =>
+      (m.blocks as { type: string; text?: string }[]).filter((b) => b.type === 'markdown'),
     );
-    assert.ok(sections.length >= 3, `expected at least 3 sections, got ${sections.length}`);
-    for (const s of sections) assert.ok(s.text!.text.length <= 3_000);
+    assert.ok(parts.length >= 2, `expected at least 2 markdown blocks, got ${parts.length}`);
+    for (const p of parts) assert.ok(p.text!.length <= 4_000, 'one message holds at most 4 000 characters');
     for (const m of posted) {
       assert.ok(m.text.length > 0, 'every message has a text fallback');
       const chars = JSON.stringify(m.blocks).length;
       assert.ok(chars < 13_000, `message blocks too long: ${chars}`);
     }
     const squash = (s: string) => s.replace(/\s+/g, '');
-    assert.equal(squash(sections.map((s) => s.text!.text).join('')), squash(long));
+    assert.equal(squash(parts.map((p) => p.text!).join('')), squash(long));
     assert.match(seenText(posted.at(-1)!), /Sources: /);
     assert.ok(seen.notifiesNobody);
   });
 
-  test('@channel, <!here> and user pings in model output stay inert text', async () => {
-    rig.groq.script({
-      kind: 'answer',
-      text: 'Ping <!channel> <!here> <!everyone> <@U999> <!subteam^S1> @channel & I studied at MIT.',
-    });
+  test('@channel, <!here> and user pings in model output stay inert text, streamed or posted', async () => {
+    const pings = 'Ping <!channel> <!here> <!everyone> <@U999> <!subteam^S1> @channel & I studied at MIT.';
+    rig.groq.script({ kind: 'answer', text: pings });
+    const mark = rig.mark();
     const { visible } = await rig.mention('Where did you go to university, in one line?');
     const reply = rig.fake.messages.at(-1)!;
-    assert.match(JSON.stringify(reply.blocks), /&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U999&gt;/);
-    assert.match(visible.text, /<!channel> <!here>/, 'people read the characters as written');
-    for (const call of rig.fake.calls.filter((c) => c.method.startsWith('chat.'))) {
+    assert.ok(reply.stream, 'the mention was answered with a native stream');
+    assert.doesNotMatch(JSON.stringify(reply.blocks), /<!|<@|[^\u200b]@channel/);
+    assert.match(visible.text, /Ping <!channel> <!here> <!everyone> <@U999>/, 'people read the characters as written');
+    rig.groq.script({ kind: 'answer', text: pings });
+    const slash = await rig.driver.slashAsk('Where did you study?');
+    assert.match(slash.text, /<!channel> <!here>/);
+    for (const call of rig.fake.calls.slice(mark.calls).filter((c) => c.method.startsWith('chat.'))) {
       assert.ok(inert(call.params), `${call.method} could notify`);
-      assert.notEqual(call.params.link_names, 'true');
-      assert.equal(call.params.parse, 'none');
+      if (call.method === 'chat.postMessage' || call.method === 'chat.update') {
+        assert.notEqual(call.params.link_names, 'true');
+        assert.equal(call.params.parse, 'none');
+      }
     }
   });
 
@@ -340,7 +345,10 @@ describe('Slack adapter: streaming and failures', () => {
     assert.match(seenText(placeholder!), /try again/i);
   });
 
-  test('answer text is shown while it streams, edited in place', async () => {
+  test('where the assistant status is refused, answer text streams by edits of one placeholder', async () => {
+    // why: a workspace without the assistant status gets the post-and-update path (slack-streaming.test.ts has the
+    // native stream); this proves that path still shows the answer as it streams.
+    rig.fake.setStatusError = 'not_allowed_token_type';
     let text = '';
     while (text.length < 1_500) text += LINE;
     rig.groq.script({ kind: 'answer', text });
@@ -348,6 +356,9 @@ describe('Slack adapter: streaming and failures', () => {
     const { visible } = await rig.mention('Describe the migration step by step');
     const posted = rig.fake.messages.slice(mark.messages).filter((m) => m.bot_id);
     assert.equal(posted.length, 1);
+    assert.equal(posted[0]!.stream, undefined, 'an ordinary message');
+    assert.ok(posted[0]!.edits >= 1, 'edited with chat.update');
+    rig.fake.setStatusError = undefined;
     const partial = posted[0]!.versions.filter((v) => {
       const t = seenText(v);
       return t.includes('billing platform') && t.length < text.length;
@@ -435,7 +446,7 @@ describe('Slack adapter: OAuth install and uninstall (many workspaces)', () => {
       await rig.deliverEvent(callback);
       const replied = await rig.replied(callback.event_id);
       assert.equal(replied.tenant, 'slack:T2');
-      const post = rig.fake.callsOf('chat.postMessage').at(-1)!;
+      const post = rig.fake.callsOf('chat.startStream').at(-1)!;
       assert.equal(post.token, 'xoxb-t2', 'the workspace answers with its own installation token');
       assert.match(seenText(rig.fake.messages.at(-1)!), /mentor junior engineers/);
       const status = rig.fake.callsOf('assistant.threads.setStatus').at(-1)!;

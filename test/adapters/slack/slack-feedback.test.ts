@@ -165,12 +165,18 @@ for (const mode of ['socket', 'http'] as const) {
       const second = await click(button, 'twin-follow-ups');
       const refusal = await rig.until(() => rig.fake.responses.find((r) => r.id === second.responseId), 'a refusal');
       assert.match(String(refusal.body.text), /already asked/);
-      const posted = rig.fake.messages.slice(before).filter((m) => m.bot_id);
-      assert.equal(posted.length, 1, 'one answer');
-      assert.equal(posted[0]!.thread_ts, mentionTs, 'in the same thread');
-      assert.equal(posted[0]!.channel, CHANNEL);
-      assert.match(seenText(posted[0]!), new RegExp(`asked:[\\s\\S]*${question.replace(/[.?*+()[\]\\]/g, '\\$&')}`));
-      assert.match(seenText(posted[0]!), /Fennimore Health/);
+      // A click is not a visible message: the question is posted as who asked what, and the answer (streamed in
+      // a thread) follows it; nothing else.
+      const posted = rig.fake.messages.slice(before).filter((m) => m.bot_id && !m.deleted);
+      assert.equal(posted.length, 2, 'the question and one answer');
+      const [questionShown, reply] = posted as [FakeMessage, FakeMessage];
+      for (const m of posted) {
+        assert.equal(m.thread_ts, mentionTs, 'in the same thread');
+        assert.equal(m.channel, CHANNEL);
+      }
+      assert.match(seenText(questionShown), new RegExp(`asked:[\\s\\S]*${question.replace(/[.?*+()[\]\\]/g, '\\$&')}`));
+      assert.doesNotMatch(seenText(questionShown), /Before that I worked/);
+      assert.match(seenText(reply), /Before that I worked at Fennimore Health/);
       const asked = rig.groq.requests.filter((r) => JSON.stringify(r.body).includes(question.replace(/'/g, "\\'")));
       assert.ok(asked.length >= 1, 'the question reached the model');
       const record = rig.harness.logs.events('twin.usage').at(-1)!;

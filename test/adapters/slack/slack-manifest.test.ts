@@ -19,12 +19,17 @@ test('the app manifest asks for exactly the scopes the install flow requests, an
     'message.channels',
     'message.groups',
     'message.im',
+    'assistant_thread_started',
     'app_uninstalled',
     'tokens_revoked',
   ]) {
-    assert.match(manifest, new RegExp(`^      - ${event.replace('.', '\\.')}$`, 'm'));
+    assert.match(manifest, new RegExp(`^      - ${event.replace('.', '\\.')}( #.*)?$`, 'm'));
   }
   assert.match(manifest, /socket_mode_enabled: true/);
+  // The AI-app surface: the agent view (new apps can no longer pick the older assistant view) and its scope.
+  assert.match(manifest, /^ {2}agent_view:\n {4}agent_description: \S/m);
+  assert.doesNotMatch(manifest, /^ {2}assistant_view:/m);
+  assert.ok(BOT_SCOPES.includes('assistant:write'));
   // Feedback and follow-up buttons arrive as interactive payloads.
   assert.match(manifest, /interactivity:\n\s+is_enabled: true/);
 });

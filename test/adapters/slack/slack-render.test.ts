@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   escapeMrkdwn,
   MESSAGE_LIMIT,
+  neutraliseMentions,
   renderAnswer,
   renderNote,
   SECTION_LIMIT,
@@ -13,8 +14,8 @@ import {
 import type { Answer } from '../../../src/core/types.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
-const sectionTexts = (answer: Answer) =>
-  renderAnswer(answer).flatMap((m) => m.blocks.flatMap((b) => (b.type === 'section' ? [b.text.text] : [])));
+const markdownTexts = (answer: Answer) =>
+  renderAnswer(answer).flatMap((m) => m.blocks.flatMap((b) => (b.type === 'markdown' ? [b.text] : [])));
 
 describe('slack-render', () => {
   test('escaping makes every Slack control sequence inert and round-trips', () => {
@@ -43,7 +44,15 @@ describe('slack-render', () => {
     assert.equal(unescapeMrkdwn(parts.join('')), raw);
   });
 
-  test('a long answer becomes several messages of bounded sections; nothing is lost', () => {
+  test('markdown stays as written; every mention becomes inert with an invisible character', () => {
+    const raw = '**Bold** _it_ `code` [link](https://x.dev) <!channel> <!here> <@U1> <#C1> @everyone @here a & b';
+    const out = neutraliseMentions(raw);
+    assert.match(out, /^\*\*Bold\*\* _it_ `code` \[link\]\(https:\/\/x\.dev\) /);
+    assert.doesNotMatch(out, /<[!@#]|@(everyone|here)\b/);
+    assert.equal(out.replace(/\u200b/g, ''), raw, 'people read the characters as written');
+  });
+
+  test('a long answer becomes several messages of bounded markdown blocks; nothing is lost', () => {
     const text = Array.from({ length: 120 }, (_, i) => `Sentence ${i} about <systems> & reliability.`)
       .join(' ')
       .repeat(3);
@@ -51,17 +60,14 @@ describe('slack-render', () => {
     const messages = renderAnswer(answer, { asker: 'max', question: 'everything?' });
     assert.ok(messages.length >= 3);
     for (const m of messages) {
-      const chars = m.blocks
-        .filter((b) => b.type === 'section')
-        .reduce((n, b) => n + (b.type === 'section' ? b.text.text.length : 0), 0);
+      const chars = m.blocks.reduce((n, b) => n + (b.type === 'markdown' ? b.text.length : 0), 0);
       assert.ok(chars <= MESSAGE_LIMIT);
       assert.ok(m.text.length > 0);
       assert.ok(m.blocks.length <= 50);
     }
     assert.equal(messages[0]!.blocks[0]!.block_id, 'twin-question');
     assert.equal(messages.at(-1)!.blocks.at(-1)!.block_id, 'twin-sources');
-    for (const t of sectionTexts(answer)) assert.ok(t.length <= SECTION_LIMIT);
-    assert.equal(squash(unescapeMrkdwn(sectionTexts(answer).join(''))), squash(text));
+    assert.equal(squash(markdownTexts(answer).join('')), squash(text));
   });
 
   test('every mrkdwn text object is verbatim, so Slack links no names', () => {
@@ -70,6 +76,7 @@ describe('slack-render', () => {
       ...renderAnswer(answer, { asker: 'a', question: 'q' })[0]!.blocks,
       ...renderNote('x', 'failure').blocks,
     ]) {
+      if (block.type === 'markdown') continue;
       const objects = block.type === 'section' ? [block.text] : block.type === 'context' ? block.elements : [];
       for (const o of objects) assert.equal(o.verbatim, true);
     }

@@ -77,7 +77,14 @@ export interface MentionResult {
   eventId: string;
 }
 
-const BLOCK_WRITES = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+const BLOCK_WRITES = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'chat.startStream',
+  'chat.appendStream',
+  'chat.stopStream',
+]);
 
 interface TextObject {
   type?: string;
@@ -86,11 +93,14 @@ interface TextObject {
 }
 interface Block {
   type: string;
-  text?: TextObject;
+  /** A markdown block's text is a string. */
+  text?: TextObject | string;
   elements?: TextObject[];
 }
 
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+/** Markdown as people read it: the zero-width spaces that keep mentions inert are invisible. */
+const visible = (s: string) => s.replace(/\u200b/g, '');
 
 function textObjects(blocks: unknown): TextObject[] {
   if (!Array.isArray(blocks)) return [];
@@ -103,22 +113,41 @@ function textObjects(blocks: unknown): TextObject[] {
       (e.negative_button as { text?: unknown })?.text,
     ].filter((o): o is TextObject => typeof (o as TextObject | undefined)?.text === 'string');
   return (blocks as Block[]).flatMap((b) => [
-    ...(b.text ? [b.text] : []),
+    ...(b.text && typeof b.text !== 'string' ? [b.text] : []),
     ...((b.elements ?? []) as Record<string, unknown>[]).flatMap(inside),
   ]);
+}
+
+function markdownTexts(params: Record<string, unknown>): string[] {
+  const blocks = Array.isArray(params.blocks) ? (params.blocks as Block[]) : [];
+  const chunks = Array.isArray(params.chunks) ? (params.chunks as { text?: unknown }[]) : [];
+  return [
+    ...blocks.flatMap((b) => (b.type === 'markdown' && typeof b.text === 'string' ? [b.text] : [])),
+    ...(typeof params.markdown_text === 'string' ? [params.markdown_text] : []),
+    ...chunks.flatMap((c) => (typeof c.text === 'string' ? [c.text] : [])),
+  ];
 }
 
 /** What a person reads in a message: its blocks when it has them, else its text; entities decoded. */
 export function seenText(message: { text?: unknown; blocks?: unknown }): string {
   const blocks = Array.isArray(message.blocks) ? (message.blocks as Block[]) : [];
-  if (blocks.length === 0) return decode(String(message.text ?? ''));
+  if (blocks.length === 0) return visible(decode(String(message.text ?? '')));
   return blocks
-    .map((b) => (b.type === 'context' ? (b.elements ?? []).map((e) => e.text).join(' ') : (b.text?.text ?? '')))
-    .map(decode)
+    .map((b) => {
+      if (b.type === 'markdown') return visible(typeof b.text === 'string' ? b.text : '');
+      if (b.type === 'context') return decode((b.elements ?? []).map((e) => e.text).join(' '));
+      return decode(typeof b.text === 'string' ? b.text : (b.text?.text ?? ''));
+    })
     .join('\n');
 }
 
-/** True when a write cannot notify: no link or mention markup, verbatim mrkdwn, no name linking or full parsing. */
+/** Slack mention markup, or a bare word that notifies a whole channel. */
+const MENTION = /<[!@#]|(^|[^\w\u200b])@(channel|here|everyone)\b/i;
+
+/**
+ * True when a write cannot notify: no link or mention markup in mrkdwn (escaped, verbatim), none in markdown (made
+ * inert with zero-width spaces), no name linking or full parsing.
+ */
 export function inert(params: Record<string, unknown>): boolean {
   if (
     params.parse === 'full' ||
@@ -130,6 +159,7 @@ export function inert(params: Record<string, unknown>): boolean {
   const objects = textObjects(params.blocks);
   const texts = [String(params.text ?? ''), ...objects.map((o) => o.text ?? '')];
   if (texts.some((t) => t.includes('<'))) return false;
+  if (markdownTexts(params).some((t) => MENTION.test(t))) return false;
   return objects.every((o) => o.type !== 'mrkdwn' || o.verbatim === true);
 }
 
@@ -153,8 +183,10 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
     apiUrl: fake.apiUrl,
     logger: harness.logger,
     updateIntervalMs: 20,
-    // The workspace's chat.update budget is tested on its own (slack-update-budget.test.ts); here it never binds.
+    // The workspace's chat.update budget is tested on its own (slack-update-budget.test.ts), and its appendStream
+    // budget in slack-streaming.test.ts; here neither binds.
     updateRate: { writes: 10_000, perMs: 60_000 },
+    appendRate: { writes: 10_000, perMs: 60_000 },
     ...overrides,
   });
   await adapter.start();
@@ -174,7 +206,7 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
     driver: undefined as unknown as AdapterDriver,
     mark: () => ({ messages: fake.messages.length, responses: fake.responses.length, calls: fake.calls.length }),
     visibleSince(mark) {
-      const posted = fake.messages.slice(mark.messages).filter((m) => m.bot_id);
+      const posted = fake.messages.slice(mark.messages).filter((m) => m.bot_id && !m.deleted);
       const shownPrivately: Record<string, unknown>[] = [];
       for (const r of fake.responses.slice(mark.responses)) {
         if (r.body.replace_original === true && shownPrivately.length > 0)

@@ -1,7 +1,8 @@
 /**
  * The workspace's chat.update budget through the REAL Bolt app against the fake Slack (issue 20.2): many answers
  * streaming at once in one workspace share its updates, never more than the budget in any window, and every
- * answer's final text lands. The budget is data, so a small one keeps the test short.
+ * answer's final text lands. The budget is data, so a small one keeps the test short. Native streaming is off here:
+ * this is the post-and-update path every workspace that refuses streaming gets (slack-streaming.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -37,7 +38,7 @@ describe('slack update budget', () => {
           chunkDelayMs: 15,
         },
       },
-      adapter: { updateIntervalMs: 50, updateRate: RATE },
+      adapter: { updateIntervalMs: 50, updateRate: RATE, nativeStreaming: false },
     });
   });
 

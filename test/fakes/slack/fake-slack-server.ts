@@ -1,7 +1,8 @@
 /**
  * A fake Slack on 127.0.0.1 that speaks the Web API's wire protocol (POST /api/<method>, form or JSON bodies,
  * Bearer tokens, `{ok:false, error}` answers), a response_url sink, the OAuth token exchange, the external file
- * upload flow (files.getUploadURLExternal, POST to the upload_url, files.completeUploadExternal) and a Socket Mode
+ * upload flow (files.getUploadURLExternal, POST to the upload_url, files.completeUploadExternal), native streaming
+ * (chat.startStream / appendStream / stopStream, slack-streams.ts), the assistant thread methods and a Socket Mode
  * WebSocket endpoint. It records every call and keeps channel messages and shared files as Slack would, so tests can
  * read what a person would see.
  */
@@ -10,6 +11,7 @@ import { listenOnLoopback, readBody } from '../../support/fake-http.js';
 import { multipartBoundary, parseMultipart } from '../multipart-form.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
 import { blocksProblem, TriggerIds, viewProblem } from './slack-interactions.js';
+import { type FakeStreams, streamHandlers } from './slack-streams.js';
 
 export interface FakeBot {
   teamId: string;
@@ -65,6 +67,10 @@ export interface FakeMessage {
   edits: number;
   /** Every version it had, first to last. */
   versions: { text: string; blocks?: unknown[] }[];
+  /** A streamed message (chat.startStream): open while text may be appended, then stopped or expired. */
+  stream?: { state: 'open' | 'stopped' | 'expired'; appends: number; recipientUserId?: string };
+  /** Removed with chat.delete: nobody sees it any more. */
+  deleted?: boolean;
 }
 
 /** A file as it goes through the external upload flow; `channel` is set once it is shared. */
@@ -103,6 +109,10 @@ export interface FakeSlack {
   notInChannel: Set<string>;
   /** When set, assistant.threads.setStatus answers this error instead of ok. */
   setStatusError?: string;
+  /** The assistant status each thread shows now (`channel:thread_ts`); Slack clears it when the bot replies there. */
+  threadStatus: Map<string, { status: string; loadingMessages?: string[] }>;
+  /** Streaming switches: workspaces that refuse chat.startStream, and streams that expire after N appends. */
+  streams: FakeStreams;
   /** Methods that answer this error instead of working (e.g. `conversations.open` -> `missing_scope`). */
   methodErrors: Map<string, string>;
   /** Every file upload begun, by file id, in order. */
@@ -125,7 +135,16 @@ const DEFAULT_BOTS: Record<string, FakeBot> = {
   'xoxb-test': { teamId: 'T1', teamName: 'Fake Workspace', botUserId: 'UBOT', botId: 'BBOT' },
 };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'view']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'metadata',
+  'files',
+  'chunks',
+  'loading_messages',
+  'prompts',
+  'view',
+]);
 
 /** why: Slack refuses uploads over 1 GB; the fake keeps the same rule. */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -167,6 +186,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responses: [],
     socket,
     notInChannel: new Set(),
+    threadStatus: new Map(),
+    streams: { refusedTeams: new Map() },
     methodErrors: new Map(),
     files: [],
     ims: new Map(),
@@ -224,6 +245,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       };
       message.versions.push({ text: message.text, blocks: message.blocks });
       fake.messages.push(message);
+      if (message.thread_ts) fake.threadStatus.delete(`${channel}:${message.thread_ts}`);
       return { channel, ts: message.ts, message: { ...message } };
     },
     'chat.update': (p, bot) => {
@@ -231,6 +253,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const message = fake.messages.find((m) => m.channel === p.channel && m.ts === p.ts);
       if (!message) return 'message_not_found';
       if (message.user !== bot.botUserId) return 'cant_update_message';
+      // why: a message still streaming changes only through chat.appendStream / chat.stopStream.
+      if (message.stream?.state === 'open') return 'cant_update_message';
       const badBlocks = blocksProblem(p.blocks);
       if (badBlocks) return badBlocks;
       message.text = String(p.text ?? '');
@@ -239,6 +263,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       message.versions.push({ text: message.text, blocks: message.blocks });
       return { channel: message.channel, ts: message.ts, text: message.text };
     },
+    'chat.delete': (p, bot) => {
+      if (!bot) return 'invalid_auth';
+      const message = fake.messages.find((m) => m.channel === p.channel && m.ts === p.ts && !m.deleted);
+      if (!message) return 'message_not_found';
+      if (message.user !== bot.botUserId) return 'cant_delete_message';
+      message.deleted = true;
+      return { channel: message.channel, ts: message.ts };
+    },
+    ...streamHandlers(fake, nextTs),
     'chat.postEphemeral': (p, bot) => {
       if (!bot) return 'invalid_auth';
       if (fake.notInChannel.has(String(p.channel))) return 'not_in_channel';
@@ -253,13 +286,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       };
     },
     'conversations.replies': (p) => {
-      const thread = fake.messages.filter((m) => m.channel === p.channel && (m.ts === p.ts || m.thread_ts === p.ts));
+      const thread = fake.messages.filter(
+        (m) => !m.deleted && m.channel === p.channel && (m.ts === p.ts || m.thread_ts === p.ts),
+      );
       if (thread.length === 0) return 'thread_not_found';
       const start = Number(p.cursor ?? 0);
       const limit = Math.min(Number(p.limit ?? 100), 1000);
       const page = thread
         .slice(start, start + limit)
-        .map(({ edits: _e, versions: _v, ...m }) => ({ type: 'message', ...m }));
+        .map(({ edits: _e, versions: _v, stream: _s, deleted: _d, ...m }) => ({ type: 'message', ...m }));
       const more = start + limit < thread.length;
       return { messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
     },
@@ -325,8 +360,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { view };
     },
     'reactions.add': (p) => (p.name && p.channel && p.timestamp ? {} : 'invalid_arguments'),
-    'assistant.threads.setStatus': (p) =>
-      fake.setStatusError ?? (p.channel_id && p.thread_ts && typeof p.status === 'string' ? {} : 'invalid_arguments'),
+    'assistant.threads.setStatus': (p) => {
+      if (fake.setStatusError) return fake.setStatusError;
+      if (!p.channel_id || !p.thread_ts || typeof p.status !== 'string') return 'invalid_arguments';
+      const loading = p.loading_messages;
+      if (loading !== undefined && (!Array.isArray(loading) || loading.length > 10)) return 'invalid_arguments';
+      const key = `${p.channel_id}:${p.thread_ts}`;
+      if (p.status === '') fake.threadStatus.delete(key);
+      else fake.threadStatus.set(key, { status: p.status, loadingMessages: loading as string[] | undefined });
+      return {};
+    },
+    'assistant.threads.setSuggestedPrompts': (p) => {
+      const prompts = p.prompts as { title?: unknown; message?: unknown }[] | undefined;
+      if (!p.channel_id || !Array.isArray(prompts) || prompts.length === 0 || prompts.length > 4) {
+        return 'invalid_arguments';
+      }
+      const valid = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+      return prompts.every((x) => valid(x.title) && valid(x.message)) ? {} : 'invalid_arguments';
+    },
+    'assistant.threads.setTitle': (p) =>
+      p.channel_id && p.thread_ts && typeof p.title === 'string' && p.title !== '' ? {} : 'invalid_arguments',
     'oauth.v2.access': (p) => {
       const o = options.oauth;
       if (!o || p.client_id !== o.clientId || p.client_secret !== o.clientSecret) return 'invalid_client_id';

@@ -1,8 +1,9 @@
 /**
- * Slack's interactive side for the fake: the Block Kit rules it enforces on the blocks an app posts (the
- * `context_actions` block with `feedback_buttons`, `actions` blocks of buttons), `views.open` with its trigger_id
- * and view rules, and builders of the payloads Slack sends when a person clicks (`block_actions`) or submits a modal
- * (`view_submission`), delivered over Socket Mode (`interactive` envelope) or HTTP (a signed form with `payload`).
+ * Slack's interactive side for the fake: the Block Kit rules it enforces on the blocks an app posts, updates or
+ * stops a stream with (`blocksProblem`: the `context_actions` block with `feedback_buttons`, `actions` blocks of
+ * buttons, `markdown` blocks), `views.open` with its trigger_id and view rules, and builders of the payloads Slack
+ * sends when a person clicks (`block_actions`) or submits a modal (`view_submission`), delivered over Socket Mode
+ * (`interactive` envelope) or HTTP (a signed form with `payload`).
  */
 import { randomBytes } from 'node:crypto';
 import { postSignedRaw, type SlackHttpResponse } from './slack-signer.js';
@@ -54,6 +55,11 @@ export function blocksProblem(blocks: unknown): string | undefined {
         if (e.type !== 'button') continue;
         if (!isPlain(e.text as PlainText, 75) || !action(e)) return 'invalid_blocks';
         if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)) return 'invalid_blocks';
+      }
+    } else if (block.type === 'markdown') {
+      // why: a markdown block holds at most 12 000 characters of text.
+      if (typeof block.text !== 'string' || block.text.length === 0 || block.text.length > 12_000) {
+        return 'invalid_blocks';
       }
     } else if (block.type === 'feedback_buttons') {
       // why: the element lives only inside a context_actions block.
