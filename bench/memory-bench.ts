@@ -95,11 +95,10 @@ async function runVersion(label: string, bin: string, questions: number): Promis
   const done = (channel: string) => {
     for (; scanned < slack.calls.length; scanned++) {
       const c = slack.calls[scanned];
-      if (
-        c?.ok &&
-        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
-        seenText(c.params).includes(LAST_WORDS)
-      )
+      if (!c?.ok) continue;
+      // why: a streamed answer is whole once its stream stops; a posted one once a write shows its last words.
+      const posted = c.method === 'chat.postMessage' || c.method === 'chat.update';
+      if (c.method === 'chat.stopStream' || (posted && seenText(c.params).includes(LAST_WORDS)))
         shown.add(String(c.params.channel));
     }
     return shown.has(channel) || unanswered.has(channel);
