@@ -16,7 +16,8 @@ const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
-  { name: 'startup', run: () => runStartupBench() },
+  { name: 'memory', run: async (args) => (await import('./memory-bench.js')).runMemoryBench(args) },
+  { name: 'startup', run: (args) => runStartupBench(args) },
   {
     name: 'slack-stream',
     run: async (args) => (await import('./slack-stream-bench.js')).runSlackStreamBench(args),

@@ -31,8 +31,16 @@ const TENANTS = ['discord:100', 'discord:200', 'slack:T300', 'slack:T400', 'api:
 const MODELS = ['openai/gpt-oss-20b', 'openai/gpt-oss-120b', 'llama-3.1-8b-instant'];
 const RECORDS_TIMED = 2_000;
 const REPORT_RUNS = 5;
+/** Questions being answered while the reports run: their rows are open, as in a live bot. */
+const IN_FLIGHT = 8;
+/**
+ * The baseline of the interrupted-row marking: its statement before the `+at` change (interrupt-abandoned.ts),
+ * which SQLite ran through the index on `at`, walking every row older than the cut-off.
+ */
+const OLD_INTERRUPT_SQL =
+  "UPDATE usage_records SET outcome = 'interrupted', error_code = 'interrupted' WHERE outcome = 'open' AND owner_id IS NOT ? AND at < ?";
 
-function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
+export function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
   const roll = rnd();
   const outcome = roll < 0.85 ? 'answered' : roll < 0.95 ? 'failed' : 'refused';
   const prompt = outcome === 'refused' ? 0 : 400 + Math.floor(rnd() * 1600);
@@ -101,7 +109,7 @@ interface Timed {
  * Median time of a few runs, and the longest the event loop went without a turn during any of them (a setImmediate
  * ticker: the local libsql client runs statements synchronously, so a query holds the loop for its whole time).
  */
-async function timeReport(run: () => Promise<unknown>): Promise<Timed> {
+async function timeReport(run: () => Promise<unknown>, runs = REPORT_RUNS): Promise<Timed> {
   const times: number[] = [];
   let last = performance.now();
   let blockedMs = 0;
@@ -113,7 +121,7 @@ async function timeReport(run: () => Promise<unknown>): Promise<Timed> {
     if (ticking) setImmediate(tick);
   };
   setImmediate(tick);
-  for (let i = 0; i < REPORT_RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await run();
     times.push(performance.now() - t0);
@@ -140,6 +148,8 @@ interface SizeFigures {
   windowRows: number;
   after: Timed;
   before: Timed;
+  markBefore: Timed;
+  markAfter: Timed;
   recordAfter: number;
   recordBefore: number;
 }
@@ -167,17 +177,27 @@ async function measure(n: number): Promise<SizeFigures> {
     const migrateS = (performance.now() - m0) / 1000;
     try {
       const query = { tenantId: 'slack:T300', from: now - 30 * DAY, to: now, bucketMs: DAY };
+      const rnd = seededRandom(3);
+      for (let i = 0; i < IN_FLIGHT; i++) {
+        const { outcome, errorCode, mode, ...open } = { ...makeRecord(rnd, i, now), id: `in-flight-${i}` };
+        await store.open(open);
+      }
+      const raw = createClient({ url });
+      const markBefore = await timeReport(
+        () => raw.execute({ sql: OLD_INTERRUPT_SQL, args: [PROCESS_OWNER.id, now - 3_600_000] }),
+        n > 100_000 ? 1 : 3,
+      );
+      const markAfter = await timeReport(() => store.interruptAbandoned());
       const after = await timeReport(() => store.summarize(query));
       const before = await timeReport(() => store.summarizeRowScan(query));
       const windowRows = (await store.summarize(query)).requests;
       const recordAfter = await recordsPerSecond(store, now, 1);
-      const raw = createClient({ url });
       for (const t of ['usage_agg_insert', 'usage_agg_update_old', 'usage_agg_update_new', 'usage_agg_delete']) {
         await raw.execute(`DROP TRIGGER ${t}`);
       }
       raw.close();
       const recordBefore = await recordsPerSecond(store, now, 2);
-      return { rows: n, fillS, migrateS, windowRows, after, before, recordAfter, recordBefore };
+      return { rows: n, fillS, migrateS, windowRows, after, before, markBefore, markAfter, recordAfter, recordBefore };
     } finally {
       await store.close();
     }
@@ -244,12 +264,14 @@ export async function runLedgerBench(args: string[]): Promise<string> {
     '### Ledger: 30-day report of one tenant, and record()',
     '',
     'A file ledger over 45 days, 5 tenants; the report is `summarize` of one tenant over the last 30 days with daily ' +
-      'series (median of 5). "before" is the row scan, "after" the daily aggregates; "loop held" is the longest ' +
-      'event-loop delay during the reports. record() per second is sequential, awaited, with the aggregate ' +
+      `series (median of 5), with ${IN_FLIGHT} questions in flight (their rows open). "before" is the row scan, ` +
+      '"after" the daily aggregates; "loop held" is the longest the event loop went without a turn during the ' +
+      'reports. Each report first marks rows a dead process left open: "marking" times that step alone, by the ' +
+      'statement before the `+at` change and now. record() per second is sequential, awaited, with the aggregate ' +
       'triggers ("after") and with them dropped ("before").',
     '',
-    '| ledger rows | rows in the report | report before (row scan) | report after (aggregates) | speed-up | loop held before / after | record()/s before / after | migration 8 (backfill) | target |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| ledger rows | rows in the report | report before (row scan) | report after (aggregates) | speed-up | loop held before / after | marking before / after (loop held) | record()/s before / after | migration 8 (backfill) | target |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const n of sizes) {
     const f = await measure(n);
@@ -257,7 +279,8 @@ export async function runLedgerBench(args: string[]): Promise<string> {
     lines.push(
       `| ${f.rows.toLocaleString('en')} | ${f.windowRows.toLocaleString('en')} | ${ms(f.before.ms)} ms | ` +
         `${ms(f.after.ms)} ms | ${(f.before.ms / f.after.ms).toFixed(0)}x | ${ms(f.before.blockedMs)} / ` +
-        `${ms(f.after.blockedMs)} ms | ${f.recordBefore.toFixed(0)} / ${f.recordAfter.toFixed(0)} | ` +
+        `${ms(f.after.blockedMs)} ms | ${ms(f.markBefore.ms)} / ${ms(f.markAfter.ms)} ms ` +
+        `(${ms(f.markBefore.blockedMs)} / ${ms(f.markAfter.blockedMs)} ms) | ${f.recordBefore.toFixed(0)} / ${f.recordAfter.toFixed(0)} | ` +
         `${f.migrateS.toFixed(1)} s | ` +
         `< 200 ms, loop < 50 ms: ${met} |`,
     );

@@ -12,7 +12,8 @@
  * p50 (first token = the fake Groq's request arrival + its latency; first text = the first write showing the
  * answer's opening marker); CPU ms per question (/proc utime+stime over the phase and its drain); RSS after it.
  *
- * `npm run bench -- load [rate...]` (default 20 40).
+ * `npm run bench -- load [rate...] [--cpu-prof <dir>]` (default 20 40); with --cpu-prof, twinbot runs under
+ * `node --cpu-prof` and leaves its profile in <dir> when it stops (open it in Chrome's DevTools).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -173,7 +174,8 @@ async function startProcess(
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+        // why 30 s: a profiled run (--cpu-prof) writes its profile only once it has drained and exited.
+        setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
       }),
   };
 }
@@ -374,7 +376,10 @@ function table(results: PhaseResult[], idle: Record<AppName, number>): string {
 }
 
 export async function runLoadBench(args: string[]): Promise<string> {
-  const rates = args.length > 0 ? args.map(Number).filter((n) => n > 0) : [20, 40];
+  const profileAt = args.indexOf('--cpu-prof');
+  const profileDir = profileAt >= 0 ? args[profileAt + 1] : undefined;
+  const rateArgs = args.filter((_, i) => profileAt < 0 || (i !== profileAt && i !== profileAt + 1));
+  const rates = rateArgs.length > 0 ? rateArgs.map(Number).filter((n) => n > 0) : [20, 40];
   const users: Record<string, { name: string }> = {};
   for (let i = 0; i < USERS; i++) users[`U${String(i).padStart(5, '0')}`] = { name: `user${i}` };
   const slack = await startFakeSlack({ users });
@@ -397,7 +402,7 @@ export async function runLoadBench(args: string[]): Promise<string> {
   try {
     const twinbot = await startProcess(
       'twinbot',
-      [join(ROOT, 'bin/twinbot.js'), 'start'],
+      [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(ROOT, 'bin/twinbot.js'), 'start'],
       {
         ...common,
         DATABASE_URL: `file:${join(dir, 'twin.db')}`,

@@ -4,9 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RouteHandler } from '../adapters/http/health-server.js';
-import { McpHttpDoor } from '../adapters/mcp/mcp-http-door.js';
 import type { ProfileSearch } from '../adapters/mcp/twin-mcp-server.js';
-import { OpenAiApiAdapter } from '../adapters/openai-api/openai-api-adapter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/ports.js';
 import type { App } from '../main.js';
@@ -45,9 +43,13 @@ export function profileSearch(retriever: SearchableRetriever): ProfileSearch {
   };
 }
 
-/** The HTTP doors the configuration asks for (none without TWIN_API_KEYS). */
-export function buildHttpDoors(app: App, config: Config, logger: Logger): HttpDoor[] {
+/**
+ * The HTTP doors the configuration asks for (none without TWIN_API_KEYS). why the imports here: the MCP SDK and its
+ * zod schemas cost a start without these doors tens of ms and about 10 MB, so they load only when configured.
+ */
+export async function buildHttpDoors(app: App, config: Config, logger: Logger): Promise<HttpDoor[]> {
   if (!config.api) return [];
+  const { OpenAiApiAdapter } = await import('../adapters/openai-api/openai-api-adapter.js');
   const api = new OpenAiApiAdapter({
     twin: app.twin,
     clients: config.api.clients,
@@ -56,6 +58,7 @@ export function buildHttpDoors(app: App, config: Config, logger: Logger): HttpDo
   });
   const doors: HttpDoor[] = [{ name: 'openai-api', handle: (q, s) => api.handle(q, s), ...bind(api) }];
   if (config.api.mcp) {
+    const { McpHttpDoor } = await import('../adapters/mcp/mcp-http-door.js');
     const mcp = new McpHttpDoor({
       twin: app.twin,
       search: profileSearch(app.retriever),

@@ -62,7 +62,6 @@ async function serve(
   const events = new LogEvents();
   const logger = tapLogger(rootLogger, events);
   const app = await buildApp(config, logger);
-  await logProfileRating(app, config, logger);
   const adapters: Running[] = [];
   let stopping = false;
   let health: Server | undefined;
@@ -84,7 +83,7 @@ async function serve(
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
   const operator = buildOperatorView(app, config, events, logger, { sinks: await alertSinks(config) });
   const doors = await startDoors(
-    [...buildHttpDoors(app, config, logger), ...operator.doors],
+    [...(await buildHttpDoors(app, config, logger)), ...operator.doors],
     config.port,
     slackServesHttp,
     logger,
@@ -98,6 +97,8 @@ async function serve(
     );
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
   }
+  // why after the platforms: it builds a second index of the profile (with Upstash), which no question needs.
+  await logProfileRating(app, config, logger);
   const configured = platforms.configured + (config.api ? 1 : 0);
   const runningNames = [...platforms.running, ...doors].map((a) => a.name);
 
@@ -213,10 +214,12 @@ async function startDoors(
 
 /** Says at start how much the profile gives the twin to say, and what to add when it is not much. */
 async function logProfileRating(app: App, config: Config, logger: Logger): Promise<void> {
-  const rating = await rateProfile(
-    app.profile,
-    new GuidedProfileRetriever(new EmbeddedProfileRetriever(app.profile.chunks), app.profile.chunks, app.profile.name),
-  );
+  // why: without Upstash the app's retriever is this same offline one; building a second index cost each start tens
+  // of ms. With Upstash the rating stays offline, so it never waits on the network.
+  const offline = config.upstash
+    ? new GuidedProfileRetriever(new EmbeddedProfileRetriever(app.profile.chunks), app.profile.chunks, app.profile.name)
+    : app.retriever;
+  const rating = await rateProfile(app.profile, offline);
   const fields = { event: 'twin.profile_rating', rating: rating.level, areas: rating.filled, chunks: rating.chunks };
   if (rating.level === 'good') {
     logger.info(fields, `profile of ${app.profile.name}: ${rating.summary}`);
@@ -247,7 +250,11 @@ function scheduleRollUps(app: App, config: Config, logger: Logger): () => void {
   return () => clearInterval(timer);
 }
 
-/** Starts each configured platform; a bad credential stops that adapter with one clear message. */
+/**
+ * Starts each configured platform, all at once; a bad credential stops that adapter with one clear message. why at
+ * once: each waits mostly on its network handshake (Discord's gateway, Slack's auth.test), so started one after the
+ * other they added their waits up.
+ */
 async function startPlatforms(
   app: App,
   config: Config,
@@ -257,57 +264,81 @@ async function startPlatforms(
 ): Promise<{ configured: number; running: Running[] }> {
   const running: Running[] = [];
   let configured = 0;
-  if (config.discord) {
+  const starting: Promise<void>[] = [];
+  const discord = config.discord;
+  if (discord) {
     configured++;
-    // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
-    const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
-    const discord = config.discord;
-    const adapter = () =>
-      new DiscordAdapter({ twin: app.twin, ...discord, logger: logger.child({ platform: 'discord' }) });
-    if (app.redis) {
-      const election = discordElection(app, config, logger, adapter);
-      replica['discord'] = () => election.role;
-      await tryStart('discord', election, running, logger);
-    } else {
-      await tryStart('discord', adapter(), running, logger);
-    }
+    starting.push(startDiscord(app, config, discord, logger, running, replica));
   }
-  if (config.slack) {
+  const slack = config.slack;
+  if (slack) {
     configured++;
-    const { slack } = config;
-    // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
-    const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
-    // The rule: with REDIS_URL the adapters' state is in Redis (shared by every replica), else in the ledger's
-    // database (shared by replicas on one database too).
-    const kv: ListableKeyValueStore = app.redis ? new RedisKeyValueStore(app.redis) : app.usage.keyValues;
-    let installations: KeyValueInstallationStore | undefined;
-    if (slack.oauth) {
-      try {
-        if (kv !== app.usage.keyValues) await copyInstallations(app.usage.keyValues, kv, logger);
-        installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
-      } catch (err) {
-        const e = asTwinError(err, 'config');
-        logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
-        return { configured, running };
-      }
-    }
-    const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
-    const adapter = new SlackAdapter({
-      twin: app.twin,
-      botToken: slack.botToken,
-      appToken: slack.appToken,
-      signingSecret: slack.signingSecret,
-      apiUrl: slack.apiUrl,
-      port: config.port,
-      oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
-      dedupe: new KeyValueEventDedupeStore(kv),
-      threads: new KeyValueAnsweredThreads(kv, logger.child({ platform: 'slack' })),
-      logger: logger.child({ platform: 'slack' }),
-      health,
-    });
-    await tryStart(mode, adapter, running, logger);
+    starting.push(startSlack(app, config, slack, logger, health, running));
   }
+  await Promise.all(starting);
   return { configured, running };
+}
+
+async function startDiscord(
+  app: App,
+  config: Config,
+  discord: NonNullable<Config['discord']>,
+  logger: Logger,
+  running: Running[],
+  replica: Record<string, () => string>,
+): Promise<void> {
+  // why: each platform SDK loads only when its platform is configured (discord.js alone costs ~1.5 s at start).
+  const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
+  const adapter = () =>
+    new DiscordAdapter({ twin: app.twin, ...discord, logger: logger.child({ platform: 'discord' }) });
+  if (app.redis) {
+    const election = discordElection(app, config, logger, adapter);
+    replica['discord'] = () => election.role;
+    await tryStart('discord', election, running, logger);
+  } else {
+    await tryStart('discord', adapter(), running, logger);
+  }
+}
+
+async function startSlack(
+  app: App,
+  config: Config,
+  slack: NonNullable<Config['slack']>,
+  logger: Logger,
+  health: HealthState,
+  running: Running[],
+): Promise<void> {
+  // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
+  const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
+  // The rule: with REDIS_URL the adapters' state is in Redis (shared by every replica), else in the ledger's
+  // database (shared by replicas on one database too).
+  const kv: ListableKeyValueStore = app.redis ? new RedisKeyValueStore(app.redis) : app.usage.keyValues;
+  let installations: KeyValueInstallationStore | undefined;
+  if (slack.oauth) {
+    try {
+      if (kv !== app.usage.keyValues) await copyInstallations(app.usage.keyValues, kv, logger);
+      installations = await encryptedInstallations(kv, config.encryptionKeys, logger);
+    } catch (err) {
+      const e = asTwinError(err, 'config');
+      logger.error({ event: 'twin.adapter_failed', adapter: mode, code: e.code }, e.message);
+      return;
+    }
+  }
+  const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
+  const adapter = new SlackAdapter({
+    twin: app.twin,
+    botToken: slack.botToken,
+    appToken: slack.appToken,
+    signingSecret: slack.signingSecret,
+    apiUrl: slack.apiUrl,
+    port: config.port,
+    oauth: slack.oauth && installations ? { ...slack.oauth, installationStore: installations } : undefined,
+    dedupe: new KeyValueEventDedupeStore(kv),
+    threads: new KeyValueAnsweredThreads(kv, logger.child({ platform: 'slack' })),
+    logger: logger.child({ platform: 'slack' }),
+    health,
+  });
+  await tryStart(mode, adapter, running, logger);
 }
 
 /**

@@ -36,6 +36,7 @@ export class RequestLedger {
 
   /** Writes (at admission) or updates the open row with what was spent so far. Never throws. */
   async open(): Promise<void> {
+    this.#progress.wrote(this.deps.clock.now());
     const completionTokens = Math.max(this.tally.completionTokens, this.#progress.streamedTokens);
     try {
       await this.deps.usage.open(this.#recordOf({ ...this.tally, completionTokens }, {}));

@@ -5,7 +5,7 @@
 import { TwinError } from '../core/errors.js';
 import type { Clock, KeyValueStore } from '../core/ports.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient, SqlResult, SqlStatement } from './sql-client.js';
 
 function storageError(err: unknown, action: string): TwinError {
   return new TwinError(
@@ -18,9 +18,16 @@ function storageError(err: unknown, action: string): TwinError {
 }
 
 export class SqlKeyValueStore implements KeyValueStore {
+  /**
+   * `writes`: where `set` and the SQLite claim (`setIfAllAbsent`), both once per answer on the hot path, are
+   * committed; the store passes its CoalescedWrites so they share a transaction with the ledger writes of the turn.
+   */
   constructor(
     private readonly client: SqlClient,
     private readonly clock: Clock,
+    private readonly writes: { write(statement: SqlStatement): Promise<SqlResult> } = {
+      write: (statement) => client.execute(statement),
+    },
   ) {}
 
   private expiry(ttlMs?: number): number | null {
@@ -42,7 +49,7 @@ export class SqlKeyValueStore implements KeyValueStore {
 
   async set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void> {
     try {
-      await this.client.execute({
+      await this.writes.write({
         sql: `INSERT INTO kv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
         args: [namespace, key, value, this.expiry(ttlMs)],
@@ -86,7 +93,7 @@ export class SqlKeyValueStore implements KeyValueStore {
               ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
         args: [namespace, value, this.expiry(ttlMs), ...unique, namespace, ...unique, this.clock.now()],
       };
-      if (!pg) return (await this.client.execute(claim)).rowsAffected > 0;
+      if (!pg) return (await this.writes.write(claim)).rowsAffected > 0;
       // why: SQLite runs one writer at a time, so its NOT EXISTS sees every earlier claim. PostgreSQL runs two claims
       // side by side, each seeing neither, and both would "win" (the later overwriting the earlier). A transaction
       // lock per namespace makes claims of one namespace take turns; each statement then sees the claims before it.

@@ -10,13 +10,14 @@ import type { Clock, FeedbackQuery, FeedbackStore, Logger, UsageQuery, UsageStor
 import { systemClock } from '../core/ports.js';
 import type { FeedbackEntry, FeedbackSummary, UsageRecord, UsageSummary } from '../core/types.js';
 import { type ArmStatsQuery, readArmStats } from './arm-stats.js';
+import { CoalescedWrites } from './coalesced-writes.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
 import { picoToUsd, toPicoUsd } from './pico-usd.js';
 import { QuotaTable, spendsQuota } from './quota-table.js';
 import type { QuotaSetter, QuotaUsage, TenantQuota, TenantQuotaEntry } from './quota-types.js';
 import { RetryingRecordWriter, type RetryOptions } from './retrying-record-writer.js';
 import { AGGREGATE_TABLES, rollUpLedger } from './roll-up-ledger.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient, SqlStatement } from './sql-client.js';
 import { type FeedbackRow, SqlFeedbackStore } from './sql-feedback-store.js';
 import { SqlKeyValueStore } from './sql-key-value-store.js';
 import { type SummaryOptions, summarizeLedger } from './summarize-ledger.js';
@@ -97,11 +98,15 @@ export class SqlUsageStore implements UsageStore, FeedbackStore {
     this.appliedMigrations = applied;
     this.#abandonedAfterMs = options.abandonedAfterMs ?? 3_600_000;
     this.#quotas = new QuotaTable(client, this.#clock);
-    this.keyValues = new SqlKeyValueStore(client, this.#clock);
+    // why SQLite only: there each statement runs synchronously on the event loop and each commit was a large share
+    // of the bot's CPU under load (coalesced-writes.ts); PostgreSQL works off the loop and keeps its own path.
+    const coalesced = client.dialect === 'sqlite' ? new CoalescedWrites(client) : undefined;
+    const write = (statement: SqlStatement) => (coalesced ? coalesced.write(statement) : client.execute(statement));
+    this.keyValues = new SqlKeyValueStore(client, this.#clock, { write });
     this.#feedback = new SqlFeedbackStore(client);
     this.#writer = new RetryingRecordWriter(
       async (r) => {
-        await this.#client.execute(upsertRecordStatement(r, PROCESS_OWNER));
+        await write(upsertRecordStatement(r, PROCESS_OWNER));
       },
       this.#logger,
       options.retry,
