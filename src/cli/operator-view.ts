@@ -121,6 +121,7 @@ export function buildOperatorView(
       csv: { header: csvHeader, row: (r) => toCsvRow(r, { guardFormulas: true }) },
       ledger: {
         summarize: (q) => app.usage.summarize(q),
+        usageByTenant: (q) => app.usage.usageByTenant(q),
         exportRecords: (q) => app.usage.exportRecords(q),
         quotaUse: (tenantId) => quotaUse(guard, app.usage, tenantId, clock.now()),
       },
