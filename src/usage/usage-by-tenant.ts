@@ -51,7 +51,7 @@ export async function readUsageByTenant(client: SqlClient, query: TenantUsageQue
       ORDER BY requests DESC, tenant_id LIMIT :limit`,
     args,
   });
-  return rs.rows.map((r) => {
+  const tenants = rs.rows.map((r): TenantUsage => {
     const requests = num(r['requests']);
     const answered = num(r['answered']);
     const refused = num(r['refused']);
@@ -66,4 +66,11 @@ export async function readUsageByTenant(client: SqlClient, query: TenantUsageQue
       costUsd: picoToUsd(r['cost'] as string | null),
     };
   });
+  // why: tenants with equal counts come back in the engine's collation order; this one is the same on both.
+  return tenants.sort(byBusiest);
+}
+
+/** Most requests first, then by tenant id. */
+export function byBusiest(a: TenantUsage, b: TenantUsage): number {
+  return b.requests - a.requests || (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0);
 }
