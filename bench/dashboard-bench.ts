@@ -79,7 +79,7 @@ function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
 }
 
 /** `n` rows over the 45 days before `now`, many rows per INSERT (see ledger-bench.ts for why). */
-async function fill(client: SqlClient, n: number, now: number): Promise<void> {
+export async function fill(client: SqlClient, n: number, now: number): Promise<void> {
   const rnd = seededRandom(n);
   const ROWS = 400;
   try {

@@ -143,7 +143,7 @@ export function buildOperatorView(
 /** The ledger reads the dashboard makes, on the usage store, with quotas as the guard enforces them. */
 export function dashboardLedger(usage: SqlUsageStore, guard: TenantQuotaGuard, clock: Clock): DashboardLedger {
   return {
-    summarize: (q) => usage.summarize(q),
+    summarize: (q, leaveOut) => usage.summarize(q, { leaveOut }),
     usageByTenant: (q) => usage.usageByTenant(q),
     exportRecords: (q) => usage.exportRecords(q),
     quotaUse: (tenantId) => quotaUse(guard, usage, tenantId, clock.now()),

@@ -91,6 +91,11 @@ async function assertAgree(store: SqlUsageStore, raw: SqlClient, seed: number): 
       `limit 2: ${JSON.stringify(w)}`,
     );
     compared += grouped.length;
+    // The dashboard's summary leaves out what it does not show; the rest is the full summary's.
+    const q = { ...w, bucketMs: DAY };
+    const full = await store.summarize(q);
+    const lean = await store.summarize(q, { leaveOut: ['queue', 'users', 'channels'] });
+    assert.deepEqual(lean, { ...full, p50QueueMs: 0, p95QueueMs: 0, topUsers: [], topChannels: [] }, JSON.stringify(w));
   }
   for (const tenantId of TENANTS) {
     // The quota periods (today, this month) and a ragged start.
