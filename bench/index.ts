@@ -15,6 +15,10 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'gateway', run: (args) => runGatewayBench(args) },
   { name: 'ledger', run: (args) => runLedgerBench(args) },
+  {
+    name: 'dashboard',
+    run: async (args) => (await import('./dashboard-bench.js')).runDashboardBench(args),
+  },
   { name: 'load', run: async (args) => (await import('./load-bench.js')).runLoadBench(args) },
   { name: 'memory', run: async (args) => (await import('./memory-bench.js')).runMemoryBench(args) },
   { name: 'startup', run: (args) => runStartupBench(args) },

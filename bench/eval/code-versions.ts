@@ -25,11 +25,11 @@ export function currentVersion(): CodeVersion {
   return { label: 'now', root: ROOT, dispose() {} };
 }
 
-/** The code at `ref`, or a sentence saying why it is not available (a shallow clone, no git). */
-export function baselineVersion(ref: string): CodeVersion | string {
+/** The code at `ref` (`paths` of it: src/ and package.json unless told), or a sentence saying why it is not available (a shallow clone, no git). */
+export function baselineVersion(ref: string, paths: readonly string[] = ['src', 'package.json']): CodeVersion | string {
   const dir = mkdtempSync(join(tmpdir(), 'twinbot-baseline-'));
   try {
-    const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', ref, 'src', 'package.json'], {
+    const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', ref, ...paths], {
       maxBuffer: 64 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

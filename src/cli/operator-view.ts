@@ -6,6 +6,7 @@
 import { postAlertWebhook } from '../adapters/http/alert-webhook.js';
 import { DashboardDoor } from '../adapters/http/dashboard-door.js';
 import { dashboardLinks } from '../adapters/http/dashboard-links.js';
+import type { DashboardLedger } from '../adapters/http/dashboard-view.js';
 import { metricsRoute } from '../adapters/http/metrics-door.js';
 import { TwinMetrics } from '../adapters/http/twin-metrics.js';
 import type { Config } from '../config.js';
@@ -18,6 +19,7 @@ import { quotaUse } from '../core/quota-use.js';
 import { TenantQuotaGuard } from '../core/tenant-quota-guard.js';
 import { LlmGateway } from '../llm/gateway/llm-gateway.js';
 import type { App } from '../main.js';
+import type { SqlUsageStore } from '../usage/sql-usage-store.js';
 import { csvHeader, toCsvRow } from '../usage/usage-export.js';
 import type { HttpDoor } from './doors.js';
 
@@ -119,11 +121,7 @@ export function buildOperatorView(
       clock,
       logger: logger.child({ component: 'dashboard' }),
       csv: { header: csvHeader, row: (r) => toCsvRow(r, { guardFormulas: true }) },
-      ledger: {
-        summarize: (q) => app.usage.summarize(q),
-        exportRecords: (q) => app.usage.exportRecords(q),
-        quotaUse: (tenantId) => quotaUse(guard, app.usage, tenantId, clock.now()),
-      },
+      ledger: dashboardLedger(app.usage, guard, clock),
     });
     dashboard = door;
     doors.push(passiveDoor('dashboard', (req, res) => door.handle(req, res)));
@@ -139,6 +137,16 @@ export function buildOperatorView(
       metrics?.close();
       await alerts.idle();
     },
+  };
+}
+
+/** The ledger reads the dashboard makes, on the usage store, with quotas as the guard enforces them. */
+export function dashboardLedger(usage: SqlUsageStore, guard: TenantQuotaGuard, clock: Clock): DashboardLedger {
+  return {
+    summarize: (q, leaveOut) => usage.summarize(q, { leaveOut }),
+    usageByTenant: (q) => usage.usageByTenant(q),
+    exportRecords: (q) => usage.exportRecords(q),
+    quotaUse: (tenantId) => quotaUse(guard, usage, tenantId, clock.now()),
   };
 }
 

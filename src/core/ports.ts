@@ -103,6 +103,12 @@ export interface UsageQuery {
   bucketMs: number;
 }
 
+/**
+ * Parts of a usage summary a reader can do without (the dashboard shows neither people nor queue times): each is
+ * a read of its own, and left out it comes back empty (0, []) rather than costing a query.
+ */
+export type SummaryPart = 'latency' | 'queue' | 'users' | 'channels';
+
 /** The usage ledger: one record per request, kept across restarts. */
 export interface UsageStore {
   /**

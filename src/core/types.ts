@@ -228,6 +228,18 @@ export interface CountBy {
   count: number;
 }
 
+/** One tenant's requests over a window, by outcome, with its tokens and cost (the dashboard's by-tenant table). */
+export interface TenantUsage {
+  tenantId: string;
+  requests: number;
+  answered: number;
+  /** Failed and interrupted. */
+  failed: number;
+  refused: number;
+  tokens: number;
+  costUsd: number;
+}
+
 export interface ModelUsage {
   model: string;
   requests: number;

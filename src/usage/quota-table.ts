@@ -13,7 +13,9 @@ import {
   type TenantQuota,
   type TenantQuotaEntry,
 } from './quota-types.js';
+import { DAY_MS } from './roll-up-ledger.js';
 import type { SqlClient, SqlRow } from './sql-client.js';
+import { openRowsIndex } from './sql-dialect.js';
 
 /** Outcomes (row states) that spend a tenant's quota, as SQL. */
 const SPENDING = ['answered', 'failed', 'interrupted', 'open'].map((o) => `'${o}'`).join(', ');
@@ -86,18 +88,27 @@ export class QuotaTable {
   }
 
   /**
-   * What a tenant's requests spent from `from` on (raw rows and rolled-up days), cost in pico-USD: answered,
-   * failed and interrupted ones, and those still being answered; refusals spend nothing.
+   * What a tenant's requests spent from `from` on, cost in pico-USD: answered, failed and interrupted ones, and those
+   * still being answered; refusals spend nothing. Whole UTC days come from the daily aggregates (kept by triggers,
+   * today included), which hold every row but the open ones; so the open rows are added from the ledger, through
+   * their own small index, and raw rows are read only for the part of the first day before its end.
    */
   async spentSince(tenantId: string, from: number): Promise<{ requests: number; tokens: number; pico: bigint }> {
+    const wholeFrom = Math.ceil(from / DAY_MS) * DAY_MS;
     const rs = await this.#client.execute({
       sql: `SELECT SUM(requests) AS requests, SUM(total_tokens) AS tokens, CAST(SUM(cost_pico) AS TEXT) AS cost FROM (
         SELECT 1 AS requests, total_tokens, cost_pico FROM usage_records
-          WHERE tenant_id = :tenant AND at >= :from AND outcome IN (${SPENDING})
+          WHERE tenant_id = :tenant AND at >= :from AND at < :wholeFrom AND outcome IN (${SPENDING})
+        UNION ALL
+        SELECT requests, total_tokens, cost_pico FROM usage_agg
+          WHERE tenant_id = :tenant AND day >= :wholeFrom AND outcome IN (${SPENDING})
+        UNION ALL
+        SELECT 1 AS requests, total_tokens, cost_pico FROM usage_records${openRowsIndex(this.#client.dialect)}
+          WHERE outcome = 'open' AND tenant_id = :tenant AND at >= :wholeFrom
         UNION ALL
         SELECT requests, total_tokens, cost_pico FROM usage_daily
           WHERE tenant_id = :tenant AND day >= :from AND outcome IN (${SPENDING})) AS spent`,
-      args: { tenant: tenantId, from },
+      args: { tenant: tenantId, from, wholeFrom },
     });
     const row = rs.rows[0];
     return {

@@ -8,7 +8,7 @@ import { TwinError } from '../core/errors.js';
 import type { ArmStats } from '../core/experiments/readout.js';
 import type { Clock, FeedbackQuery, FeedbackStore, Logger, UsageQuery, UsageStore } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
-import type { FeedbackEntry, FeedbackSummary, UsageRecord, UsageSummary } from '../core/types.js';
+import type { FeedbackEntry, FeedbackSummary, TenantUsage, UsageRecord, UsageSummary } from '../core/types.js';
 import { type ArmStatsQuery, readArmStats } from './arm-stats.js';
 import { CoalescedWrites } from './coalesced-writes.js';
 import { interruptAbandoned, PROCESS_OWNER } from './interrupt-abandoned.js';
@@ -23,6 +23,7 @@ import { SqlKeyValueStore } from './sql-key-value-store.js';
 import { type SummaryOptions, summarizeLedger } from './summarize-ledger.js';
 import { summarizeLedgerRows } from './summarize-ledger-rows.js';
 import { TenantLocks } from './tenant-locks.js';
+import { readUsageByTenant, type TenantUsageQuery } from './usage-by-tenant.js';
 import { type LedgerRow, readRecordPage, upsertRecordStatement } from './usage-rows.js';
 
 /** What every ledger takes, whatever its engine. */
@@ -229,13 +230,23 @@ export class SqlUsageStore implements UsageStore, FeedbackStore {
     }
   }
 
-  /** The raw records of [from, to), oldest first (rolled-up days are aggregates and have no records). */
+  /**
+   * Requests, outcomes, tokens and cost per tenant over [from, to), busiest first, read like `summarize` (daily
+   * aggregates for whole days, raw rows for the partial ones, rolled-up days too), so one tenant's row agrees with
+   * its summary.
+   */
+  async usageByTenant(query: TenantUsageQuery): Promise<TenantUsage[]> {
+    await this.#catchUp();
+    return this.#guard('usage by tenant', readUsageByTenant(this.#client, query));
+  }
+
   /** Per arm of one experiment over [from, to), for `twinbot experiment report` (see arm-stats.ts). */
   async armStats(query: ArmStatsQuery): Promise<ArmStats[]> {
     await this.#catchUp();
     return this.#guard('experiment readout', readArmStats(this.#client, query));
   }
 
+  /** The raw records of [from, to), oldest first, read a page at a time (rolled-up days have no records). */
   async *exportRecords(query: ExportQuery): AsyncIterable<UsageRecord> {
     await this.#catchUp();
     let after: UsageRecord | undefined;

@@ -10,7 +10,7 @@
  * so no report query sorts more than that many rows.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { UsageQuery } from '../core/ports.js';
+import type { SummaryPart, UsageQuery } from '../core/ports.js';
 import type { UsageSummary } from '../core/types.js';
 import { mergeHistograms, percentileFromHistogram } from './latency-histogram.js';
 import { countsOf, modelUsageOf, num, type ReadRows, seriesOf, summaryOf, TOTALS_SQL } from './ledger-summary-parts.js';
@@ -24,6 +24,8 @@ export const EXACT_PERCENTILES_UP_TO = 10_000;
 
 export interface SummaryOptions {
   exactPercentilesUpTo?: number;
+  /** Parts not read and returned empty (see SummaryPart). */
+  leaveOut?: readonly SummaryPart[];
 }
 
 /**
@@ -107,6 +109,16 @@ async function histogramPercentiles(
   return { p50: percentileFromHistogram(hist, 50), p95: percentileFromHistogram(hist, 95) };
 }
 
+/** The summary with `parts` emptied, as if not read. why: the row scan reads them all in the same statements. */
+function withoutParts(summary: UsageSummary, parts: readonly SummaryPart[]): UsageSummary {
+  const out = { ...summary };
+  if (parts.includes('latency')) Object.assign(out, { p50LatencyMs: 0, p95LatencyMs: 0 });
+  if (parts.includes('queue')) Object.assign(out, { p50QueueMs: 0, p95QueueMs: 0 });
+  if (parts.includes('users')) out.topUsers = [];
+  if (parts.includes('channels')) out.topChannels = [];
+  return out;
+}
+
 /** Reads one summary. `topLimit` bounds topFailures, topUsers and topChannels. */
 export async function summarizeLedger(
   client: SqlClient,
@@ -120,9 +132,10 @@ export async function summarizeLedger(
   const usable =
     Number.isFinite(from) && Number.isFinite(to) && bucketMs > 0 && bucketMs % DAY_MS === 0 && wholeTo > wholeFrom;
   // why: the row scan validates the query and serves windows the aggregates cannot (no whole day, hourly series).
-  if (!usable) return summarizeLedgerRows(client, query, topLimit);
   const firstBucket = Math.floor(from / bucketMs) * bucketMs;
-  if ((to - firstBucket) / bucketMs > 10_000) return summarizeLedgerRows(client, query, topLimit);
+  if (!usable || (to - firstBucket) / bucketMs > 10_000) {
+    return withoutParts(await summarizeLedgerRows(client, query, topLimit), options.leaveOut ?? []);
+  }
 
   const args: Record<string, string | number> = { from, to, wholeFrom, wholeTo };
   if (query.tenantId !== undefined) args['tenant'] = query.tenantId;
@@ -142,8 +155,9 @@ export async function summarizeLedger(
     exact
       ? nextTurn().then(() => rowPercentiles(client, scope, metric, timed, false))
       : histogramPercentiles(client, w, metric);
-  const latency = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('latency');
-  const queue = timed === 0 ? { p50: 0, p95: 0 } : await percentiles('queue');
+  const wanted = (part: SummaryPart) => !options.leaveOut?.includes(part);
+  const latency = timed === 0 || !wanted('latency') ? { p50: 0, p95: 0 } : await percentiles('latency');
+  const queue = timed === 0 || !wanted('queue') ? { p50: 0, p95: 0 } : await percentiles('queue');
 
   const byModel = modelUsageOf(
     await read(
@@ -158,15 +172,19 @@ export async function summarizeLedger(
     `${facts} SELECT COALESCE(error_code, 'unknown') AS key, SUM(requests) AS count FROM ledger
       WHERE outcome <> 'answered' GROUP BY key HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
   );
-  const topUsers = await countBy(
-    `${usersCte(w)} SELECT user_id AS key, SUM(requests) AS count, ${latestName(client.dialect, 'name_at')} AS label,
+  const topUsers = !wanted('users')
+    ? []
+    : await countBy(
+        `${usersCte(w)} SELECT user_id AS key, SUM(requests) AS count, ${latestName(client.dialect, 'name_at')} AS label,
       MAX(CASE WHEN user_name IS NOT NULL THEN name_at END) AS name_at
     FROM users GROUP BY user_id HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
-  );
-  const topChannels = await countBy(
-    `${channelsCte(w)} SELECT channel_id AS key, SUM(requests) AS count FROM channels
+      );
+  const topChannels = !wanted('channels')
+    ? []
+    : await countBy(
+        `${channelsCte(w)} SELECT channel_id AS key, SUM(requests) AS count FROM channels
       GROUP BY channel_id HAVING SUM(requests) > 0 ORDER BY count DESC, key LIMIT :limit`,
-  );
+      );
   const series = await seriesOf(read, facts, args, firstBucket, to, bucketMs);
   return summaryOf(query, { totals, latency, queue, byModel, topFailures, topUsers, topChannels, series });
 }

@@ -11,7 +11,7 @@ import { type Asset, loadDashboardAssets } from './dashboard-assets.js';
 import { renderContinue, renderDashboard, renderMessage } from './dashboard-page.js';
 import { readRange } from './dashboard-range.js';
 import { type DashboardGrant, DashboardSigner } from './dashboard-session.js';
-import { type DashboardLedger, readDashboardView, TENANT_ROWS, tenantRows } from './dashboard-view.js';
+import { type DashboardLedger, readDashboardView, TENANT_ROWS } from './dashboard-view.js';
 
 export const SESSION_COOKIE = 'twin_dashboard';
 /** How long the operator's cookie lasts after the token was shown once. */
@@ -105,7 +105,7 @@ export class DashboardDoor {
       return this.#send(res, 200, 'text/html; charset=utf-8', renderDashboard(view, operator, choices));
     }
     if (url.pathname === '/dashboard/data.json') {
-      const view = await readDashboardView(this.o.ledger, range, tenantId);
+      const view = await readDashboardView(this.o.ledger, range, tenantId, { quotas: false });
       const body = {
         tenantId: view.tenantId ?? null,
         from: range.from,
@@ -188,8 +188,8 @@ export class DashboardDoor {
   ): Promise<string[]> {
     if (!current) return seen;
     // why: with one tenant picked, the rows hold only that tenant; the picker still offers the others of the range.
-    const all = await tenantRows(this.o.ledger.exportRecords({ from: range.from, to: range.to }));
-    return all.slice(0, TENANT_ROWS).map((t) => t.tenantId);
+    const all = await this.o.ledger.usageByTenant({ from: range.from, to: range.to, limit: TENANT_ROWS });
+    return all.map((t) => t.tenantId);
   }
 
   async #csv(
@@ -206,7 +206,9 @@ export class DashboardDoor {
     });
     res.write(this.o.csv.header());
     for await (const record of this.o.ledger.exportRecords({ tenantId, from: range.from, to: range.to })) {
-      res.write(this.o.csv.row(record));
+      // why: a slow reader must hold the export back, or a year of rows would pile up in the socket's buffer.
+      if (!res.write(this.o.csv.row(record))) await drained(res);
+      if (res.destroyed) return; // the reader left: stop reading pages for nobody
     }
     res.end();
   }
@@ -229,6 +231,20 @@ export class DashboardDoor {
     res.writeHead(status, { ...SECURITY_HEADERS, ...NO_STORE, 'content-type': type });
     res.end(body);
   }
+}
+
+/** Resolves when the response can take more, or when it closed (the reader left). */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** One cookie's value from the Cookie header. */
