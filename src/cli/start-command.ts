@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
-import { startHealthServer } from '../adapters/http/health-server.js';
+import { type HttpRouter, healthRouter, listenHttp, type RouteHandler } from '../adapters/http/health-server.js';
 import { KeyValueAnsweredThreads } from '../adapters/slack/answered-threads.js';
 import { KeyValueEventDedupeStore } from '../adapters/slack/key-value-event-dedupe.js';
 import { INSTALLATIONS_NAMESPACE, KeyValueInstallationStore } from '../adapters/slack/key-value-installation-store.js';
@@ -77,25 +77,29 @@ async function serve(
       : undefined,
   });
 
+  // One router for everything on PORT but Slack's own paths: served by our server, or, when Slack's server holds
+  // PORT (HTTP mode, OAuth), handed every request Slack's server does not take, so the doors behave the same.
+  const routes: RouteHandler[] = [];
+  const router: HttpRouter = healthRouter(healthState, routes);
   const stopRollUps = scheduleRollUps(app, config, logger);
-  const platforms = await startPlatforms(app, config, logger, healthState, replica);
+  const platforms = await startPlatforms(app, config, logger, healthState, replica, router);
   adapters.push(...platforms.running);
   const slackServesHttp = platforms.running.some((a) => a.name === 'slack-http');
   const operator = buildOperatorView(app, config, events, logger, { sinks: await alertSinks(config) });
   const doors = await startDoors(
     [...(await buildHttpDoors(app, config, logger)), ...operator.doors],
-    config.port,
-    slackServesHttp,
+    config.port !== undefined || slackServesHttp,
     logger,
   );
+  routes.push(...doors.map((d) => d.handle));
   if (config.port !== undefined && !slackServesHttp) {
-    health = await startHealthServer(
-      config.port,
-      healthState,
-      undefined,
-      doors.map((d) => d.handle),
-    );
+    health = await listenHttp(config.port, router);
     logger.info({ event: 'twin.health', port: config.port }, `serving GET /healthz on port ${config.port}`);
+  } else if (slackServesHttp) {
+    logger.info(
+      { event: 'twin.health', port: config.port, server: 'slack' },
+      `serving GET /healthz on port ${config.port}, beside Slack's /slack/events`,
+    );
   }
   // why after the platforms: it builds a second index of the profile (with Upstash), which no question needs.
   await logProfileRating(app, config, logger);
@@ -181,27 +185,16 @@ async function serve(
   });
 }
 
-/**
- * Starts the HTTP doors. why: in Slack HTTP mode Bolt's own server holds PORT, which has no room for other routes
- * yet: the doors then stay off with one clear error instead of failing to bind.
- */
-async function startDoors(
-  doors: HttpDoor[],
-  port: number | undefined,
-  slackServesHttp: boolean,
-  logger: Logger,
-): Promise<HttpDoor[]> {
+/** Starts the HTTP doors, which need a server on PORT (ours, or Slack's in HTTP mode and with OAuth). */
+async function startDoors(doors: HttpDoor[], servesHttp: boolean, logger: Logger): Promise<HttpDoor[]> {
   if (doors.length === 0) return [];
-  // why: not a configuration error: the same .env serves `twinbot mcp` and `twinbot usage`, which need no PORT.
-  const problem =
-    port === undefined
-      ? 'serves HTTP on PORT: set PORT'
-      : slackServesHttp
-        ? 'cannot share PORT with Slack HTTP mode yet: use Slack Socket Mode (SLACK_APP_TOKEN) beside TWIN_API_KEYS'
-        : undefined;
-  if (problem) {
+  // why not a configuration error: the same .env serves `twinbot mcp` and `twinbot usage`, which need no PORT.
+  if (!servesHttp) {
     for (const door of doors) {
-      logger.error({ event: 'twin.adapter_failed', adapter: door.name, code: 'config' }, `${door.name} ${problem}`);
+      logger.error(
+        { event: 'twin.adapter_failed', adapter: door.name, code: 'config' },
+        `${door.name} serves HTTP on PORT: set PORT`,
+      );
     }
     return [];
   }
@@ -261,6 +254,7 @@ async function startPlatforms(
   logger: Logger,
   health: HealthState,
   replica: Record<string, () => string>,
+  router: HttpRouter,
 ): Promise<{ configured: number; running: Running[] }> {
   const running: Running[] = [];
   let configured = 0;
@@ -273,7 +267,7 @@ async function startPlatforms(
   const slack = config.slack;
   if (slack) {
     configured++;
-    starting.push(startSlack(app, config, slack, logger, health, running));
+    starting.push(startSlack(app, config, slack, logger, health, running, router));
   }
   await Promise.all(starting);
   return { configured, running };
@@ -307,8 +301,9 @@ async function startSlack(
   logger: Logger,
   health: HealthState,
   running: Running[],
+  router: HttpRouter,
 ): Promise<void> {
-  // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself (with /healthz).
+  // In HTTP mode, and for the OAuth pages, the Slack adapter serves PORT itself, handing the router the rest.
   const mode = slack.appToken && !slack.oauth ? 'slack-socket' : 'slack-http';
   // The rule: with REDIS_URL the adapters' state is in Redis (shared by every replica), else in the ledger's
   // database (shared by replicas on one database too).
@@ -337,6 +332,7 @@ async function startSlack(
     threads: new KeyValueAnsweredThreads(kv, logger.child({ platform: 'slack' })),
     logger: logger.child({ platform: 'slack' }),
     health,
+    fallback: router,
   });
   await tryStart(mode, adapter, running, logger);
 }

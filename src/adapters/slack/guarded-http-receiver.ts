@@ -3,11 +3,13 @@
  * - a request timestamp more than 5 minutes in the future (Bolt refuses only the past), and
  * - a signed body that parses to something other than an object (`null`, `1`, `[]`): Bolt reads `body.ssl_check`
  *   outside any try, so a `null` body is an unhandled rejection that ends the process (reported upstream).
- * Everything else (signature, ssl_check, url_verification, OAuth pages, custom routes) is left to Bolt.
+ * Everything else (signature, ssl_check, url_verification, OAuth pages, custom routes) is left to Bolt. With a
+ * `fallback`, a request for none of Slack's paths (its endpoints, the OAuth pages) goes there instead of to Bolt.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '../../core/ports.js';
+import { type HttpFallback, INSTALL_PATH, REDIRECT_PATH } from './http-fallback.js';
 
 /** why: Slack's rule: a signed request is good for five minutes; a replay, or a clock far off, is refused. */
 export const MAX_REQUEST_AGE_S = 5 * 60;
@@ -17,10 +19,12 @@ export interface GuardedHTTPReceiverOptions extends HTTPReceiverOptions {
   log: Logger;
   /** The clock, in epoch ms (tests move it). */
   now?: () => number;
+  /** Every request that is not Slack's: the other doors on PORT. Default Bolt's custom routes, then its 404. */
+  fallback?: HttpFallback;
 }
 
 export class GuardedHTTPReceiver extends HTTPReceiver {
-  constructor({ log, now = Date.now, ...options }: GuardedHTTPReceiverOptions) {
+  constructor({ log, now = Date.now, fallback, ...options }: GuardedHTTPReceiverOptions) {
     super(options);
     const endpoints = new Set(
       options.endpoints === undefined
@@ -29,6 +33,12 @@ export class GuardedHTTPReceiver extends HTTPReceiver {
           ? options.endpoints
           : [options.endpoints],
     );
+    // why every method: Bolt answers a GET to /slack/events or a POST to the install page itself, as before.
+    const slackPaths = new Set(endpoints);
+    if (options.clientId !== undefined) {
+      slackPaths.add(options.installerOptions?.installPath ?? INSTALL_PATH);
+      slackPaths.add(options.installerOptions?.redirectUriPath ?? REDIRECT_PATH);
+    }
     const signingSecret = typeof options.signingSecret === 'string' ? options.signingSecret : '';
     const bodyLimit = options.bodyLimit ?? HTTPModuleFunctions.defaultBodyLimit;
     const inner = this.requestListener;
@@ -69,6 +79,10 @@ export class GuardedHTTPReceiver extends HTTPReceiver {
 
     this.requestListener = (req, res) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (fallback && !slackPaths.has(path)) {
+        fallback(req, res);
+        return;
+      }
       if (req.method !== 'POST' || !endpoints.has(path)) {
         inner(req, res);
         return;

@@ -18,6 +18,7 @@ import type { AnsweredThreads } from './answered-threads.js';
 import { boltLogger } from './bolt-logger.js';
 import type { EventDedupeStore } from './event-dedupe.js';
 import { MemoryEventDedupeStore } from './event-dedupe.js';
+import type { HttpFallback } from './http-fallback.js';
 import type { BoltApp, SlackOAuthOptions } from './slack-app.js';
 import { buildBoltApp, webClientOptions } from './slack-app.js';
 import { startupError } from './slack-errors.js';
@@ -70,6 +71,11 @@ export interface SlackAdapterOptions {
   connectTimeoutMs?: number;
   /** What GET /healthz reports in HTTP mode (503 while stopping). Default: always ok. */
   health?: HealthState;
+  /**
+   * The other doors on `port` (the HTTP API, MCP, /metrics, the dashboard, /healthz): Slack's server hands them
+   * every request that is not Slack's. Without it, only /healthz is served beside Slack's paths.
+   */
+  fallback?: HttpFallback;
 }
 
 const SLACK_API = 'https://slack.com/api/';
@@ -149,6 +155,7 @@ export class SlackAdapter implements PlatformAdapter {
       boltLogger: boltLogger(this.log),
       log: this.log,
       health: this.o.health ?? { status: () => 'ok' },
+      fallback: this.o.fallback,
     });
     const replies = new SlackReplies(this.o.twin, this.log, this.presenter, {
       intervalMs: this.o.updateIntervalMs ?? 1_200,

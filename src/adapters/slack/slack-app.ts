@@ -4,11 +4,12 @@
  * (the app's, the socket client's, the installer's) gets the same base URL, a bounded retry policy and a timeout.
  */
 
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger as BoltLogger, CustomRoute, InstallationStore } from '@slack/bolt';
 import { App, type HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import { type HealthState, healthHttpStatus, type Logger } from '../../core/ports.js';
 import { GuardedHTTPReceiver } from './guarded-http-receiver.js';
+import { type HttpFallback, handOthersTo, INSTALL_PATH, REDIRECT_PATH } from './http-fallback.js';
 
 /** Bot scopes asked for at install (see slack/manifest.yaml). */
 export const BOT_SCOPES = [
@@ -50,8 +51,10 @@ export interface BoltAppConfig {
   boltLogger: BoltLogger;
   /** Our own structured log (refused requests). */
   log: Logger;
-  /** What GET /healthz, served beside /slack/events, reports. */
+  /** What GET /healthz, served beside /slack/events, reports (without a `fallback`, which then serves it). */
   health: HealthState;
+  /** The other doors on PORT: every request to Slack's server that is not for /slack/events or the OAuth pages. */
+  fallback?: HttpFallback;
 }
 
 export interface BoltApp {
@@ -92,7 +95,7 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
         redirectUri: oauth.redirectUri,
       }
     : {};
-  const customRoutes = [healthRoute(config.health)];
+  const customRoutes = config.fallback ? [] : [healthRoute(config.health)];
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (config.mode === 'socket') {
     receiver = new SocketModeReceiver({
@@ -104,6 +107,8 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
       // In Socket Mode the HTTP server exists only for the OAuth pages; without OAuth there is none.
       customRoutes: oauth ? customRoutes : [],
     });
+    const server = (receiver as unknown as { httpServer?: Server }).httpServer;
+    if (server && config.fallback) handOthersTo(server, [REDIRECT_PATH, INSTALL_PATH], config.fallback);
   } else {
     receiver = new GuardedHTTPReceiver({
       log: config.log,
@@ -114,6 +119,7 @@ export function buildBoltApp(config: BoltAppConfig): BoltApp {
       ...installer,
       installerOptions: { clientOptions: config.clientOptions() },
       customRoutes,
+      fallback: config.fallback,
     });
   }
   const app = new App({
