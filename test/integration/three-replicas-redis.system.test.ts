@@ -11,7 +11,7 @@ import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js'
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack-server.js';
 import { eventCallback } from '../fakes/slack/slack-payloads.js';
 import { postSignedToApp } from '../fakes/slack/slack-signer.js';
-import { freePort } from '../support/bot-on-port.js';
+import { freePort } from '../support/free-port.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { type CliRun, startCli, tempWorkdir } from '../support/run-cli.js';
 import { waitFor } from '../support/wait-for.js';
