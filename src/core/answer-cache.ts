@@ -93,9 +93,9 @@ export class AnswerCache {
     }
     if (!entry && this.options.store) entry = await this.fromStore(key, now);
     if (!entry) return undefined;
-    // why: re-inserting makes it the newest in the Map's order, which is the eviction order.
-    this.memory.delete(key);
-    this.memory.set(key, entry);
+    // why: re-inserting makes it the newest in the Map's order, which is the eviction order; an entry read from the
+    // store joins the front under the same bound as one written here.
+    this.remember(key, entry);
     return { answer: entry.answer, tokens: entry.tokens };
   }
 

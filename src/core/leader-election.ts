@@ -4,6 +4,7 @@
  * within about a lease once the leader dies. A leader that cannot renew steps down before its lease can have run
  * out, so two replicas never lead at once; on stop it releases the lock so another takes over at once.
  */
+import { formatWait } from './failure-messages.js';
 import type { Clock, LeaderLock, Logger } from './ports.js';
 import { scrubSecrets } from './scrub-secrets.js';
 import type { TimerHandle, Timers } from './timers.js';
@@ -68,7 +69,24 @@ export class LeaderElection {
     await this.changes;
     if (this.current === 'leader') await this.stepDown('stopping');
     this.current = 'stopped';
-    await this.o.lock.release().catch(() => undefined);
+    await this.release();
+  }
+
+  /**
+   * Gives the lock up. why logged, not thrown: the lease runs out by itself, so a failed release only delays the
+   * standby's take-over by up to a lease, and the log is where an operator sees why it waited.
+   */
+  private async release(): Promise<void> {
+    try {
+      await this.o.lock.release();
+    } catch (err) {
+      const reason = scrubSecrets(err instanceof Error ? err.message : String(err));
+      this.o.logger.warn(
+        { event: 'twin.leader_release_failed', what: this.o.name, reason },
+        `the ${this.o.name} leader lock could not be released (${reason}); another replica takes over when its ` +
+          `lease runs out, within ${formatWait(this.o.ttlMs)}`,
+      );
+    }
   }
 
   private tick(): Promise<void> {
@@ -132,7 +150,7 @@ export class LeaderElection {
       this.stopped = true;
       this.wants = false;
       this.o.timers.clearTimeout(this.timer);
-      await this.o.lock.release().catch(() => undefined);
+      await this.release();
       throw err;
     }
   }

@@ -115,7 +115,10 @@ export class TenantQuotaGuard implements QuotaGuard {
   }
 
   async check(tenantId: string, kind: TenantKind = kindOfKey(tenantId)): Promise<QuotaCheck> {
-    const limits = await this.limits(tenantId);
+    return this.checkAgainst(tenantId, kind, await this.limits(tenantId));
+  }
+
+  private async checkAgainst(tenantId: string, kind: TenantKind, limits: Limit[]): Promise<QuotaCheck> {
     if (limits.length === 0) return { ok: true };
     const usage = await this.usage(tenantId, limits);
     const now = this.clock.now();
@@ -134,13 +137,17 @@ export class TenantQuotaGuard implements QuotaGuard {
   }
 
   async checkAndAdmit(tenantId: string, kind: TenantKind | undefined, admit: () => Promise<void>): Promise<QuotaCheck> {
+    // why: the limits are read once, outside the lock: they change only by an operator's or admin's command, which
+    // never took the lock, so reading them inside it ordered nothing. What the lock must cover is the usage read
+    // and the admission, which together decide whether this request still fits.
+    const limits = await this.limits(tenantId);
     const step = async () => {
-      const result = await this.check(tenantId, kind);
+      const result = await this.checkAgainst(tenantId, kind ?? kindOfKey(tenantId), limits);
       if (result.ok) await admit();
       return result;
     };
     // why: without limits nothing can be overrun, so no lock is taken (the common case pays nothing).
-    if (!this.store.admitting || (await this.limits(tenantId)).length === 0) return step();
+    if (!this.store.admitting || limits.length === 0) return step();
     return this.store.admitting(tenantId, step);
   }
 

@@ -9,23 +9,13 @@
  * and can never disagree with the rows. Rolled-up days (`usage_daily`) are a separate, older mirror and stay as
  * they are.
  */
-import { DAY_MS } from './roll-up-ledger.js';
+import { DAY_MS, DAY_SUMS } from './roll-up-ledger.js';
 import type { SqlDialect } from './sql-client.js';
 import { existing } from './sql-dialect.js';
 
 const day = (row: 'NEW' | 'OLD') => `(${row}.at / ${DAY_MS}) * ${DAY_MS}`;
 
 const FACT_KEY = 'tenant_id, day, model, outcome, error_code';
-const FACT_SUMS = [
-  'requests',
-  'prompt_tokens',
-  'completion_tokens',
-  'total_tokens',
-  'cost_pico',
-  'latency_sum',
-  'queue_sum',
-  'attempts',
-] as const;
 
 /** The value a row adds to each sum of `usage_agg`. */
 const factValues = (r: 'NEW' | 'OLD') =>
@@ -45,10 +35,10 @@ function addRow(dialect: SqlDialect): string[] {
   const agg = (c: string) => existing(dialect, 'usage_agg', c);
   const user = (c: string) => existing(dialect, 'usage_agg_users', c);
   return [
-    `INSERT INTO usage_agg (${FACT_KEY}, ${FACT_SUMS.join(', ')})
+    `INSERT INTO usage_agg (${FACT_KEY}, ${DAY_SUMS.join(', ')})
       VALUES (NEW.tenant_id, ${day('NEW')}, COALESCE(NEW.model, ''), NEW.outcome, COALESCE(NEW.error_code, ''),
         ${values.join(', ')})
-      ON CONFLICT (${FACT_KEY}) DO UPDATE SET ${FACT_SUMS.map((c) => `${c} = ${agg(c)} + excluded.${c}`).join(', ')}`,
+      ON CONFLICT (${FACT_KEY}) DO UPDATE SET ${DAY_SUMS.map((c) => `${c} = ${agg(c)} + excluded.${c}`).join(', ')}`,
     // why: the label of a user is the latest display name seen; `>` keeps the first of equal times, as a scan would.
     `INSERT INTO usage_agg_users (tenant_id, day, user_id, requests, user_name, name_at)
       VALUES (NEW.tenant_id, ${day('NEW')}, NEW.user_id, 1, NEW.user_name,
@@ -81,7 +71,7 @@ function removeRow(): string[] {
   // why: UPDATE, not an upsert: when a caller already removed the day's aggregates (roll-up, forget) there is
   // nothing to take away, and no negative row appears.
   return [
-    `UPDATE usage_agg SET ${FACT_SUMS.map((c, i) => `${c} = ${c} - ${values[i]}`).join(', ')} WHERE ${factKey}`,
+    `UPDATE usage_agg SET ${DAY_SUMS.map((c, i) => `${c} = ${c} - ${values[i]}`).join(', ')} WHERE ${factKey}`,
     `DELETE FROM usage_agg WHERE ${factKey} AND requests <= 0`,
     `UPDATE usage_agg_users SET requests = requests - 1 WHERE ${userKey}`,
     `DELETE FROM usage_agg_users WHERE ${userKey} AND requests <= 0`,
@@ -154,7 +144,7 @@ export const DAILY_AGGREGATE_STATEMENTS: readonly string[] = [
   trigger('usage_agg_update_new', 'UPDATE', "NEW.outcome <> 'open'", addRow('sqlite')),
   trigger('usage_agg_delete', 'DELETE', "OLD.outcome <> 'open'", removeRow()),
   // The backfill: the same sums over the rows already there.
-  `INSERT INTO usage_agg (${FACT_KEY}, ${FACT_SUMS.join(', ')})
+  `INSERT INTO usage_agg (${FACT_KEY}, ${DAY_SUMS.join(', ')})
     SELECT tenant_id, (at / ${DAY_MS}) * ${DAY_MS} AS d, COALESCE(model, '') AS m, outcome, COALESCE(error_code, '') AS e,
       COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost_pico), SUM(latency_ms),
       SUM(queue_ms), SUM(attempts)

@@ -13,7 +13,8 @@ export const AGGREGATE_TABLES = ['usage_agg', 'usage_agg_users', 'usage_agg_chan
 
 const GROUP = 'tenant_id, day, platform, model, outcome, error_code, user_id, channel_id';
 
-const SUMS = [
+/** The sums a day keeps, both in `usage_daily` (roll-up) and `usage_agg` (daily-aggregates.ts): one list for both. */
+export const DAY_SUMS = [
   'requests',
   'prompt_tokens',
   'completion_tokens',
@@ -37,7 +38,7 @@ const rollUpDaily = (d: SqlDialect) => {
   FROM usage_records WHERE at < :cutoff AND outcome <> 'open'
   GROUP BY ${GROUP}
   ON CONFLICT (${GROUP}) DO UPDATE SET
-    ${SUMS.map((c) => `${c} = ${old(c)} + excluded.${c}`).join(',\n    ')},
+    ${DAY_SUMS.map((c) => `${c} = ${old(c)} + excluded.${c}`).join(',\n    ')},
     user_name = CASE WHEN excluded.name_at IS NOT NULL AND excluded.name_at >= COALESCE(${old('name_at')}, excluded.name_at)
       THEN excluded.user_name ELSE ${old('user_name')} END,
     name_at = ${larger(d, old('name_at'), 'excluded.name_at')}`;

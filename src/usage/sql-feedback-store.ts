@@ -6,16 +6,8 @@ import type { FeedbackQuery, FeedbackStore } from '../core/ports.js';
 import type { FeedbackEntry, FeedbackSummary, Platform, Vote } from '../core/types.js';
 import type { SqlClient } from './sql-client.js';
 
-/** One stored vote, as the export writes it. */
-export interface FeedbackRow {
-  requestId: string;
-  tenantId: string;
-  platform: Platform;
-  userId: string;
-  vote: Vote;
-  reason?: string;
-  at: number;
-}
+/** One stored vote, as the export writes it: the entry as saved. */
+export type FeedbackRow = FeedbackEntry;
 
 // why: a second 👎 click keeps the reason given after the first; a 👍 clears it (the reason explained a 👎).
 const UPSERT = `INSERT INTO answer_feedback (request_id, user_id, tenant_id, platform, vote, reason, at)

@@ -147,4 +147,19 @@ describe('AnswerCache', () => {
     assert.equal(await cache.get(key('b')), undefined);
     assert.ok(await cache.get(key('c')));
   });
+
+  test('entries read from the store count against the in-memory bound too', async () => {
+    const clock = new FakeClock();
+    const store = await openStore(clock);
+    const writer = new AnswerCache({ clock, ttlMs: HOUR, store: store.keyValues });
+    for (const q of ['a', 'b', 'c']) await writer.set(key(q), entry);
+    // why: another replica's cache, whose front fills only from the store.
+    const reader = new AnswerCache({ clock, ttlMs: HOUR, store: store.keyValues, maxMemoryEntries: 2 });
+    for (const q of ['a', 'b', 'c']) assert.ok(await reader.get(key(q)));
+    await store.keyValues.delete(ANSWER_CACHE_NAMESPACE, key('a'));
+    await store.keyValues.delete(ANSWER_CACHE_NAMESPACE, key('c'));
+    assert.equal(await reader.get(key('a')), undefined, "'a' left the front when 'c' came in");
+    assert.ok(await reader.get(key('c')), "'c', the newest, is served from the front");
+    await store.close();
+  });
 });

@@ -10,26 +10,14 @@ import { assignArm } from '../../src/core/experiments/experiment.js';
 import { PROMPT_VARIANTS } from '../../src/core/experiments/prompt-variants.js';
 import type { LlmCall, LlmClient, LlmEvent, ProfileRetriever, UsageStore } from '../../src/core/ports.js';
 import { TwinService } from '../../src/core/twin-service.js';
-import type { AskRequest, Chunk, ReplyEvent, TwinProfile, UsageRecord } from '../../src/core/types.js';
+import type { ReplyEvent, UsageRecord } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { ADA_CHUNK, ADA_PROFILE, askAda } from '../support/ada-quill.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { silentLogger } from '../support/silent-logger.js';
 
-const chunk: Chunk = {
-  id: 'edu',
-  title: 'Education',
-  type: 'education',
-  text: 'I studied physics at Harlow University and graduated in 2015.',
-  metadata: { category: 'education', tags: ['university'], section: ['education'] },
-  hash: 'h1',
-};
-const profile: TwinProfile = {
-  name: 'Ada Quill',
-  version: 'v1',
-  chunks: [chunk],
-  exampleQuestions: ['Where did you study?'],
-  overview: { text: 'Name: Ada Quill', introduction: "I'm Ada Quill." },
-};
+const chunk = ADA_CHUNK;
+const profile = ADA_PROFILE;
 const retriever: ProfileRetriever = { name: 'fixed', retrieve: async () => [{ chunk, score: 1 }] };
 
 const experiment: Experiment = {
@@ -69,15 +57,7 @@ class SeenRows implements UsageStore {
   close = () => this.store.close();
 }
 
-const request = (question: string, extra: Partial<AskRequest> = {}): AskRequest => ({
-  platform: 'discord',
-  tenantId: 'discord:1',
-  channelId: 'c1',
-  userId: 'u1',
-  command: 'ask-twin',
-  question,
-  ...extra,
-});
+const request = askAda;
 
 async function final(stream: AsyncIterable<ReplyEvent>): Promise<ReplyEvent> {
   let last: ReplyEvent | undefined;

@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LeaderElection } from '../../src/core/leader-election.js';
-import type { LeaderLock } from '../../src/core/ports.js';
+import type { LeaderLock, Logger } from '../../src/core/ports.js';
+import { createLogger } from '../../src/logging.js';
 import { FakeClock, FakeTimers } from '../support/fake-clock.js';
+import { LogSink } from '../support/log-sink.js';
 import { silentLogger } from '../support/silent-logger.js';
 import { settle } from '../support/wait-for.js';
 
@@ -37,7 +39,12 @@ class LeaseStore {
   }
 }
 
-function replica(store: LeaseStore, id: string, lead: () => Promise<void> = async () => {}) {
+function replica(
+  store: LeaseStore,
+  id: string,
+  lead: () => Promise<void> = async () => {},
+  logger: Logger = silentLogger,
+) {
   const timers = new FakeTimers(store.clock);
   const work = { running: false };
   const election = new LeaderElection({
@@ -53,7 +60,7 @@ function replica(store: LeaseStore, id: string, lead: () => Promise<void> = asyn
     },
     clock: store.clock,
     timers,
-    logger: silentLogger,
+    logger,
   });
   return { election, timers, work };
 }
@@ -84,6 +91,19 @@ describe('LeaderElection', () => {
     await live(b, TTL / 3 + TTL / 3);
     assert.equal(b.election.role, 'leader');
     assert.ok(b.work.running);
+  });
+
+  test('a release that fails on stop is logged, since the standby then waits out the lease', async () => {
+    const store = new LeaseStore(new FakeClock());
+    const sink = new LogSink();
+    const a = replica(store, 'a', undefined, createLogger('debug', sink));
+    await a.election.start();
+    store.reachable = false;
+    await a.election.stop();
+    assert.equal(a.election.role, 'stopped');
+    const [failed] = sink.events('twin.leader_release_failed');
+    assert.ok(failed, 'the failed release is logged');
+    assert.match(String(failed.msg), /connection refused.*within 3 s/);
   });
 
   test('stop resigns and releases, so the standby takes over at its next tick', async () => {

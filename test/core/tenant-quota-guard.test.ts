@@ -86,4 +86,41 @@ describe('TenantQuotaGuard', () => {
       assert.match(refused.message, /today's allowance .*\$0\.55 of \$0\.50 today.*midnight UTC/);
     }
   });
+
+  test('an admission reads the overrides once, and the usage inside the tenant lock', async () => {
+    const reads: string[] = [];
+    let locked = false;
+    class LockingStore extends ListQuotaStore {
+      override async getQuota(tenantId: string) {
+        reads.push(`quota${locked ? ' (locked)' : ''}`);
+        return super.getQuota(tenantId);
+      }
+      override async usedSince(tenantId: string, from: number) {
+        reads.push(`usage${locked ? ' (locked)' : ''}`);
+        return super.usedSince(tenantId, from);
+      }
+      async admitting<T>(_tenantId: string, step: () => Promise<T>): Promise<T> {
+        locked = true;
+        try {
+          return await step();
+        } finally {
+          locked = false;
+        }
+      }
+    }
+    const store = new LockingStore();
+    store.overrides.set('slack:T1', { requestsPerDay: 1 });
+    const guard = new TenantQuotaGuard(store, {}, { now: () => NOON });
+    const admit = async () => {
+      assert.ok(locked, 'the row is written inside the lock');
+      store.spends.push({ tenantId: 'slack:T1', at: NOON, tokens: 0, costUsd: 0 });
+    };
+    assert.equal((await guard.checkAndAdmit('slack:T1', 'workspace', admit)).ok, true);
+    // why: one read per setter (operator, tenant admin); usage once, under the lock.
+    assert.deepEqual(reads, ['quota', 'quota', 'usage (locked)']);
+    const refused = await guard.checkAndAdmit('slack:T1', undefined, admit);
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.match(refused.message, /This workspace has used today's allowance .*1 of 1 requests/);
+    assert.equal(store.spends.length, 1, 'a refused request writes no row');
+  });
 });

@@ -11,28 +11,15 @@ import { LEAK_REPLACEMENT } from '../../src/core/leak-check.js';
 import type { LlmCall, LlmClient, LlmEvent, Logger, ProfileRetriever } from '../../src/core/ports.js';
 import { NOT_IN_PROFILE } from '../../src/core/prompt.js';
 import { TwinService, type TwinServiceOptions } from '../../src/core/twin-service.js';
-import type { AskRequest, Chunk, ReplyEvent, TwinProfile, UsageRecord } from '../../src/core/types.js';
+import type { ReplyEvent, UsageRecord } from '../../src/core/types.js';
 import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
+import { ADA_CHUNK, ADA_PROFILE, askAda } from '../support/ada-quill.js';
 import { FakeTimers } from '../support/fake-clock.js';
 import { LogSink } from '../support/log-sink.js';
 import { settle, waitFor } from '../support/wait-for.js';
 
-const chunk: Chunk = {
-  id: 'edu',
-  title: 'Education',
-  type: 'education',
-  text: 'I studied physics at Harlow University and graduated in 2015.',
-  metadata: { category: 'education', tags: ['university'], section: ['education'] },
-  hash: 'h1',
-};
-const profile: TwinProfile = {
-  name: 'Ada Quill',
-  title: 'Engineer',
-  version: 'v1',
-  chunks: [chunk],
-  exampleQuestions: ['Where did you study?'],
-  overview: { text: 'Name: Ada Quill', introduction: "I'm Ada Quill." },
-};
+const chunk = ADA_CHUNK;
+const profile = ADA_PROFILE;
 
 /** Returns the chunk for questions that mention study/university, nothing otherwise. */
 const retriever: ProfileRetriever = {
@@ -70,15 +57,7 @@ const ok = (text: string): (LlmEvent | TwinError)[] => [
   { type: 'done', model: 'm1' },
 ];
 
-const request = (question: string, extra: Partial<AskRequest> = {}): AskRequest => ({
-  platform: 'discord',
-  tenantId: 'discord:1',
-  channelId: 'c1',
-  userId: 'u1',
-  command: 'ask-twin',
-  question,
-  ...extra,
-});
+const request = askAda;
 
 async function collect(stream: AsyncIterable<ReplyEvent>): Promise<ReplyEvent[]> {
   const events: ReplyEvent[] = [];

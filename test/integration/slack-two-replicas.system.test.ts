@@ -8,18 +8,11 @@ import { describe, test } from 'node:test';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack-server.js';
 import { eventCallback } from '../fakes/slack/slack-payloads.js';
 import { postSignedToApp } from '../fakes/slack/slack-signer.js';
-import { type CliRun, startCli, tempWorkdir } from '../support/run-cli.js';
+import { logRecords, startCli, tempWorkdir } from '../support/run-cli.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET = 'replica-signing-secret';
 const EVENTS = 15;
-
-const logLines = (run: CliRun) =>
-  run
-    .stderr()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('two replicas on one database', () => {
   test('answer each of 15 events sent to both at once exactly once', async () => {
@@ -55,10 +48,10 @@ describe('two replicas on one database', () => {
       );
       const handled = () =>
         bots
-          .flatMap(logLines)
+          .flatMap(logRecords)
           .filter((r) => r['event'] === 'slack.duplicate_event' || (r['event'] === 'slack.replied' && r['ref'])).length;
       await waitFor(() => handled() >= EVENTS * 2, 'both replicas to handle every delivery');
-      const replied = bots.flatMap(logLines).filter((r) => r['event'] === 'slack.replied');
+      const replied = bots.flatMap(logRecords).filter((r) => r['event'] === 'slack.replied');
       assert.equal(replied.length, EVENTS, 'one answer per event, none skipped by both, none twice');
       assert.equal(new Set(replied.map((r) => r['ref'])).size, EVENTS);
     } finally {

@@ -11,9 +11,9 @@ import { type FakeGroq, startFakeGroq } from '../fakes/groq/fake-groq-server.js'
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack-server.js';
 import { eventCallback } from '../fakes/slack/slack-payloads.js';
 import { postSignedToApp } from '../fakes/slack/slack-signer.js';
-import { freePort } from '../support/bot-on-port.js';
+import { freePort } from '../support/free-port.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { type CliRun, startCli, tempWorkdir } from '../support/run-cli.js';
+import { type CliRun, logRecords, startCli, tempWorkdir } from '../support/run-cli.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET = 'three-replicas-signing-secret';
@@ -21,13 +21,6 @@ const RPM = 12;
 /** More questions than the minute's requests: a third of them must wait for the shared budget to refill. */
 const BURST = 18;
 const started = await startTestRedis();
-
-const logLines = (run: CliRun) =>
-  run
-    .stderr()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 interface Replica {
   run: CliRun;
@@ -96,7 +89,7 @@ describe('three replicas sharing one Redis', { skip: 'skip' in started ? started
       event: { type: 'app_mention', user, text, ts: typed.ts, channel: 'CGENERAL' },
     });
   };
-  const replied = () => replicas.flatMap((r) => logLines(r.run)).filter((l) => l['event'] === 'slack.replied');
+  const replied = () => replicas.flatMap((r) => logRecords(r.run)).filter((l) => l['event'] === 'slack.replied');
   const groq429s = () => groq.requests.filter((r) => r.status === 429).length;
 
   test(`a burst of ${BURST} questions over the replicas meets no 429 and every one is answered`, async () => {
@@ -111,7 +104,7 @@ describe('three replicas sharing one Redis', { skip: 'skip' in started ? started
       const arrivals = JSON.stringify(groq.requests.map((r) => [r.at, r.status]));
       assert.equal(groq429s(), 0, `the shared budget kept every replica within the limit: ${arrivals}`);
       assert.equal(groq.requests.filter((r) => r.status === 200).length, BURST, 'one Groq call per question');
-      const failed = replicas.flatMap((r) => logLines(r.run)).filter((l) => l['event'] === 'llm.attempt');
+      const failed = replicas.flatMap((r) => logRecords(r.run)).filter((l) => l['event'] === 'llm.attempt');
       assert.deepEqual(
         failed.filter((l) => l['outcome'] !== 'ok'),
         [],
@@ -127,7 +120,7 @@ describe('three replicas sharing one Redis', { skip: 'skip' in started ? started
       });
       assert.equal(retry.status, 200);
       const duplicates = () =>
-        replicas.flatMap((r) => logLines(r.run)).filter((l) => l['event'] === 'slack.duplicate_event');
+        replicas.flatMap((r) => logRecords(r.run)).filter((l) => l['event'] === 'slack.duplicate_event');
       await waitFor(() => replied().length > before && duplicates().length > 0, 'the event and its retry handled');
       assert.equal(replied().filter((r) => r['ref'] === event.event_id).length, 1, 'answered once');
     } finally {

@@ -1,16 +1,7 @@
 /** The real `twinbot start` in a child process, serving HTTP on a free port of 127.0.0.1 (the HTTP API, MCP). */
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { type CliRun, startCli } from './run-cli.js';
 import { waitFor } from './wait-for.js';
-
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface BotOnPort {
   run: CliRun;

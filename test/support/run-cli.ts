@@ -16,6 +16,15 @@ export interface CliRun {
   stderr(): string;
 }
 
+/** The JSON log records the run wrote to stderr so far (pino writes one per line; other lines are skipped). */
+export function logRecords(run: CliRun): Record<string, unknown>[] {
+  return run
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 const workdirs: string[] = [];
 process.on('exit', () => {
   for (const dir of workdirs) rmSync(dir, { recursive: true, force: true });

@@ -32,6 +32,7 @@ import {
   botRoleIdsOf,
   displayNameOf,
   inInstalledGuild,
+  interactionAsker,
   interactionTenant,
   isAddressedToBot,
   isGuildAdmin,
@@ -206,15 +207,9 @@ export class DiscordAdapter implements PlatformAdapter {
     expiry.unref();
     // why: a user-installed command may run where the bot is not (a DM between people, a server that never added
     // it): everything goes through the interaction's token, nothing through the channel or the guild's cache.
-    const tenant = interactionTenant(interaction);
     try {
       await this.answer(new InteractionTarget(interaction), interaction.channelId, () => ({
-        platform: 'discord',
-        tenantId: tenant.key,
-        tenant,
-        channelId: interaction.channelId,
-        userId: interaction.user.id,
-        userName: displayNameOf(interaction.user, interaction.member),
+        ...interactionAsker(interaction),
         command: 'ask-twin',
         question: interaction.options.getString('question', true),
         signal: controller.signal,

@@ -5,7 +5,7 @@
 import { GuildMember, type Message, PermissionFlagsBits, type PermissionsBitField, type User } from 'discord.js';
 import { HISTORY_RULES, type HistoryRule, keepHistory } from '../../core/history-rules.js';
 import { discordTenant, type Tenant } from '../../core/tenant.js';
-import type { Turn } from '../../core/types.js';
+import type { AskRequest, Turn } from '../../core/types.js';
 import { textOfComponents } from './discord-components.js';
 
 /** `discord:<guildId>`; a DM is its user's own tenant and never spends another guild's budget. */
@@ -37,6 +37,21 @@ export function inInstalledGuild(i: InteractionPlaceFacts): boolean {
  */
 export function interactionTenant(i: InteractionPlaceFacts): Tenant {
   return discordTenant(inInstalledGuild(i) ? i.guildId : null, i.user.id);
+}
+
+/** Who asks and from where, as an interaction tells it: the part of an AskRequest every interaction fills alike. */
+export function interactionAsker(
+  i: InteractionPlaceFacts & { channelId: string; user: User; member?: unknown },
+): Pick<AskRequest, 'platform' | 'tenantId' | 'tenant' | 'channelId' | 'userId' | 'userName'> {
+  const tenant = interactionTenant(i);
+  return {
+    platform: 'discord',
+    tenantId: tenant.key,
+    tenant,
+    channelId: i.channelId,
+    userId: i.user.id,
+    userName: displayNameOf(i.user, i.member),
+  };
 }
 
 /** A message's readable text: its content, or with Components V2 its text displays (the content is empty then). */

@@ -22,7 +22,7 @@ import { MAX_REASON_CHARS } from '../../core/answer-feedback.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { Answer, AskRequest, Vote } from '../../core/types.js';
-import { answerTextOf, displayNameOf, interactionTenant, messageText, readReplyChain } from './discord-facts.js';
+import { answerTextOf, interactionAsker, interactionTenant, messageText, readReplyChain } from './discord-facts.js';
 import { NO_MENTIONS } from './discord-render.js';
 import { type DiscordTarget, InteractionTarget, MessageTarget } from './discord-targets.js';
 import { safeError } from './safe-error.js';
@@ -187,12 +187,7 @@ export class DiscordAnswerActions {
       return;
     }
     const request = (): AskRequest => ({
-      platform: 'discord',
-      tenantId: tenant.key,
-      tenant,
-      channelId: interaction.channelId,
-      userId: interaction.user.id,
-      userName: displayNameOf(interaction.user, interaction.member),
+      ...interactionAsker(interaction),
       command: interaction.inGuild() ? 'mention' : 'dm',
       question: taken.question,
     });

@@ -201,9 +201,13 @@ export function registerAnswerActions(app: App, deps: AnswerActionDeps): void {
       await ack();
       const m = /^(.{1,64}):(\d)$/.exec(action.value ?? '');
       const tenant = tenantOf(body);
-      const taken = m
-        ? deps.twin.takeFollowUp({ tenantId: tenant.key, userId: body.user.id, requestId: m[1]!, index: Number(m[2]) })
-        : { kind: 'refused' as const, message: 'That suggestion has expired. Ask me the question directly.' };
+      // why: a value that is no reference of ours names no offer, so the core refuses it in its own words (STYLE 2).
+      const taken = deps.twin.takeFollowUp({
+        tenantId: tenant.key,
+        userId: body.user.id,
+        requestId: m?.[1] ?? '',
+        index: m ? Number(m[2]) : 0,
+      });
       const channel = body.channel?.id;
       if (taken.kind === 'refused' || !channel) {
         await respond({

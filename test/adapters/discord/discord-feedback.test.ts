@@ -219,6 +219,15 @@ describe('Discord feedback and follow-ups through a User Install', () => {
     await rig.adapter.settled();
     return interaction;
   };
+  /** /ask-twin through the member's User Install in `where`, answered `reply`: the answer message and its request. */
+  const askInstalled = async (question: string, reply: string, where: 'foreign_guild' | 'private_channel') => {
+    rig.groq.script({ kind: 'answer', text: reply });
+    const { interaction } = await runSlash(rig, 'ask-twin', { question }, { where, userInstalled: true });
+    return {
+      answer: rig.fake.interactionMessages(interaction.token).at(-1)!,
+      requestId: String(rig.harness.logs.events('twin.usage').at(-1)?.id),
+    };
+  };
 
   before(async () => {
     rig = await startDiscordRig();
@@ -226,15 +235,11 @@ describe('Discord feedback and follow-ups through a User Install', () => {
   after(() => rig.close());
 
   test('in a server that never added the bot: votes, the reason and a follow-up go through the interaction, on the person’s tenant', async () => {
-    rig.groq.script({ kind: 'answer', text: 'I studied computer science at TU Delft.' });
-    const { interaction } = await runSlash(
-      rig,
-      'ask-twin',
-      { question: 'Where did you study?' },
-      { where: 'foreign_guild', userInstalled: true },
+    const { answer, requestId } = await askInstalled(
+      'Where did you study?',
+      'I studied computer science at TU Delft.',
+      'foreign_guild',
     );
-    const answer = rig.fake.interactionMessages(interaction.token).at(-1)!;
-    const requestId = String(rig.harness.logs.events('twin.usage').at(-1)?.id);
     const since = rig.fake.calls.length;
 
     const up = await click(answer, `twin:fb:up:${requestId}`);
@@ -267,15 +272,11 @@ describe('Discord feedback and follow-ups through a User Install', () => {
   });
 
   test('in a group DM, a friend’s click is checked against their own tenant and never counts on the asker’s answer', async () => {
-    rig.groq.script({ kind: 'answer', text: 'I lead the platform team at Kestrel Freightworks.' });
-    const { interaction } = await runSlash(
-      rig,
-      'ask-twin',
-      { question: 'What do you do?' },
-      { where: 'private_channel', userInstalled: true },
+    const { answer, requestId } = await askInstalled(
+      'What do you do?',
+      'I lead the platform team at Kestrel Freightworks.',
+      'private_channel',
     );
-    const answer = rig.fake.interactionMessages(interaction.token).at(-1)!;
-    const requestId = String(rig.harness.logs.events('twin.usage').at(-1)?.id);
     const before = (await summary(`discord:dm:${rig.member.id}`)).votes;
     const friend = rig.fake.user('bea');
     const vote = await click(answer, `twin:fb:up:${requestId}`, friend);

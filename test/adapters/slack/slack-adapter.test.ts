@@ -201,17 +201,10 @@ describe('Slack adapter, HTTP mode: Slack behaviour', () => {
 
   test('a direct message to the bot is answered in the DM', async () => {
     rig.groq.script({ kind: 'answer', text: 'I hold an AWS Solutions Architect certification.' });
-    const typed = rig.fake.addMessage({ channel: 'DMEMBER', user: MEMBER, text: 'Any certifications?' });
-    const callback = eventCallback({
-      teamId: 'T1',
-      event: { type: 'message', channel_type: 'im', user: MEMBER, text: typed.text, ts: typed.ts, channel: 'DMEMBER' },
-    });
-    const mark = rig.mark();
-    await rig.deliverEvent(callback);
-    const replied = await rig.replied(callback.event_id);
+    const { replied, visible } = await rig.directMessage('Any certifications?');
     assert.equal(replied.command, 'dm');
     assert.equal(replied.tenant, 'slack:T1');
-    assert.match(rig.visibleSince(mark).text, /Solutions Architect/);
+    assert.match(visible.text, /Solutions Architect/);
     assert.equal(rig.fake.messages.at(-1)!.channel, 'DMEMBER');
   });
 

@@ -155,6 +155,20 @@ for (const mode of ['socket', 'http'] as const) {
       assert.equal(t2.votes, 0);
     });
 
+    test("a follow-up button whose value is not a suggestion of ours is told, in the core's words, to ask directly", async () => {
+      const button = blocksOf(answer).find((b) => b.type === 'actions')!.elements![0]!;
+      const requests = rig.groq.requests.length;
+      const forged = await click({ ...button, value: 'not-a-reference' }, 'twin-follow-ups');
+      const refusal = await rig.until(() => rig.fake.responses.find((r) => r.id === forged.responseId), 'a refusal');
+      assert.equal(refusal.body.response_type, 'ephemeral');
+      // why: the words are core/follow-up-offers.ts's for any suggestion it does not hold, not the adapter's own.
+      assert.equal(
+        refusal.body.text,
+        'That suggestion has expired. Ask me the question directly and I will answer it.',
+      );
+      assert.equal(rig.groq.requests.length, requests, 'nothing was asked');
+    });
+
     test('a follow-up button asks its question in the same thread, once however often it is clicked', async () => {
       const button = blocksOf(answer).find((b) => b.type === 'actions')!.elements![0]!;
       const question = String((button.text as { text: string }).text);

@@ -68,6 +68,8 @@ export interface SlackRig {
     question: string,
     opts?: { channel?: string; teamId?: string; enterpriseId?: string; threadTs?: string },
   ): Promise<MentionResult>;
+  /** A top-level direct message from MEMBER to the bot (channel DMEMBER), answered; with its `slack.replied` record. */
+  directMessage(question: string): Promise<MentionResult & { replied: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -283,6 +285,17 @@ export async function startSlackRig(options: RigOptions): Promise<SlackRig> {
       await rig.deliverEvent(callback);
       await rig.replied(callback.event_id);
       return { visible: rig.visibleSince(mark), ts: typed.ts, eventId: callback.event_id };
+    },
+    async directMessage(question) {
+      const mark = rig.mark();
+      const typed = fake.addMessage({ channel: 'DMEMBER', user: MEMBER, text: question });
+      const callback = eventCallback({
+        teamId: 'T1',
+        event: { type: 'message', channel_type: 'im', user: MEMBER, text: question, ts: typed.ts, channel: 'DMEMBER' },
+      });
+      await rig.deliverEvent(callback);
+      const replied = await rig.replied(callback.event_id);
+      return { visible: rig.visibleSince(mark), ts: typed.ts, eventId: callback.event_id, replied };
     },
     async close() {
       await adapter.stop();

@@ -183,17 +183,11 @@ describe('Slack native streaming', () => {
 
   test('a top-level direct message streams in the thread of the question, without recipient ids', async () => {
     rig.groq.script({ kind: 'answer', text: 'My main language is TypeScript, with some Go.' });
-    const typed = rig.fake.addMessage({ channel: 'DMEMBER', user: MEMBER, text: 'Which languages do you use?' });
-    const callback = eventCallback({
-      teamId: 'T1',
-      event: { type: 'message', channel_type: 'im', user: MEMBER, text: typed.text, ts: typed.ts, channel: 'DMEMBER' },
-    });
     const mark = rig.mark();
-    await rig.deliverEvent(callback);
-    const replied = await rig.replied(callback.event_id);
+    const { ts, replied } = await rig.directMessage('Which languages do you use?');
     assert.equal(replied.streamed, true);
     const start = rig.fake.calls.slice(mark.calls).find((c) => c.method === 'chat.startStream')!;
-    assert.equal(start.params.thread_ts, typed.ts);
+    assert.equal(start.params.thread_ts, ts);
     assert.equal(start.params.recipient_user_id, undefined);
     assert.match(seenText(visibleMessages(rig, mark.messages)[0]!), /TypeScript, with some Go/);
   });

@@ -7,45 +7,25 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { TwinError } from '../../../src/core/errors.js';
 import type { LlmCall, LlmEvent } from '../../../src/core/ports.js';
-import { LlmGateway } from '../../../src/llm/gateway/llm-gateway.js';
-import { GroqLlmClient } from '../../../src/llm/groq-llm-client.js';
-import { type FakeGroq, startFakeGroq } from '../../fakes/groq/fake-groq-server.js';
-import { silentLogger } from '../../support/silent-logger.js';
+import type { LlmGateway } from '../../../src/llm/gateway/llm-gateway.js';
+import type { FakeGroq } from '../../fakes/groq/fake-groq-server.js';
+import { closeGatewayRigs, gatewayRig, LIMITS, OSS20, OSS120 } from './gateway-rig.js';
 
-const OSS20 = 'openai/gpt-oss-20b';
-const OSS120 = 'openai/gpt-oss-120b';
 const QWEN = 'qwen/qwen3-32b';
 const RETIRED = 'llama-3.1-8b-instant';
-const LIMITS = { rpm: 1_000, tpm: 1_000_000, rpd: 100_000, tpd: 10_000_000 };
 
 let fake: FakeGroq | undefined;
-let gateway: LlmGateway | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  await fake?.close();
-});
+afterEach(closeGatewayRigs);
 
+/** A gateway whose fake Groq answers with the model's name, so which model answered shows in the text. */
 async function start(models: string[]): Promise<LlmGateway> {
-  fake = await startFakeGroq({ answer: (body) => `Answered by ${body.model}.` });
-  const inner = new GroqLlmClient({
-    apiKey: 'gsk_test',
-    baseURL: fake.url,
-    model: models[0] as string,
-    fallbackModels: models.slice(1),
-    temperature: 0.7,
-    maxTokens: 200,
+  const rig = await gatewayRig({
+    fake: { answer: (body) => `Answered by ${body.model}.` },
+    gateway: { models },
     stallTimeoutMs: 2_000,
   });
-  gateway = new LlmGateway({
-    inner,
-    models,
-    limits: Object.fromEntries(models.map((m) => [m, LIMITS])),
-    maxTokens: 200,
-    maxQueuePerTenant: 50,
-    expectedAnswerMs: 50,
-    logger: silentLogger,
-  });
-  return gateway;
+  fake = rig.fake;
+  return rig.gateway;
 }
 
 const call = (overrides: Partial<LlmCall> = {}): LlmCall => ({

@@ -6,74 +6,11 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { TwinError } from '../../../src/core/errors.js';
 import type { LlmCall, LlmEvent } from '../../../src/core/ports.js';
-import { LlmGateway, type LlmGatewayOptions } from '../../../src/llm/gateway/llm-gateway.js';
-import { GroqLlmClient } from '../../../src/llm/groq-llm-client.js';
-import { createLogger } from '../../../src/logging.js';
-import { type FakeGroq, type FakeGroqOptions, startFakeGroq } from '../../fakes/groq/fake-groq-server.js';
-import { LogSink } from '../../support/log-sink.js';
+import type { LlmGateway } from '../../../src/llm/gateway/llm-gateway.js';
 import { waitFor } from '../../support/wait-for.js';
+import { closeGatewayRigs, gatewayRig, KEY, LIMITS, OSS20, OSS120 } from './gateway-rig.js';
 
-const KEY = 'gsk_gatewaytest0123456789';
-const OSS20 = 'openai/gpt-oss-20b';
-const OSS120 = 'openai/gpt-oss-120b';
-const LIMITS = { rpm: 1_000, tpm: 1_000_000, rpd: 100_000, tpd: 10_000_000 };
-
-interface Rig {
-  fake: FakeGroq;
-  gateway: LlmGateway;
-  sink: LogSink;
-}
-
-let open: Rig[] = [];
-
-afterEach(async () => {
-  for (const rig of open) {
-    await rig.gateway.close();
-    await rig.fake.close();
-  }
-  open = [];
-});
-
-async function rig(
-  options: {
-    fake?: FakeGroqOptions;
-    gateway?: Partial<LlmGatewayOptions>;
-    apiKey?: string;
-    /** why: short only where a stall is the point; elsewhere a slow, busy machine must not look like a stall. */
-    stallTimeoutMs?: number;
-  } = {},
-): Promise<Rig> {
-  const fake = await startFakeGroq(options.fake);
-  const sink = new LogSink();
-  const logger = createLogger('debug', sink);
-  const models = options.gateway?.models ?? [OSS20, OSS120];
-  const inner = new GroqLlmClient({
-    apiKey: options.apiKey ?? KEY,
-    baseURL: fake.url,
-    model: models[0] as string,
-    fallbackModels: models.slice(1),
-    temperature: 0.7,
-    maxTokens: 200,
-    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
-    logger,
-  });
-  const gateway = new LlmGateway({
-    inner,
-    models,
-    limits: Object.fromEntries(models.map((m) => [m, LIMITS])),
-    maxTokens: 200,
-    maxQueuePerTenant: 50,
-    expectedAnswerMs: 50,
-    positionUpdateMs: 0,
-    backoff: { baseMs: 10, capMs: 40, retryAfterJitterMs: 5 },
-    random: () => 0.5,
-    logger,
-    ...options.gateway,
-  });
-  const r = { fake, gateway, sink };
-  open.push(r);
-  return r;
-}
+afterEach(closeGatewayRigs);
 
 function call(tenantId = 'discord:1', overrides: Partial<LlmCall> = {}): LlmCall {
   return {
@@ -120,7 +57,7 @@ function rateLimitBody(scope: string, limit: number, retry: string) {
 
 describe('LlmGateway', () => {
   it('streams an answer: attempt, limits, deltas, usage, done; settles the budget and logs the attempt', async () => {
-    const { gateway, sink } = await rig();
+    const { gateway, sink } = await gatewayRig();
     const { events, error } = await run(gateway);
     assert.equal(error, undefined);
     assert.deepEqual(
@@ -152,7 +89,7 @@ describe('LlmGateway', () => {
   });
 
   it('after a 429 closes the gate until retry-after and requeues the call without holding a slot', async () => {
-    const { fake, gateway, sink } = await rig({ gateway: { maxConcurrent: 1 } });
+    const { fake, gateway, sink } = await gatewayRig({ gateway: { maxConcurrent: 1 } });
     fake.script({
       kind: 'error',
       status: 429,
@@ -181,7 +118,7 @@ describe('LlmGateway', () => {
   });
 
   it('a per-day 429 marks the model exhausted and moves to the fallback model', async () => {
-    const { fake, gateway } = await rig();
+    const { fake, gateway } = await gatewayRig();
     fake.script({
       kind: 'error',
       status: 429,
@@ -209,7 +146,7 @@ describe('LlmGateway', () => {
   });
 
   it('a decommissioned model moves to the fallback, and later calls skip it', async () => {
-    const { fake, gateway } = await rig({ gateway: { models: ['llama-3.1-8b-instant', OSS20] } });
+    const { fake, gateway } = await gatewayRig({ gateway: { models: ['llama-3.1-8b-instant', OSS20] } });
     const first = await run(gateway);
     assert.equal(first.error, undefined);
     assert.deepEqual(
@@ -229,13 +166,13 @@ describe('LlmGateway', () => {
   });
 
   it('fails with model_gone when no configured model is served', async () => {
-    const { gateway } = await rig({ gateway: { models: ['llama-3.1-8b-instant'] } });
+    const { gateway } = await gatewayRig({ gateway: { models: ['llama-3.1-8b-instant'] } });
     const { error } = await run(gateway);
     assert.equal(error?.code, 'model_gone');
   });
 
   it('retries a stall before any text, without a restart', async () => {
-    const { fake, gateway } = await rig({ stallTimeoutMs: 200 });
+    const { fake, gateway } = await gatewayRig({ stallTimeoutMs: 200 });
     fake.script({ kind: 'stall' });
     const { events, error } = await run(gateway);
     assert.equal(error, undefined);
@@ -248,7 +185,7 @@ describe('LlmGateway', () => {
   });
 
   it('a failure after text yields restart, then the retry streams the whole answer', async () => {
-    const { fake, gateway } = await rig();
+    const { fake, gateway } = await gatewayRig();
     fake.script({ kind: 'stream_error', afterChars: 30 });
     const { events, error } = await run(gateway);
     assert.equal(error, undefined);
@@ -262,7 +199,7 @@ describe('LlmGateway', () => {
   });
 
   it('does not retry a bad request', async () => {
-    const { fake, gateway } = await rig();
+    const { fake, gateway } = await gatewayRig();
     fake.script({ kind: 'error', status: 400 });
     const { error } = await run(gateway);
     assert.equal(error?.code, 'bad_request');
@@ -270,7 +207,7 @@ describe('LlmGateway', () => {
   });
 
   it('gives up after maxAttempts retryable failures', async () => {
-    const { fake, gateway } = await rig({ gateway: { maxAttempts: 3, models: [OSS20] } });
+    const { fake, gateway } = await gatewayRig({ gateway: { maxAttempts: 3, models: [OSS20] } });
     fake.script({ kind: 'error', status: 503 }, { kind: 'error', status: 503 }, { kind: 'error', status: 503 });
     const { events, error } = await run(gateway);
     assert.equal(error?.code, 'capacity');
@@ -279,7 +216,7 @@ describe('LlmGateway', () => {
   });
 
   it('opens the breaker after repeated failures and uses the fallback model', async () => {
-    const { fake, gateway } = await rig({ gateway: { breaker: { failureThreshold: 2, cooldownMs: 60_000 } } });
+    const { fake, gateway } = await gatewayRig({ gateway: { breaker: { failureThreshold: 2, cooldownMs: 60_000 } } });
     fake.script({ kind: 'error', status: 500 }, { kind: 'error', status: 500 });
     const { events, error } = await run(gateway);
     assert.equal(error, undefined);
@@ -291,7 +228,7 @@ describe('LlmGateway', () => {
   });
 
   it('fails at once with busy when the budget cannot admit the call before its deadline', async () => {
-    const { fake, gateway } = await rig({
+    const { fake, gateway } = await gatewayRig({
       gateway: { models: [OSS20], limits: { [OSS20]: { ...LIMITS, rpm: 1 } } },
     });
     assert.equal((await run(gateway)).error, undefined);
@@ -303,14 +240,14 @@ describe('LlmGateway', () => {
   });
 
   it('ends with deadline when the answer does not finish in time, without retrying', async () => {
-    const { fake, gateway } = await rig({ fake: { latencyMs: 150 } });
+    const { fake, gateway } = await gatewayRig({ fake: { latencyMs: 150 } });
     const { error } = await run(gateway, call('discord:1', { deadline: Date.now() + 100 }));
     assert.equal(error?.code, 'deadline');
     assert.equal(fake.requests.length, 1);
   });
 
   it('a refused key (401): one error log, then calls fail with auth at once without calling Groq', async () => {
-    const { fake, gateway, sink } = await rig({
+    const { fake, gateway, sink } = await gatewayRig({
       fake: { apiKey: 'gsk_theRightKey000000' },
       gateway: { maxConcurrent: 1 },
     });
@@ -326,7 +263,7 @@ describe('LlmGateway', () => {
   });
 
   it("bounds each tenant's queue: past it, busy with a retry time", async () => {
-    const { gateway } = await rig({
+    const { gateway } = await gatewayRig({
       fake: { latencyMs: 100 },
       gateway: { maxConcurrent: 1, maxQueuePerTenant: 2 },
     });
@@ -344,7 +281,7 @@ describe('LlmGateway', () => {
   });
 
   it('admits round-robin: A floods 10, B and C are among the first 3 to reach Groq; places are reported', async () => {
-    const { fake, gateway } = await rig({ fake: { latencyMs: 5 }, gateway: { maxConcurrent: 1 } });
+    const { fake, gateway } = await gatewayRig({ fake: { latencyMs: 5 }, gateway: { maxConcurrent: 1 } });
     const runs = [
       ...Array.from({ length: 10 }, () => run(gateway, call('discord:A'))),
       run(gateway, call('discord:B')),
@@ -368,7 +305,7 @@ describe('LlmGateway', () => {
   });
 
   it('learns lower limits than configured from headers and from a 429 text', async () => {
-    const { fake, gateway } = await rig({
+    const { fake, gateway } = await gatewayRig({
       fake: { limits: { tpm: 8_000, rpd: 1_000 } },
       gateway: { models: [OSS20], limits: { [OSS20]: { rpm: 60, tpm: 16_000, rpd: 2_000, tpd: 400_000 } } },
     });
@@ -385,7 +322,7 @@ describe('LlmGateway', () => {
   });
 
   it('a caller abort while queued ends the call with aborted and frees its place', async () => {
-    const { gateway } = await rig({ fake: { latencyMs: 100 }, gateway: { maxConcurrent: 1 } });
+    const { gateway } = await gatewayRig({ fake: { latencyMs: 100 }, gateway: { maxConcurrent: 1 } });
     const first = run(gateway);
     await waitFor(() => gateway.gauges().inFlight === 1);
     const controller = new AbortController();
