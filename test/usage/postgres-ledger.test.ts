@@ -1,5 +1,6 @@
 /** What only the PostgreSQL ledger has: a server that may be away, claims between replicas, lost connections. */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isTwinError } from '../../src/core/errors.js';
 import { openUsageStore } from '../../src/usage/open-usage-store.js';
@@ -56,28 +57,30 @@ describe('PostgreSQL ledger', { skip: server.skip }, () => {
   });
 
   it('survives the server dropping its connections: logs it, reconnects, and loses no record', async () => {
-    const url = await server.newDatabaseUrl();
+    // why: a database of its own, so the kill below reaches only this test's connections: on CI the server is shared
+    // by every test file running at the time (TWIN_TEST_DATABASE_URL), each in its own schema of one database.
+    const pg = (await import('pg')).default;
+    const database = `twin_kill_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: server.serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    const address = new URL(server.serverUrl);
+    address.pathname = `/${database}`;
+    const url = address.toString();
     const logger = sinkLogger();
     const store = await openUsageStore({ url, logger });
-    const admin = await openUsageStore({ url });
     try {
       await store.record(makeRecord({ at: T0 }));
       // Every connection of the store's pool ends, as in a server restart or failover.
-      await admin.keyValues.get('x', 'y');
-      const pool = (await import('pg')).default;
-      const killer = new pool.Client({ connectionString: url });
-      await killer.connect();
-      await killer.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'twinbot' AND pid <> pg_backend_pid()",
-      );
-      await killer.end();
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
       await waitFor(() => logger.entries.some((e) => e.obj['event'] === 'usage.postgres_connection_lost'));
       await store.record(makeRecord({ at: T0 + 1 }));
       assert.equal(store.pendingWrites, 0);
       assert.equal((await store.usedSince('discord:1', T0)).requests, 2);
     } finally {
       await store.close();
-      await admin.close().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });
