@@ -116,7 +116,7 @@ export class ProfileAnswerer {
       await record('answered', { mode: answer.mode, model: answer.model, ...extra });
       const usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens };
       const followUps = followUpQuestions({ question, sources: answer.sources, profile });
-      offers.offer(requestId, request.tenantId, followUps);
+      await offers.offer(requestId, request.tenantId, followUps);
       yield { type: 'final', answer: { ...answer, usage, requestId, followUps } };
     };
     yield { type: 'status', phase: 'thinking', text: 'Thinking…' };

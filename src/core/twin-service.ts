@@ -75,7 +75,7 @@ export interface TwinServiceDeps {
   experiment?: Experiment;
   /** The models a call preferring `model` may use, that model first (GROQ_FALLBACK_MODELS after it). */
   modelChain?: (model: string) => readonly string[];
-  /** Where answers are cached across restarts and replicas; absent: this process's memory only. */
+  /** Where answers are cached, and follow-up suggestions kept, across restarts and replicas; absent: this memory. */
   cacheStore?: KeyValueStore;
   /** Where `/twin-usage alerts` keeps the tenants' alert channels, and the dashboard's links (issue 14). */
   desk?: { kv: KeyValueStore; links?: DashboardLinks };
@@ -108,7 +108,7 @@ export class TwinService {
     this.desk = deps.desk && new OperatorDesk({ ...deps.desk, isAdmin: (r) => this.reports.isAdmin(r) });
     if (deps.feedback)
       this.votes = new AnswerFeedback({ store: deps.feedback, clock: this.clock, logger: deps.logger });
-    this.followUps = new FollowUpOffers(this.clock);
+    this.followUps = new FollowUpOffers({ clock: this.clock, store: deps.cacheStore });
     this.answerer = new ProfileAnswerer({
       ...deps,
       clock: this.clock,
@@ -235,7 +235,7 @@ export class TwinService {
   }
 
   /** The question behind a follow-up button, for the same ask path as a typed question; once per person. */
-  takeFollowUp(request: FollowUpRequest): FollowUpResult {
+  takeFollowUp(request: FollowUpRequest): Promise<FollowUpResult> {
     return this.followUps.take(request);
   }
 

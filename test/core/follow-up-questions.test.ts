@@ -8,6 +8,7 @@ import { FollowUpOffers } from '../../src/core/follow-up-offers.js';
 import { followUpQuestions, MAX_FOLLOW_UP_CHARS } from '../../src/core/follow-up-questions.js';
 import type { Source, TwinProfile } from '../../src/core/types.js';
 import { loadProfile } from '../../src/profile/index.js';
+import { LibsqlUsageStore } from '../../src/usage/libsql-usage-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const profilePath = (name: string) => new URL(`../../profiles/${name}.json`, import.meta.url).pathname;
@@ -110,25 +111,52 @@ describe('follow-up questions', () => {
 describe('follow-up offers', () => {
   const id = '11111111-2222-4333-8444-555555555555';
 
-  test('a suggestion is taken once per person, only from its own tenant, and expires', () => {
+  test('in memory: a suggestion is taken once per person, only from its own tenant, and expires', async () => {
     const clock = new FakeClock(0);
-    const offers = new FollowUpOffers(clock, 60_000, 2);
-    offers.offer(id, 'slack:T1', ['Where did you study?', 'Tell me about Podmeter.']);
+    const offers = new FollowUpOffers({ clock, ttlMs: 60_000, maxOffers: 2 });
+    await offers.offer(id, 'slack:T1', ['Where did you study?', 'Tell me about Podmeter.']);
     const click = { tenantId: 'slack:T1', userId: 'U1', requestId: id, index: 1 };
-    assert.deepEqual(offers.take(click), { kind: 'ask', question: 'Tell me about Podmeter.' });
-    assert.equal(offers.take(click).kind, 'refused', 'a double click asks once');
-    assert.equal(offers.take({ ...click, userId: 'U2' }).kind, 'ask', 'another person may ask it too');
-    assert.equal(offers.take({ ...click, tenantId: 'slack:T2', userId: 'U3' }).kind, 'refused');
-    assert.equal(offers.take({ ...click, index: 7 }).kind, 'refused');
+    assert.deepEqual(await offers.take(click), { kind: 'ask', question: 'Tell me about Podmeter.' });
+    assert.equal((await offers.take(click)).kind, 'refused', 'a double click asks once');
+    assert.equal((await offers.take({ ...click, userId: 'U2' })).kind, 'ask', 'another person may ask it too');
+    assert.equal((await offers.take({ ...click, tenantId: 'slack:T2', userId: 'U3' })).kind, 'refused');
+    assert.equal((await offers.take({ ...click, index: 7 })).kind, 'refused');
     clock.advance(60_001);
-    assert.equal(offers.take({ ...click, index: 0 }).kind, 'refused', 'expired');
+    assert.equal((await offers.take({ ...click, index: 0 })).kind, 'refused', 'expired');
   });
 
-  test('bounded: the oldest offers go first', () => {
-    const offers = new FollowUpOffers(new FakeClock(0), 60_000, 2);
-    for (const n of [1, 2, 3]) offers.offer(`${n}`, 't', ['q']);
+  test('in memory, bounded: the oldest offers go first', async () => {
+    const offers = new FollowUpOffers({ clock: new FakeClock(0), ttlMs: 60_000, maxOffers: 2 });
+    for (const n of [1, 2, 3]) await offers.offer(`${n}`, 't', ['q']);
     assert.equal(offers.size, 2);
-    assert.equal(offers.take({ tenantId: 't', userId: 'u', requestId: '1', index: 0 }).kind, 'refused');
-    assert.equal(offers.take({ tenantId: 't', userId: 'u', requestId: '3', index: 0 }).kind, 'ask');
+    assert.equal((await offers.take({ tenantId: 't', userId: 'u', requestId: '1', index: 0 })).kind, 'refused');
+    assert.equal((await offers.take({ tenantId: 't', userId: 'u', requestId: '3', index: 0 })).kind, 'ask');
+  });
+
+  test('in a shared store: a button works after a restart and on another replica, still once per person', async () => {
+    const ledger = await LibsqlUsageStore.open({ url: ':memory:' });
+    try {
+      const clock = new FakeClock(0);
+      const before = new FollowUpOffers({ clock, store: ledger.keyValues });
+      await before.offer(id, 'slack:T1', ['Where did you study?', 'Tell me about Podmeter.']);
+      assert.equal(before.size, 0, 'nothing held in memory');
+      // Another process on the same store: a restart, or the replica the click lands on.
+      const [one, two] = [
+        new FollowUpOffers({ clock, store: ledger.keyValues }),
+        new FollowUpOffers({ clock, store: ledger.keyValues }),
+      ];
+      const click = { tenantId: 'slack:T1', userId: 'U1', requestId: id, index: 0 };
+      const results = await Promise.all([one.take(click), two.take(click)]);
+      assert.deepEqual(
+        results.map((r) => r.kind).sort(),
+        ['ask', 'refused'],
+        'a double click on two replicas asks once',
+      );
+      assert.deepEqual(await two.take({ ...click, userId: 'U2' }), { kind: 'ask', question: 'Where did you study?' });
+      assert.equal((await one.take({ ...click, tenantId: 'slack:T2' })).kind, 'refused', "another tenant's click");
+      assert.equal((await one.take({ ...click, requestId: 'not-offered' })).kind, 'refused');
+    } finally {
+      await ledger.close();
+    }
   });
 });

@@ -181,7 +181,12 @@ export class DiscordAnswerActions {
 
   private async followUp(interaction: ButtonInteraction, requestId: string, index: number): Promise<void> {
     const tenant = interactionTenant(interaction);
-    const taken = this.deps.twin.takeFollowUp({ tenantId: tenant.key, userId: interaction.user.id, requestId, index });
+    const taken = await this.deps.twin.takeFollowUp({
+      tenantId: tenant.key,
+      userId: interaction.user.id,
+      requestId,
+      index,
+    });
     if (taken.kind === 'refused') {
       await interaction.reply({ content: taken.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;

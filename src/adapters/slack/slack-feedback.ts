@@ -202,7 +202,7 @@ export function registerAnswerActions(app: App, deps: AnswerActionDeps): void {
       const m = /^(.{1,64}):(\d)$/.exec(action.value ?? '');
       const tenant = tenantOf(body);
       // why: a value that is no reference of ours names no offer, so the core refuses it in its own words (STYLE 2).
-      const taken = deps.twin.takeFollowUp({
+      const taken = await deps.twin.takeFollowUp({
         tenantId: tenant.key,
         userId: body.user.id,
         requestId: m?.[1] ?? '',
