@@ -17,15 +17,12 @@ import { dashboardLedger } from '../src/cli/operator-view.js';
 import type { Clock, Logger } from '../src/core/ports.js';
 import { TenantQuotaGuard } from '../src/core/tenant-quota-guard.js';
 import type { TenantQuota, UsageRecord } from '../src/core/types.js';
-import { PROCESS_OWNER } from '../src/usage/interrupt-abandoned.js';
 import { LibsqlSqlClient } from '../src/usage/libsql-sql-client.js';
 import { LibsqlUsageStore } from '../src/usage/libsql-usage-store.js';
 import { MIGRATIONS, runMigrations } from '../src/usage/migrations.js';
-import type { SqlClient, SqlValue } from '../src/usage/sql-client.js';
 import { csvHeader, toCsvRow } from '../src/usage/usage-export.js';
-import { upsertRecordStatement } from '../src/usage/usage-rows.js';
-import { seededRandom } from '../test/support/seeded-random.js';
 import { baselineVersion, type CodeVersion } from './eval/code-versions.js';
+import { fillLedger } from './ledger-fill.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const DAY = 86_400_000;
@@ -76,33 +73,6 @@ function makeRecord(rnd: () => number, i: number, at: number): UsageRecord {
         : {}),
     costUsd: prompt * 7.5e-8 + completion * 3e-7,
   } as UsageRecord;
-}
-
-/** `n` rows over the 45 days before `now`, many rows per INSERT (see ledger-bench.ts for why). */
-export async function fill(client: SqlClient, n: number, now: number): Promise<void> {
-  const rnd = seededRandom(n);
-  const ROWS = 400;
-  try {
-    for (let i = 0; i < n; i += 25_000) {
-      const statements = [];
-      for (let j = i; j < Math.min(n, i + 25_000); j += ROWS) {
-        const rows = [];
-        for (let k = j; k < Math.min(n, i + 25_000, j + ROWS); k++) {
-          rows.push(upsertRecordStatement(makeRecord(rnd, k, now - Math.floor(rnd() * 45 * DAY)), PROCESS_OWNER));
-        }
-        const first = rows[0] as { sql: string; args: unknown[] };
-        const head = first.sql.slice(0, first.sql.indexOf('VALUES'));
-        const tuple = `(${first.args.map(() => '?').join(', ')})`;
-        statements.push({
-          sql: `${head} VALUES ${rows.map(() => tuple).join(', ')}`,
-          args: rows.flatMap((r) => (r as unknown as { args: SqlValue[] }).args),
-        });
-      }
-      await client.batch(statements);
-    }
-  } finally {
-    await client.close();
-  }
 }
 
 interface Served {
@@ -221,7 +191,7 @@ async function measure(n: number, baseline: CodeVersion | undefined): Promise<Si
     });
     await old.close();
     const f0 = performance.now();
-    await fill(new LibsqlSqlClient(createClient({ url })), n, now);
+    await fillLedger(new LibsqlSqlClient(createClient({ url })), n, now, makeRecord);
     const after = await currentDashboard(url, clock);
     const fillS = (performance.now() - f0) / 1000;
     const before = baseline && (await baselineDashboard(baseline, url, clock));

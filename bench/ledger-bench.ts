@@ -17,11 +17,10 @@ import { LibsqlUsageStore } from '../src/usage/libsql-usage-store.js';
 import { MIGRATIONS, runMigrations } from '../src/usage/migrations.js';
 import { PgSqlClient } from '../src/usage/pg-sql-client.js';
 import { PostgresUsageStore } from '../src/usage/postgres-usage-store.js';
-import type { SqlClient, SqlValue } from '../src/usage/sql-client.js';
 import type { SqlUsageStore } from '../src/usage/sql-usage-store.js';
-import { upsertRecordStatement } from '../src/usage/usage-rows.js';
 import { debianBinaries, startCluster } from '../test/support/postgres-server.js';
 import { seededRandom } from '../test/support/seeded-random.js';
+import { fillLedger } from './ledger-fill.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -67,37 +66,6 @@ export function makeRecord(rnd: () => number, i: number, at: number): UsageRecor
     ...(outcome === 'failed' ? { errorCode: 'timeout' } : outcome === 'refused' ? { errorCode: 'over_quota' } : {}),
     costUsd: prompt * 7.5e-8 + completion * 3e-7,
   } as UsageRecord;
-}
-
-/**
- * Fills the ledger with `n` rows spread over the 45 days before `now`, 400 rows per INSERT and 25 000 per
- * transaction. why multi-row: the client prepares a native statement per execution and frees it only on GC, so a
- * million single-row statements in a tight loop grew the bench past 8 GB.
- */
-async function fill(client: SqlClient, n: number, now: number): Promise<void> {
-  const rnd = seededRandom(n);
-  const ROWS = 400;
-  try {
-    for (let i = 0; i < n; i += 25_000) {
-      const statements = [];
-      for (let j = i; j < Math.min(n, i + 25_000); j += ROWS) {
-        const rows = [];
-        for (let k = j; k < Math.min(n, i + 25_000, j + ROWS); k++) {
-          rows.push(upsertRecordStatement(makeRecord(rnd, k, now - Math.floor(rnd() * 45 * DAY)), PROCESS_OWNER));
-        }
-        const first = rows[0] as { sql: string; args: unknown[] };
-        const head = first.sql.slice(0, first.sql.indexOf('VALUES'));
-        const tuple = `(${first.args.map(() => '?').join(', ')})`;
-        statements.push({
-          sql: `${head} VALUES ${rows.map(() => tuple).join(', ')}`,
-          args: rows.flatMap((r) => (r as unknown as { args: SqlValue[] }).args),
-        });
-      }
-      await client.batch(statements);
-    }
-  } finally {
-    await client.close();
-  }
 }
 
 interface Timed {
@@ -170,7 +138,7 @@ async function measure(n: number): Promise<SizeFigures> {
     });
     await old.close();
     const f0 = performance.now();
-    await fill(new LibsqlSqlClient(createClient({ url })), n, now);
+    await fillLedger(new LibsqlSqlClient(createClient({ url })), n, now, makeRecord);
     const fillS = (performance.now() - f0) / 1000;
     const m0 = performance.now();
     const store = await LibsqlUsageStore.open({ url });
@@ -228,7 +196,7 @@ async function measurePostgres(serverUrl: string, n: number): Promise<PostgresFi
     const store = await PostgresUsageStore.open({ url: url.toString(), statementTimeoutMs: 120_000 });
     try {
       const f0 = performance.now();
-      await fill(new PgSqlClient(new pg.Pool({ connectionString: url.toString(), max: 1 })), n, now);
+      await fillLedger(new PgSqlClient(new pg.Pool({ connectionString: url.toString(), max: 1 })), n, now, makeRecord);
       const fillS = (performance.now() - f0) / 1000;
       // why: autovacuum gathers statistics on a table that grew this much within a minute or so; a bulk fill then
       // an immediate report would time plans made without any, which a running deployment never sees.
