@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ApiKeyRing, apiTenant } from '../../core/api-key-ring.js';
+import { drainWithin } from '../../core/drain.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import { buildTwinMcpServer, type ProfileSearch } from './twin-mcp-server.js';
@@ -37,9 +38,7 @@ export class McpHttpDoor {
 
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    const until = Date.now() + graceMs;
-    while (this.open.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    for (const res of this.open) res.destroy();
+    await drainWithin(this.open, graceMs);
   }
 
   health(): { status: 'ok' | 'stopping'; inFlight: number } {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiKeyRing, apiTenant } from '../../core/api-key-ring.js';
+import { drainWithin } from '../../core/drain.js';
 import type { Logger } from '../../core/ports.js';
 import type { TwinService } from '../../core/twin-service.js';
 import type { Answer, TwinProfile } from '../../core/types.js';
@@ -58,9 +59,7 @@ export class OpenAiApiAdapter {
   /** Refuses new requests (503), gives the ones in flight `graceMs` to end, then cuts what is left. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    const until = Date.now() + graceMs;
-    while (this.open.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    for (const res of this.open) res.destroy();
+    await drainWithin(this.open, graceMs);
   }
 
   health(): DoorHealth {
