@@ -7,7 +7,7 @@ import { openUsageStore } from '../../src/usage/open-usage-store.js';
 import type { SqlUsageStore } from '../../src/usage/sql-usage-store.js';
 import { upsertRecordStatement } from '../../src/usage/usage-rows.js';
 import { LIBSQL_ENGINE, STORE_ENGINES } from '../support/store-engines.js';
-import { DAY, HOUR, randomLedger, seeded, sinkLogger, T0, tempDir } from './usage-fixtures.js';
+import { crashThenCompleteHalf, DAY, HOUR, randomLedger, seeded, sinkLogger, T0, tempDir } from './usage-fixtures.js';
 
 const TENANTS = [undefined, 'discord:1', 'discord:10', 'slack:T1', 'console:local', 'discord:2'];
 
@@ -57,15 +57,7 @@ for (const engine of STORE_ENGINES) {
           }
         }
         // A crash: rows opened and never completed become 'interrupted' (half of them completed after all).
-        await raw.execute({
-          sql: `UPDATE usage_records SET outcome = 'interrupted', error_code = 'interrupted'
-            WHERE id IN (${interrupted.map(() => '?').join(', ')})`,
-          args: interrupted,
-        });
-        for (const id of interrupted.slice(0, interrupted.length / 2)) {
-          const r = ledger.find((x) => x.id === id);
-          if (r) await store.record(r);
-        }
+        await crashThenCompleteHalf(raw, store, ledger, interrupted);
         await assertSameAsRowScan(store, randomQueries(3, 60, 12));
 
         // Retention and forgetting keep them equal too.

@@ -11,7 +11,7 @@ import type { SqlClient } from '../../src/usage/sql-client.js';
 import type { SqlUsageStore } from '../../src/usage/sql-usage-store.js';
 import { byBusiest } from '../../src/usage/usage-by-tenant.js';
 import { STORE_ENGINES } from '../support/store-engines.js';
-import { DAY, HOUR, makeRecord, randomLedger, seeded, T0 } from './usage-fixtures.js';
+import { crashThenCompleteHalf, DAY, HOUR, makeRecord, randomLedger, seeded, T0 } from './usage-fixtures.js';
 
 const TENANTS = ['discord:1', 'discord:10', 'slack:T1', 'console:local', 'nobody:here'];
 /** "Now": halfway through the twelfth day, which holds rows like any other. */
@@ -137,15 +137,7 @@ for (const engine of STORE_ENGINES) {
         for (let i = 0; i < 5; i++) {
           await store.record(makeRecord({ tenantId: 'slack:T1', platform: 'slack', at: NOW - (i + 1) * 60_000 }));
         }
-        await raw.execute({
-          sql: `UPDATE usage_records SET outcome = 'interrupted', error_code = 'interrupted'
-            WHERE id IN (${interrupted.map(() => '?').join(', ')})`,
-          args: interrupted,
-        });
-        for (const id of interrupted.slice(0, interrupted.length / 2)) {
-          const r = ledger.find((x) => x.id === id);
-          if (r) await store.record(r);
-        }
+        await crashThenCompleteHalf(raw, store, ledger, interrupted);
         const open = await raw.execute("SELECT COUNT(*) AS n FROM usage_records WHERE outcome = 'open'");
         assert.ok(Number(open.rows[0]?.['n']) > 0, 'some rows are still open');
         assert.ok((await assertAgree(store, raw, 3)) > 40, 'the windows held tenants to compare');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/ports.js';
 import type { UsageRecord } from '../../src/core/types.js';
+import type { SqlClient } from '../../src/usage/sql-client.js';
 import { seededRandom as seeded } from '../support/seeded-random.js';
 
 export const HOUR = 3_600_000;
@@ -116,4 +117,25 @@ export function sinkLogger(): Logger & { entries: { level: string; obj: Record<s
     child: () => logger,
   };
   return logger;
+}
+
+/**
+ * A crash after the fact: the rows of `interrupted` (written open) become 'interrupted', as a later start marks
+ * them, and then the first half of them is completed after all (their final record arrives late).
+ */
+export async function crashThenCompleteHalf(
+  raw: SqlClient,
+  store: { record(r: UsageRecord): Promise<void> },
+  ledger: readonly UsageRecord[],
+  interrupted: readonly string[],
+): Promise<void> {
+  await raw.execute({
+    sql: `UPDATE usage_records SET outcome = 'interrupted', error_code = 'interrupted'
+      WHERE id IN (${interrupted.map(() => '?').join(', ')})`,
+    args: [...interrupted],
+  });
+  for (const id of interrupted.slice(0, interrupted.length / 2)) {
+    const r = ledger.find((x) => x.id === id);
+    if (r) await store.record(r);
+  }
 }
